@@ -1,0 +1,51 @@
+package io.leadline.shared.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+
+/** One NATS connection per process, reconnecting for ever; everything else borrows it. */
+@Singleton
+public class NatsConnectionProducer {
+
+    private static final Logger LOG = Logger.getLogger(NatsConnectionProducer.class);
+
+    @Produces
+    @Singleton
+    Connection connection(NatsConfig config) throws IOException, InterruptedException {
+        Options options = Options.builder()
+                .servers(config.url().split(","))
+                .connectionName(config.connectionName())
+                .connectionTimeout(config.connectTimeout())
+                .reconnectWait(config.reconnectWait())
+                .maxReconnects(-1)
+                .connectionListener(this::onConnectionEvent)
+                .errorListener(new ErrorListener() {
+                })
+                .build();
+        Connection connection = Nats.connect(options);
+        LOG.infof("connected to NATS at %s", connection.getConnectedUrl());
+        return connection;
+    }
+
+    void close(@Disposes Connection connection) throws InterruptedException {
+        connection.close();
+    }
+
+    private void onConnectionEvent(Connection connection, ConnectionListener.Events event) {
+        switch (event) {
+            case DISCONNECTED -> LOG.warn("NATS disconnected; reconnecting");
+            case RECONNECTED -> LOG.infof("NATS reconnected to %s", connection.getConnectedUrl());
+            case CLOSED -> LOG.info("NATS connection closed");
+            default -> LOG.debugf("NATS %s", event);
+        }
+    }
+}

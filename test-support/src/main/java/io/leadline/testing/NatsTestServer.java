@@ -1,0 +1,162 @@
+package io.leadline.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private {@code nats-server -js} on a free loopback port with its own store, so a test owns its
+ * stream and can break the server (pause, kill, restart) without touching anyone else.
+ */
+public final class NatsTestServer implements AutoCloseable {
+
+    public static final String BINARY = System.getProperty("leadline.test.nats-server",
+            TestDatabases.env("LEADLINE_TEST_NATS_SERVER", "/usr/sbin/nats-server"));
+
+    private final int port;
+    private final Path storeDir;
+    private final Path logFile;
+    private Process process;
+
+    private NatsTestServer(int port, Path storeDir) {
+        this.port = port;
+        this.storeDir = storeDir;
+        this.logFile = storeDir.resolve("nats-server.log");
+    }
+
+    public static NatsTestServer start() {
+        try {
+            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("leadline-nats-"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Freezes the server (SIGSTOP): connections stay open but nothing is answered. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Kills and starts the server again on the same port and store. */
+    public void restart() {
+        stopProcess();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        try (Stream<Path> files = Files.walk(storeDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>(List.of(BINARY, "-a", "127.0.0.1", "-p", String.valueOf(port),
+                "-js", "-sd", storeDir.toString(), "-l", logFile.toString()));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + BINARY, e);
+        }
+        awaitReady(Duration.ofSeconds(20));
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nats-server exited: " + log());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                InputStream in = socket.getInputStream();
+                byte[] info = new byte[4];
+                if (in.readNBytes(info, 0, 4) == 4 && "INFO".equals(new String(info, StandardCharsets.US_ASCII))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("nats-server did not start on port " + port + ": " + log());
+    }
+
+    private void stopProcess() {
+        if (process != null && process.isAlive()) {
+            resume();
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void signal(String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable)";
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
