@@ -1,0 +1,14 @@
+package io.leadline.shared.rpc;
+
+/** Service-to-service request-reply subjects; never under {@code ch.}, so clients never see them. */
+public final class PaymentSubjects {
+
+    /** Charge a wallet: {@link DebitRequest} → {@link WalletReply}. */
+    public static final String DEBIT = "svc.payments.debit";
+
+    /** Give credits back (a claim that could not be recorded): {@link CreditRequest} → {@link WalletReply}. */
+    public static final String CREDIT = "svc.payments.credit";
+
+    private PaymentSubjects() {
+    }
+}
