@@ -15,8 +15,8 @@ public final class TestDatabases {
 
     public static final String ADMIN_URL = System.getProperty("leadline.test.pg.url",
             env("LEADLINE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"));
-    public static final String USER = System.getProperty("leadline.test.pg.user", env("LEADLINE_TEST_PG_USER", "postgres"));
-    public static final String PASSWORD = System.getProperty("leadline.test.pg.password", env("LEADLINE_TEST_PG_PASSWORD", ""));
+    public static final String USER = System.getProperty("leadline.test.pg.user", env("LEADLINE_TEST_PG_USER", "leadline"));
+    public static final String PASSWORD = System.getProperty("leadline.test.pg.password", env("LEADLINE_TEST_PG_PASSWORD", "leadline"));
 
     private TestDatabases() {
     }
