@@ -1,0 +1,38 @@
+package io.leadline.notify.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Limits and timing of the WebSocket gateway; each is documented in docs/protocol.md. */
+@ConfigMapping(prefix = "leadline.gateway")
+public interface GatewayConfig {
+
+    /** Server ping interval, announced to clients as {@code heartbeat_s}. */
+    @WithDefault("25s")
+    Duration heartbeat();
+
+    /** A connection silent for this long is closed. */
+    @WithDefault("60s")
+    Duration idleTimeout();
+
+    @WithDefault("100")
+    int maxSubscriptions();
+
+    /** Frames waiting to be written to one connection before it is closed as a slow consumer (4008). */
+    @WithDefault("2048")
+    int maxPendingFrames();
+
+    /** Inbound frames per second allowed per connection (burst of the same size), then 4029. */
+    @WithDefault("50")
+    int maxInboundPerSecond();
+
+    @WithDefault("10")
+    int maxConnectionsPerUser();
+
+    /** Browser origins allowed to upgrade; empty allows all (requests without Origin are always allowed). */
+    Optional<List<String>> allowedOrigins();
+}

@@ -1,0 +1,69 @@
+package io.leadline.notify.gateway;
+
+import io.leadline.notify.routing.Subscriptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Gateway meters under {@code leadline.gateway.*}. */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    private final AtomicInteger open = new AtomicInteger();
+    private Counter opened;
+    private Counter framesIn;
+    private Counter bytesIn;
+    private Counter recoveries;
+    private Counter slowConsumers;
+    private Counter expired;
+
+    @PostConstruct
+    void init() {
+        Gauge.builder("leadline.gateway.connections", open, AtomicInteger::get).register(registry);
+        Gauge.builder("leadline.gateway.subscriptions", subscriptions, Subscriptions::subscriptionCount)
+                .register(registry);
+        opened = registry.counter("leadline.gateway.connections.opened");
+        framesIn = registry.counter("leadline.gateway.frames.in");
+        bytesIn = registry.counter("leadline.gateway.bytes.in");
+        recoveries = registry.counter("leadline.gateway.recoveries");
+        slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
+        expired = registry.counter("leadline.gateway.token.expired.closes");
+    }
+
+    void opened() {
+        open.incrementAndGet();
+        opened.increment();
+    }
+
+    void closed() {
+        open.decrementAndGet();
+    }
+
+    void inbound(int chars) {
+        framesIn.increment();
+        bytesIn.increment(chars);
+    }
+
+    void recovery() {
+        recoveries.increment();
+    }
+
+    void slowConsumer() {
+        slowConsumers.increment();
+    }
+
+    void tokenExpired() {
+        expired.increment();
+    }
+}

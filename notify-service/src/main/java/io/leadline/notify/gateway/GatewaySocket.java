@@ -1,0 +1,239 @@
+package io.leadline.notify.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.notify.routing.ChannelAuthorizer;
+import io.leadline.notify.routing.EventRouter;
+import io.leadline.notify.routing.Replayer;
+import io.leadline.notify.routing.Subscriptions;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.json.JsonCodec;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * The client protocol at {@code /ws}: authenticated on the upgrade, one connection multiplexing many
+ * channels. Every callback runs on the connection's event loop and never blocks: authorization is
+ * answered from memory, replays run on their own pool.
+ */
+@Authenticated
+@WebSocket(path = "/ws")
+public class GatewaySocket {
+
+    private static final Logger LOG = Logger.getLogger(GatewaySocket.class);
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Inject
+    ChannelAuthorizer authorizer;
+
+    @Inject
+    EventRouter router;
+
+    @Inject
+    Replayer replayer;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    JWTParser jwtParser;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @OnOpen
+    @NonBlocking
+    public void onOpen(WebSocketConnection connection) {
+        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
+        String role = identity.getRoles().stream().findFirst().orElse("");
+        ClientSession session = new ClientSession(connection, RawSockets.of(connection), token.getSubject(), role,
+                token.getExpirationTime(), config.maxInboundPerSecond());
+        if (!sessions.add(session, config.maxConnectionsPerUser())) {
+            session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");
+            return;
+        }
+        String own = Channels.user(session.userId());
+        session.open(own, false);
+        subscriptions.add(own, session);
+        metrics.opened();
+        session.sendText(ServerFrames.connected(session, List.of(own), config.heartbeat().toSeconds()));
+    }
+
+    @OnClose
+    @NonBlocking
+    public void onClose(WebSocketConnection connection) {
+        ClientSession session = sessions.remove(connection.id());
+        if (session != null) {
+            subscriptions.removeAll(session);
+            session.releaseAll();
+            metrics.closed();
+        }
+    }
+
+    @OnPongMessage
+    @NonBlocking
+    public void onPong(WebSocketConnection connection, Buffer data) {
+        ClientSession session = sessions.get(connection.id());
+        if (session != null) {
+            session.touch();
+        }
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    public void onText(WebSocketConnection connection, String text) {
+        ClientSession session = sessions.get(connection.id());
+        if (session == null) {
+            return;
+        }
+        session.touch();
+        metrics.inbound(text.length());
+        if (!session.allowInbound()) {
+            if (session.strike() > config.maxInboundPerSecond()) {
+                session.close(ErrorCodes.CLOSE_RATE_LIMITED, "rate limited");
+            } else {
+                session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null));
+            }
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = JsonCodec.mapper().readTree(text);
+        } catch (Exception e) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "malformed JSON", null));
+            return;
+        }
+        if (frame == null || !frame.isObject()) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "a frame is a JSON object", null));
+            return;
+        }
+        String id = frame.hasNonNull("id") ? frame.get("id").asText() : null;
+        JsonNode type = frame.get("type");
+        if (type == null || !type.isTextual()) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: type", id));
+            return;
+        }
+        switch (type.asText()) {
+            case "subscribe" -> subscribe(session, frame, id);
+            case "unsubscribe" -> unsubscribe(session, frame, id);
+            case "ping" -> session.sendText(ServerFrames.pong(id));
+            case "refresh" -> refresh(session, frame, id);
+            default -> session.sendText(ServerFrames.error(ErrorCodes.UNKNOWN_TYPE,
+                    "unknown frame type: " + type.asText(), id));
+        }
+    }
+
+    private void subscribe(ClientSession session, JsonNode frame, String id) {
+        JsonNode channelNode = frame.get("channel");
+        if (channelNode == null || !channelNode.isTextual()) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: channel", id));
+            return;
+        }
+        String channel = channelNode.asText();
+        JsonNode sinceNode = frame.get("since");
+        if (sinceNode != null && !sinceNode.isNull() && !(sinceNode.canConvertToLong() && sinceNode.isIntegralNumber()
+                && sinceNode.asLong() >= 0)) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "since must be a non-negative integer", id));
+            return;
+        }
+        switch (authorizer.decide(session, channel)) {
+            case UNKNOWN_CHANNEL -> {
+                session.sendText(ServerFrames.error(ErrorCodes.NOT_FOUND, "no such channel: " + channel, id));
+                return;
+            }
+            case FORBIDDEN -> {
+                session.sendText(ServerFrames.error(ErrorCodes.FORBIDDEN, "not allowed: " + channel, id));
+                return;
+            }
+            case ALLOWED -> {
+            }
+        }
+        if (session.isSubscribed(channel)) {
+            session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
+            return;
+        }
+        if (session.channels().size() >= config.maxSubscriptions()) {
+            session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + config.maxSubscriptions() + " subscriptions per connection", id));
+            return;
+        }
+        long watermark = router.lastSeq();
+        if (sinceNode == null || sinceNode.isNull()) {
+            session.open(channel, false);
+            subscriptions.add(channel, session);
+            session.sendText(ServerFrames.subscribed(channel, watermark, true, id));
+            return;
+        }
+        long since = sinceNode.asLong();
+        boolean recoverable;
+        try {
+            recoverable = replayer.recoverable(since);
+        } catch (Exception e) {
+            LOG.warnf("cannot read stream state: %s", e.getMessage());
+            recoverable = false;
+        }
+        session.open(channel, recoverable);
+        subscriptions.add(channel, session);
+        session.sendText(ServerFrames.subscribed(channel, watermark, recoverable, id));
+        if (recoverable) {
+            metrics.recovery();
+            replayer.replay(session, channel, since, () -> {
+                metrics.slowConsumer();
+                session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
+            });
+        }
+    }
+
+    private void unsubscribe(ClientSession session, JsonNode frame, String id) {
+        JsonNode channelNode = frame.get("channel");
+        if (channelNode == null || !channelNode.isTextual()) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: channel", id));
+            return;
+        }
+        String channel = channelNode.asText();
+        subscriptions.remove(channel, session);
+        session.close(channel);
+        session.sendText(ServerFrames.unsubscribed(channel, id));
+    }
+
+    private void refresh(ClientSession session, JsonNode frame, String id) {
+        JsonNode tokenNode = frame.get("token");
+        if (tokenNode == null || !tokenNode.isTextual()) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: token", id));
+            return;
+        }
+        try {
+            JsonWebToken token = jwtParser.parse(tokenNode.asText());
+            if (!session.userId().equals(token.getSubject())) {
+                session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token belongs to another user", id));
+                return;
+            }
+            session.tokenExpiresAt(token.getExpirationTime());
+            session.sendText(ServerFrames.refreshed(token.getExpirationTime(), id));
+        } catch (ParseException e) {
+            session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token is invalid or expired", id));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.leadline.notify.routing;
+
+import io.leadline.notify.gateway.ClientSession;
+import io.leadline.shared.event.Channels;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Set;
+
+/** The server decides who may listen to a channel; the client only asks. */
+@ApplicationScoped
+public class ChannelAuthorizer {
+
+    public static final String ADMIN = "admin";
+    private static final Set<String> LEAD_ROLES = Set.of("provider", "property_manager", ADMIN);
+
+    @Inject
+    EscrowParties escrowParties;
+
+    public enum Decision {
+        ALLOWED, FORBIDDEN, UNKNOWN_CHANNEL
+    }
+
+    public Decision decide(ClientSession session, String channel) {
+        Channels.ChannelKind kind = Channels.kindOf(channel);
+        if (kind == null) {
+            return Decision.UNKNOWN_CHANNEL;
+        }
+        boolean admin = ADMIN.equals(session.role());
+        boolean allowed = switch (kind) {
+            case USER -> session.userId().equals(Channels.idOf(channel));
+            case LEADS -> LEAD_ROLES.contains(session.role());
+            case ESCROW -> admin || escrowParties.isParty(Channels.idOf(channel), session.userId());
+            case PAYMENTS_MONITOR -> admin;
+        };
+        return allowed ? Decision.ALLOWED : Decision.FORBIDDEN;
+    }
+}

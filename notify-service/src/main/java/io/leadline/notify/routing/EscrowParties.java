@@ -1,0 +1,105 @@
+package io.leadline.notify.routing;
+
+import io.leadline.shared.json.JsonCodec;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatchOption;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who may watch an escrow, without asking payments-service: a local copy of the {@code escrow-parties}
+ * key-value bucket that payments-service writes (key: escrow id, value: {@code {"buyer_id","seller_id"}}),
+ * kept current by a watch.
+ */
+@Startup
+@Singleton
+public class EscrowParties {
+
+    public static final String BUCKET = "escrow-parties";
+    private static final Logger LOG = Logger.getLogger(EscrowParties.class);
+    private static final int BUCKET_NOT_FOUND = 10059;
+
+    public record Parties(String buyerId, String sellerId) {
+    }
+
+    private final Map<String, Parties> byEscrow = new ConcurrentHashMap<>();
+
+    @Inject
+    Connection connection;
+
+    @PostConstruct
+    void watch() {
+        try {
+            ensureBucket(connection.keyValueManagement());
+            KeyValue bucket = connection.keyValue(BUCKET);
+            bucket.watchAll(new KeyValueWatcher() {
+                @Override
+                public void watch(KeyValueEntry entry) {
+                    apply(entry);
+                }
+
+                @Override
+                public void endOfData() {
+                    LOG.debugf("escrow parties loaded: %d escrows", byEscrow.size());
+                }
+            }, KeyValueWatchOption.IGNORE_DELETE);
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot watch the " + BUCKET + " bucket", e);
+        }
+    }
+
+    public boolean isParty(String escrowId, String userId) {
+        Parties parties = byEscrow.get(escrowId);
+        return parties != null && (userId.equals(parties.buyerId()) || userId.equals(parties.sellerId()));
+    }
+
+    public boolean exists(String escrowId) {
+        return byEscrow.containsKey(escrowId);
+    }
+
+    private void apply(KeyValueEntry entry) {
+        if (entry.getOperation() != KeyValueOperation.PUT) {
+            byEscrow.remove(entry.getKey());
+            return;
+        }
+        try {
+            byEscrow.put(entry.getKey(), JsonCodec.decode(entry.getValue(), Parties.class));
+        } catch (RuntimeException e) {
+            LOG.warnf("ignoring malformed escrow parties for %s", entry.getKey());
+        }
+    }
+
+    static void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
+        try {
+            management.getStatus(BUCKET);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
+                throw e;
+            }
+            try {
+                management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
+                        .maxHistoryPerKey(1).build());
+            } catch (JetStreamApiException raced) {
+                management.getStatus(BUCKET); // created meanwhile by payments-service: fine if it exists now
+            }
+        }
+    }
+}

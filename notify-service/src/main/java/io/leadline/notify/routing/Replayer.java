@@ -1,0 +1,158 @@
+package io.leadline.notify.routing;
+
+import io.leadline.notify.gateway.ClientSession;
+import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.nats.ChannelStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamInfo;
+import io.netty.buffer.ByteBuf;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Replays what a client missed on one channel ({@code subscribe} with {@code since}) from the stream,
+ * on a small bounded pool, so that the NATS dispatcher and the event loops never wait for it.
+ */
+@ApplicationScoped
+public class Replayer {
+
+    private static final Logger LOG = Logger.getLogger(Replayer.class);
+    private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
+    private static final short SERVER_ERROR = 1011;
+    private static final int NO_MESSAGE_FOUND = 10037;
+
+    @Inject
+    Connection nats;
+
+    @Inject
+    ChannelStream stream;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private ThreadPoolExecutor pool;
+    private Counter replayed;
+
+    @PostConstruct
+    void init() {
+        AtomicInteger threads = new AtomicInteger();
+        pool = new ThreadPoolExecutor(2, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), runnable -> {
+            Thread thread = new Thread(runnable, "replay-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        replayed = registry.counter("leadline.gateway.replayed.events");
+    }
+
+    @PreDestroy
+    void shutdown() {
+        pool.shutdownNow();
+    }
+
+    private long lastSeqOf(String channel) throws IOException, JetStreamApiException {
+        try {
+            return nats.jetStreamManagement().getLastMessage(stream.name(), Channels.subjectOf(channel)).getSeq();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /** Whether events after {@code since} are all still in the stream. */
+    public boolean recoverable(long since) throws IOException, JetStreamApiException {
+        StreamInfo info = nats.jetStreamManagement().getStreamInfo(stream.name());
+        long firstSeq = info.getStreamState().getFirstSequence();
+        return since + 1 >= firstSeq || info.getStreamState().getMsgCount() == 0;
+    }
+
+    /** Replays events of {@code channel} after {@code since}; the session holds live frames meanwhile. */
+    public void replay(ClientSession session, String channel, long since, Runnable onSlowConsumer) {
+        try {
+            pool.execute(() -> run(session, channel, since, onSlowConsumer));
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            session.close(EventRouter.SLOW_CONSUMER, "replay capacity exhausted");
+        }
+    }
+
+    private void run(ClientSession session, String channel, long since, Runnable onSlowConsumer) {
+        JetStreamSubscription subscription = null;
+        boolean keptUp = true;
+        boolean failed = false;
+        try {
+            long until = lastSeqOf(channel);
+            if (until <= since) {
+                return;
+            }
+            PushSubscribeOptions options = PushSubscribeOptions.builder()
+                    .stream(stream.name())
+                    .ordered(true)
+                    .configuration(ConsumerConfiguration.builder()
+                            .deliverPolicy(DeliverPolicy.ByStartSequence)
+                            .startSequence(since + 1)
+                            .build())
+                    .build();
+            subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
+            long seq = since;
+            // everything after `until` also arrives live and is held by the session meanwhile
+            while (seq < until && keptUp && session.isOpen()) {
+                Message message = subscription.nextMessage(FETCH_WAIT);
+                if (message == null) {
+                    throw new IOException("stream stopped answering at " + seq + " of " + until);
+                }
+                seq = message.metaData().streamSequence();
+                ByteBuf frame = EventFrames.encode(seq, message.getData());
+                try {
+                    keptUp = session.replay(channel, seq, frame, config.maxPendingFrames());
+                } finally {
+                    frame.release();
+                }
+                replayed.increment();
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.warnf("replay of %s after %d failed: %s", channel, since, e.getMessage());
+            failed = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = true;
+        } finally {
+            if (subscription != null) {
+                try {
+                    subscription.unsubscribe();
+                } catch (RuntimeException ignored) {
+                    // connection closing
+                }
+            }
+            keptUp = session.endReplay(channel, config.maxPendingFrames()) && keptUp;
+            if (failed) {
+                // a gap must never pass silently: the client reconnects and asks again with its since
+                session.close(SERVER_ERROR, "replay failed");
+            } else if (!keptUp) {
+                onSlowConsumer.run();
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.leadline.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.shared.json.JsonCodec;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (the JDK's) that keeps every text frame it receives, raw and parsed. */
+public final class WsTestClient implements AutoCloseable {
+
+    private final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsTestClient(URI uri, String authorization, String origin) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder.buildAsync(asWebSocket(uri), new Listener()).join();
+    }
+
+    public static WsTestClient withHeader(URI uri, String token) {
+        return new WsTestClient(uri, "Bearer " + token, null);
+    }
+
+    public static WsTestClient withQuery(URI uri, String token) {
+        return new WsTestClient(URI.create(uri + (uri.getQuery() == null ? "?" : "&") + "token=" + token), null, null);
+    }
+
+    public static WsTestClient withOrigin(URI uri, String token, String origin) {
+        return new WsTestClient(uri, "Bearer " + token, origin);
+    }
+
+    /** The HTTP status with which an upgrade is refused, or 101 when it succeeds. */
+    public static int upgradeStatus(URI uri, String authorization, String origin) {
+        try (WsTestClient client = new WsTestClient(uri, authorization, origin)) {
+            return 101;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    private static URI asWebSocket(URI uri) {
+        String text = uri.toString();
+        return URI.create(text.startsWith("http") ? "ws" + text.substring(4) : text);
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void send(Object frame) {
+        send(JsonCodec.encodeToString(frame));
+    }
+
+    /** Waits for the next frame matching {@code match}; frames before it are kept in {@link #seen()}. */
+    public JsonNode await(Predicate<JsonNode> match, Duration timeout) {
+        String raw = awaitRaw(match, timeout);
+        return JsonCodec.tree(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public String awaitRaw(Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String raw;
+            try {
+                raw = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (raw == null) {
+                throw new AssertionError("no matching frame within " + timeout + "; received: " + seen());
+            }
+            synchronized (seen) {
+                seen.add(raw);
+            }
+            if (match.test(JsonCodec.tree(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                return raw;
+            }
+        }
+    }
+
+    public JsonNode awaitType(String type, Duration timeout) {
+        return await(frame -> type.equals(frame.path("type").asText()), timeout);
+    }
+
+    /** Every frame received so far that {@link #await} looked at. */
+    public List<String> seen() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    /** Frames received and not yet looked at. */
+    public List<String> drain() {
+        List<String> rest = new ArrayList<>();
+        frames.drainTo(rest);
+        return rest;
+    }
+
+    /** The close code the server sent, once it closed the connection. */
+    public int awaitClose(Duration timeout) {
+        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).join();
+            } catch (RuntimeException ignored) {
+                socket.abort();
+            }
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.leadline.notify.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.notify.WsTestClient;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.event.leads.LeadCreated;
+import io.leadline.shared.event.user.NotificationMessage;
+import io.leadline.shared.json.JsonCodec;
+import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.TestTokens;
+import io.nats.client.Connection;
+import io.nats.client.api.PublishAck;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "notify"))
+class GatewaySocketTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final AtomicInteger USERS = new AtomicInteger(1000);
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Connection nats;
+
+    @Test
+    void connectedFrameNamesTheUserAndItsOwnChannel() {
+        String user = nextUser();
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider"))) {
+            JsonNode connected = client.awaitType("connected", WAIT);
+            assertThat(connected.path("user_id").asText()).isEqualTo(user);
+            assertThat(connected.path("channels").get(0).asText()).isEqualTo("user." + user);
+            assertThat(connected.path("heartbeat_s").asInt()).isEqualTo(25);
+            assertThat(connected.path("token_expires_at").asLong()).isGreaterThan(Instant.now().getEpochSecond());
+            assertThat(connected.path("connection_id").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void subscriberReceivesEventsOfItsChannelWithTheirSequence() throws Exception {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads", "id", "s1"));
+            JsonNode subscribed = client.awaitType("subscribed", WAIT);
+            assertThat(subscribed.path("channel").asText()).isEqualTo("leads");
+            assertThat(subscribed.path("id").asText()).isEqualTo("s1");
+
+            PublishAck ack = publish(Channels.LEADS, lead("lead-1"));
+
+            JsonNode event = client.awaitType("lead_created", WAIT);
+            assertThat(event.path("channel").asText()).isEqualTo("leads");
+            assertThat(event.path("seq").asLong()).isEqualTo(ack.getSeqno());
+            assertThat(event.path("data").path("id").asText()).isEqualTo("lead-1");
+            assertThat(event.path("id").asText()).hasSize(26);
+        }
+    }
+
+    @Test
+    void userChannelIsSubscribedOnConnectAndPrivate() throws Exception {
+        String alice = nextUser();
+        String bob = nextUser();
+        try (WsTestClient aliceSocket = WsTestClient.withHeader(ws, TestTokens.token(alice, "provider"));
+                WsTestClient bobSocket = WsTestClient.withHeader(ws, TestTokens.token(bob, "provider"))) {
+            aliceSocket.awaitType("connected", WAIT);
+            bobSocket.awaitType("connected", WAIT);
+
+            bobSocket.send(Map.of("type", "subscribe", "channel", "user." + alice, "id", "spy"));
+            JsonNode refused = bobSocket.awaitType("error", WAIT);
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            assertThat(refused.path("ref").asText()).isEqualTo("spy");
+
+            publish(Channels.user(alice), new NotificationMessage("Hello", "for alice only", "normal", "admin"));
+            publish(Channels.user(bob), new NotificationMessage("Hello", "for bob", "normal", "admin"));
+
+            assertThat(aliceSocket.awaitType("notification_message", WAIT).path("data").path("message").asText())
+                    .isEqualTo("for alice only");
+            assertThat(bobSocket.awaitType("notification_message", WAIT).path("data").path("message").asText())
+                    .isEqualTo("for bob");
+        }
+    }
+
+    @Test
+    void providerCannotWatchPaymentsNorAForeignEscrowButKeepsItsSubscriptions() throws Exception {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads"));
+            client.awaitType("subscribed", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "payments.monitor"));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("forbidden");
+            client.send(Map.of("type", "subscribe", "channel", "escrow.999"));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("forbidden");
+
+            publish(Channels.LEADS, lead("still-live"));
+            assertThat(client.awaitType("lead_created", WAIT).path("data").path("id").asText()).isEqualTo("still-live");
+        }
+    }
+
+    @Test
+    void customerMayNotWatchLeadsButAdminMayWatchEverything() {
+        try (WsTestClient customer = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "customer"));
+                WsTestClient admin = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "admin"))) {
+            customer.awaitType("connected", WAIT);
+            customer.send(Map.of("type", "subscribe", "channel", "leads"));
+            assertThat(customer.awaitType("error", WAIT).path("code").asText()).isEqualTo("forbidden");
+
+            admin.awaitType("connected", WAIT);
+            for (String channel : new String[] {"leads", "payments.monitor", "escrow.5"}) {
+                admin.send(Map.of("type", "subscribe", "channel", channel));
+                assertThat(admin.awaitType("subscribed", WAIT).path("channel").asText()).isEqualTo(channel);
+            }
+        }
+    }
+
+    @Test
+    void badFramesGetErrorFramesAndTheConnectionKeepsServing() {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+
+            client.send("{not json");
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("bad_request");
+            client.send("[1,2]");
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("bad_request");
+            client.send("{\"channel\":\"leads\"}");
+            assertThat(client.awaitType("error", WAIT).path("message").asText()).contains("type");
+            client.send(Map.of("type", "dance", "id", "d1"));
+            JsonNode unknown = client.awaitType("error", WAIT);
+            assertThat(unknown.path("code").asText()).isEqualTo("unknown_type");
+            assertThat(unknown.path("ref").asText()).isEqualTo("d1");
+            client.send(Map.of("type", "subscribe"));
+            assertThat(client.awaitType("error", WAIT).path("message").asText()).contains("channel");
+            client.send(Map.of("type", "subscribe", "channel", "no-such-thing"));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("not_found");
+            client.send(Map.of("type", "subscribe", "channel", "leads", "since", -4));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("bad_request");
+
+            client.send(Map.of("type", "ping", "id", "p1"));
+            JsonNode pong = client.awaitType("pong", WAIT);
+            assertThat(pong.path("id").asText()).isEqualTo("p1");
+            assertThat(client.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void upgradesWithoutAValidTokenAreRefusedWith401() {
+        String user = nextUser();
+        assertThat(WsTestClient.upgradeStatus(ws, null, null)).isEqualTo(401);
+        assertThat(WsTestClient.upgradeStatus(ws, "Bearer " + TestTokens.forgedToken(user, "provider"), null))
+                .isEqualTo(401);
+        assertThat(WsTestClient.upgradeStatus(ws, "Bearer " + TestTokens.expiredToken(user, "provider"), null))
+                .isEqualTo(401);
+        assertThat(WsTestClient.upgradeStatus(ws, "Bearer not-a-jwt", null)).isEqualTo(401);
+        URI forgedQuery = URI.create(ws + "?token=" + TestTokens.forgedToken(user, "provider"));
+        assertThat(WsTestClient.upgradeStatus(forgedQuery, null, null)).isEqualTo(401);
+    }
+
+    @Test
+    void tokenInTheQueryConnects() {
+        String user = nextUser();
+        try (WsTestClient client = WsTestClient.withQuery(ws, TestTokens.token(user, "provider"))) {
+            assertThat(client.awaitType("connected", WAIT).path("user_id").asText()).isEqualTo(user);
+        }
+    }
+
+    @Test
+    void foreignOriginIsRefused() {
+        String token = TestTokens.token(nextUser(), "provider");
+        assertThat(WsTestClient.upgradeStatus(ws, "Bearer " + token, "https://evil.example")).isEqualTo(403);
+        try (WsTestClient client = WsTestClient.withOrigin(ws, token, "http://localhost:8080")) {
+            client.awaitType("connected", WAIT);
+        }
+    }
+
+    @Test
+    void subscribingWithSinceReplaysMissedEventsThenGoesLive() throws Exception {
+        String token = TestTokens.token(nextUser(), "provider");
+        long since = publish(Channels.LEADS, lead("before")).getSeqno();
+        long first = publish(Channels.LEADS, lead("missed-1")).getSeqno();
+        publish(Channels.LEADS, lead("missed-2"));
+        try (WsTestClient client = WsTestClient.withHeader(ws, token)) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads", "since", since));
+            assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isTrue();
+            JsonNode missed1 = client.awaitType("lead_created", WAIT);
+            assertThat(missed1.path("seq").asLong()).isEqualTo(first);
+            assertThat(missed1.path("data").path("id").asText()).isEqualTo("missed-1");
+            assertThat(client.awaitType("lead_created", WAIT).path("data").path("id").asText()).isEqualTo("missed-2");
+            publish(Channels.LEADS, lead("live"));
+            assertThat(client.awaitType("lead_created", WAIT).path("data").path("id").asText()).isEqualTo("live");
+        }
+    }
+
+    @Test
+    void refreshReplacesTheTokenInBand() {
+        String user = nextUser();
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider", Duration.ofMinutes(5)))) {
+            long first = client.awaitType("connected", WAIT).path("token_expires_at").asLong();
+            client.send(Map.of("type", "refresh", "token", TestTokens.token(user, "provider", Duration.ofHours(2)),
+                    "id", "r1"));
+            JsonNode refreshed = client.awaitType("refreshed", WAIT);
+            assertThat(refreshed.path("token_expires_at").asLong()).isGreaterThan(first);
+
+            client.send(Map.of("type", "refresh", "token", TestTokens.token(nextUser(), "provider")));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("token_invalid");
+            client.send(Map.of("type", "refresh", "token", TestTokens.forgedToken(user, "provider")));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("token_invalid");
+        }
+    }
+
+    @Test
+    void connectionIsClosedWith4001WhenItsTokenExpires() {
+        String user = nextUser();
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider", Duration.ofSeconds(2)))) {
+            client.awaitType("connected", WAIT);
+            assertThat(client.awaitClose(Duration.ofSeconds(15))).isEqualTo(4001);
+        }
+    }
+
+    private PublishAck publish(String channel, io.leadline.shared.event.Event event) throws Exception {
+        return nats.jetStream().publish(Channels.subjectOf(channel), JsonCodec.encode(EventEnvelope.of(channel, event)));
+    }
+
+    private static LeadCreated lead(String id) {
+        return new LeadCreated(id, "Roof repair", "Leaking roof", "roofing", "Austin", "TX", "high", "residential",
+                4, 25, 3, Instant.now());
+    }
+
+    private static String nextUser() {
+        return String.valueOf(USERS.incrementAndGet());
+    }
+}
