@@ -1,0 +1,4 @@
+package io.leadline.shared.rpc;
+
+public record UsersByRoleRequest(String role) {
+}
