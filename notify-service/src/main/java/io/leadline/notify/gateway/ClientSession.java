@@ -1,45 +1,51 @@
 package io.leadline.notify.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One client connection: who it is, which channels it listens to and how far it got in each, and the
- * raw socket that event frames are written to. Event frames are shared, already-encoded buffers:
- * writing one to a subscriber costs a reference, not an encoding.
+ * One client connection: who it is, which channels it listens to and how far it got in each.
+ *
+ * <p>All channel state is confined to the connection's event loop: subscribe and unsubscribe arrive
+ * there, and the router and the replayer hand their frames to it as tasks. So there are no locks, and
+ * the order in which frames are written is the order in which the loop runs the tasks.
  *
  * <p>Per channel a cursor keeps the last stream sequence written, so nothing is written twice; while a
- * channel is being replayed from the stream ({@code since}), live frames of that channel are held and
- * written after the replay, in order, minus what the replay already covered.
+ * channel is being replayed ({@code since}), live frames of that channel are held and written after
+ * the replay, minus what the replay already covered. Event frames are shared pre-encoded buffers.
  */
 public final class ClientSession {
 
     private final WebSocketConnection connection;
-    private final ServerWebSocket socket;
+    private final ChannelHandlerContext context;
     private final String userId;
     private final String role;
-    private volatile long tokenExpiresAt;
-    private final ConcurrentHashMap<String, Cursor> cursors = new ConcurrentHashMap<>();
-    private final AtomicInteger pendingWrites = new AtomicInteger();
     private final RateLimit inboundRate;
-    private volatile boolean closing;
-    private volatile long lastSeenNanos = System.nanoTime();
+
+    // confined to the event loop
+    private final Map<String, Cursor> cursors = new HashMap<>();
+    private boolean dirty;
     private int strikes;
 
-    ClientSession(WebSocketConnection connection, ServerWebSocket socket, String userId, String role,
+    // read from other threads (sweeper, metrics)
+    private volatile long tokenExpiresAt;
+    private volatile boolean closing;
+    private volatile long lastSeenNanos = System.nanoTime();
+
+    ClientSession(WebSocketConnection connection, ChannelHandlerContext context, String userId, String role,
             long tokenExpiresAt, int inboundPerSecond) {
         this.connection = connection;
-        this.socket = socket;
+        this.context = context;
         this.userId = userId;
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
@@ -58,6 +64,10 @@ public final class ClientSession {
         return role;
     }
 
+    public EventLoop loop() {
+        return context.channel().eventLoop();
+    }
+
     public long tokenExpiresAt() {
         return tokenExpiresAt;
     }
@@ -66,16 +76,8 @@ public final class ClientSession {
         this.tokenExpiresAt = epochSeconds;
     }
 
-    public Set<String> channels() {
-        return cursors.keySet();
-    }
-
-    public boolean isSubscribed(String channel) {
-        return cursors.containsKey(channel);
-    }
-
     public boolean isOpen() {
-        return !closing && !connection.isClosed();
+        return !closing && context.channel().isActive();
     }
 
     boolean allowInbound() {
@@ -95,77 +97,78 @@ public final class ClientSession {
         return System.nanoTime() - lastSeenNanos;
     }
 
-    /** Starts listening to a channel; with {@code replaying} live frames are held until {@link #endReplay}. */
+    /** Bytes written to this connection and not yet taken by the socket. */
+    public long pendingBytes() {
+        ChannelOutboundBuffer buffer = context.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    // ---- on the event loop only ----
+
+    public Set<String> channels() {
+        return cursors.keySet();
+    }
+
+    public boolean isSubscribed(String channel) {
+        return cursors.containsKey(channel);
+    }
+
+    /** Starts listening to a channel; with {@code replaying}, live frames are held until {@link #endReplay}. */
     public void open(String channel, boolean replaying) {
-        Cursor cursor = new Cursor();
-        cursor.replaying = replaying;
-        cursors.put(channel, cursor);
+        cursors.put(channel, new Cursor(replaying));
     }
 
     public void close(String channel) {
         Cursor cursor = cursors.remove(channel);
         if (cursor != null) {
-            synchronized (cursor) {
-                cursor.releaseHeld();
-            }
+            cursor.releaseHeld();
         }
     }
 
-    /**
-     * A live event frame of {@code channel}. Returns false when the client is too far behind and must
-     * be closed as a slow consumer.
-     */
-    public boolean deliver(String channel, long seq, ByteBuf frame, int maxPending) {
+    /** A live event frame; false when the client is too far behind (the caller closes it). */
+    public boolean deliver(String channel, long seq, ByteBuf frame, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
         if (cursor == null || closing) {
             return true;
         }
-        synchronized (cursor) {
-            if (cursor.replaying) {
-                cursor.held.add(new Held(seq, frame.retain()));
-                return cursor.held.size() <= maxPending;
-            }
-            if (seq <= cursor.lastSeq) {
-                return true;
-            }
-            cursor.lastSeq = seq;
-            return write(frame, maxPending);
+        if (cursor.replaying) {
+            cursor.held.add(new Held(seq, frame.retain()));
+            cursor.heldBytes += frame.readableBytes();
+            return cursor.heldBytes <= maxPendingBytes;
         }
+        if (seq <= cursor.lastSeq) {
+            return true;
+        }
+        cursor.lastSeq = seq;
+        return write(frame, maxPendingBytes);
     }
 
     /** A frame read back from the stream for a {@code since} subscription; written unless already sent. */
-    public boolean replay(String channel, long seq, ByteBuf frame, int maxPending) {
+    public boolean replay(String channel, long seq, ByteBuf frame, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
-        if (cursor == null || closing) {
+        if (cursor == null || closing || seq <= cursor.lastSeq) {
             return true;
         }
-        synchronized (cursor) {
-            if (seq <= cursor.lastSeq) {
-                return true;
-            }
-            cursor.lastSeq = seq;
-            return write(frame, maxPending);
-        }
+        cursor.lastSeq = seq;
+        return write(frame, maxPendingBytes);
     }
 
     /** Ends a replay: writes the live frames held meanwhile that the replay did not cover. */
-    public boolean endReplay(String channel, int maxPending) {
+    public boolean endReplay(String channel, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
         if (cursor == null) {
             return true;
         }
-        synchronized (cursor) {
-            boolean keptUp = true;
-            for (Held held : cursor.held) {
-                if (keptUp && held.seq() > cursor.lastSeq && !closing) {
-                    cursor.lastSeq = held.seq();
-                    keptUp = write(held.frame(), maxPending);
-                }
+        boolean keptUp = true;
+        for (Held held : cursor.held) {
+            if (keptUp && held.seq() > cursor.lastSeq && !closing) {
+                cursor.lastSeq = held.seq();
+                keptUp = write(held.frame(), maxPendingBytes);
             }
-            cursor.releaseHeld();
-            cursor.replaying = false;
-            return keptUp;
         }
+        cursor.releaseHeld();
+        cursor.replaying = false;
+        return keptUp;
     }
 
     public long lastSeq(String channel) {
@@ -173,15 +176,37 @@ public final class ClientSession {
         return cursor == null ? 0 : cursor.lastSeq;
     }
 
-    private boolean write(ByteBuf encodedText, int maxPending) {
-        if (pendingWrites.incrementAndGet() > maxPending) {
-            pendingWrites.decrementAndGet();
+    /** Whether frames were written since the last flush; the loop's flusher calls {@link #flush}. */
+    boolean takeDirty() {
+        boolean was = dirty;
+        dirty = false;
+        return was;
+    }
+
+    void flush() {
+        context.flush();
+    }
+
+    private boolean write(ByteBuf frame, long maxPendingBytes) {
+        if (pendingBytes() > maxPendingBytes) {
             return false;
         }
-        socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, encodedText.retainedDuplicate(), true))
-                .onComplete(done -> pendingWrites.decrementAndGet());
+        context.write(frame.retainedDuplicate(), context.voidPromise());
+        if (!dirty) {
+            dirty = true;
+            LoopFlusher.of(loop()).schedule(this);
+        }
         return true;
     }
+
+    void releaseAll() {
+        for (Cursor cursor : cursors.values()) {
+            cursor.releaseHeld();
+        }
+        cursors.clear();
+    }
+
+    // ---- any thread ----
 
     /** A control frame (connected, subscribed, error, pong, ...), encoded for this connection only. */
     public void sendText(String text) {
@@ -201,24 +226,22 @@ public final class ClientSession {
         }
     }
 
-    void releaseAll() {
-        for (Cursor cursor : cursors.values()) {
-            synchronized (cursor) {
-                cursor.releaseHeld();
-            }
-        }
-    }
-
     private static final class Cursor {
         long lastSeq;
         boolean replaying;
+        long heldBytes;
         final List<Held> held = new ArrayList<>(0);
+
+        Cursor(boolean replaying) {
+            this.replaying = replaying;
+        }
 
         void releaseHeld() {
             for (Held frame : held) {
                 frame.frame().release();
             }
             held.clear();
+            heldBytes = 0;
         }
     }
 

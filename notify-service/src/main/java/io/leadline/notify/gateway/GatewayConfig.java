@@ -22,9 +22,12 @@ public interface GatewayConfig {
     @WithDefault("100")
     int maxSubscriptions();
 
-    /** Frames waiting to be written to one connection before it is closed as a slow consumer (4008). */
-    @WithDefault("2048")
-    int maxPendingFrames();
+    /**
+     * Bytes waiting to be taken by one connection's socket before it is closed as a slow consumer
+     * (4008); this bounds the memory one client can hold.
+     */
+    @WithDefault("1048576")
+    long maxPendingBytes();
 
     /** Inbound frames per second allowed per connection (burst of the same size), then 4029. */
     @WithDefault("50")

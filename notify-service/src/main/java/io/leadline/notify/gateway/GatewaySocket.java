@@ -68,7 +68,7 @@ public class GatewaySocket {
     public void onOpen(WebSocketConnection connection) {
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         String role = identity.getRoles().stream().findFirst().orElse("");
-        ClientSession session = new ClientSession(connection, RawSockets.of(connection), token.getSubject(), role,
+        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), token.getSubject(), role,
                 token.getExpirationTime(), config.maxInboundPerSecond());
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
             session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");

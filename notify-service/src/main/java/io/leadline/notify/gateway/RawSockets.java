@@ -1,7 +1,8 @@
 package io.leadline.notify.gateway;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.WebSocketImplBase;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -9,13 +10,16 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 
 /**
- * The Vert.x socket under a websockets-next connection. The gateway writes shared, pre-encoded frames
- * straight to it (one encoding per event for all subscribers) and reads its write-queue state; the
- * websockets-next API only offers per-connection String encoding.
+ * The Netty channel context under a websockets-next connection. The gateway writes shared,
+ * pre-encoded event frames straight to it (one encoding per event for all subscribers, flushes
+ * coalesced per event loop) and reads its outbound buffer to bound each client's backlog; the
+ * websockets-next API only offers a String encoded per connection.
  */
 final class RawSockets {
 
     private static final MethodHandle WEB_SOCKET;
+    private static final String WRAPPER = "io.vertx.ext.web.impl.ServerWebSocketWrapper";
+    private static final MethodHandle WRAPPED;
 
     static {
         try {
@@ -24,6 +28,10 @@ final class RawSockets {
             method.setAccessible(true);
             WEB_SOCKET = MethodHandles.lookup().unreflect(method)
                     .asType(MethodType.methodType(Object.class, WebSocketConnection.class));
+            java.lang.reflect.Field delegate = Class.forName(WRAPPER).getDeclaredField("delegate");
+            delegate.setAccessible(true);
+            WRAPPED = MethodHandles.lookup().unreflectGetter(delegate)
+                    .asType(MethodType.methodType(Object.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -32,12 +40,15 @@ final class RawSockets {
     private RawSockets() {
     }
 
-    static ServerWebSocket of(WebSocketConnection connection) {
+    static ChannelHandlerContext contextOf(WebSocketConnection connection) {
         try {
             Object socket = WEB_SOCKET.invokeExact(connection);
-            return (ServerWebSocket) socket;
+            while (!(socket instanceof WebSocketImplBase<?>) && socket.getClass().getName().equals(WRAPPER)) {
+                socket = (Object) WRAPPED.invokeExact(socket);
+            }
+            return ((WebSocketImplBase<?>) socket).channelHandlerContext();
         } catch (Throwable e) {
-            throw new IllegalStateException("no Vert.x socket under " + connection.id(), e);
+            throw new IllegalStateException("no Netty channel under " + connection.id(), e);
         }
     }
 }

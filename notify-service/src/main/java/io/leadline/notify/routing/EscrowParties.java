@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,6 +65,11 @@ public class EscrowParties {
             }
             throw new IllegalStateException("cannot watch the " + BUCKET + " bucket", e);
         }
+    }
+
+    /** The buyer and seller of an escrow, when this instance has seen them. */
+    public Optional<Parties> parties(String escrowId) {
+        return Optional.ofNullable(byEscrow.get(escrowId));
     }
 
     public boolean isParty(String escrowId, String userId) {

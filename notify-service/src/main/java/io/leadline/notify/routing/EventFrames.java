@@ -6,18 +6,36 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Client frames for events. The envelope published by a service is already the frame's body; the
- * gateway only adds the stream sequence in front: {@code {"seq":42,} + envelope without its opening
- * brace}. No parsing, one copy, and the resulting buffer is shared by every subscriber.
+ * Wire frames for events, built once per event and shared by every subscriber.
+ *
+ * <p>The envelope a service published is already the frame's JSON: the gateway only puts the stream
+ * sequence in front ({@code {"seq":42,} + the envelope without its opening brace}), with no parsing.
+ * The result is a complete, unmasked WebSocket text frame (header and payload), so writing it to a
+ * connection is a reference to the same bytes, not an encoding.
  */
 public final class EventFrames {
+
+    private static final byte FIN_TEXT = (byte) 0x81;
+    private static final byte[] TYPE_KEY = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private EventFrames() {
     }
 
     public static ByteBuf encode(long seq, byte[] envelope) {
         byte[] prefix = ("{\"seq\":" + seq + ",").getBytes(StandardCharsets.US_ASCII);
-        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(prefix.length + envelope.length - 1);
+        int payload = prefix.length + envelope.length - 1;
+        int header = payload < 126 ? 2 : payload < 65536 ? 4 : 10;
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(header + payload);
+        frame.writeByte(FIN_TEXT);
+        if (payload < 126) {
+            frame.writeByte(payload);
+        } else if (payload < 65536) {
+            frame.writeByte(126);
+            frame.writeShort(payload);
+        } else {
+            frame.writeByte(127);
+            frame.writeLong(payload);
+        }
         frame.writeBytes(prefix);
         frame.writeBytes(envelope, 1, envelope.length - 1);
         return frame;
@@ -36,8 +54,6 @@ public final class EventFrames {
         }
         return new String(envelope, start, end - start, StandardCharsets.US_ASCII);
     }
-
-    private static final byte[] TYPE_KEY = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:

@@ -15,6 +15,7 @@ import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +24,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,27 +54,17 @@ public class EventRouter {
     @Inject
     MeterRegistry registry;
 
-    @Inject
-    jakarta.enterprise.inject.Instance<EventListener> listeners;
-
     private final AtomicLong lastSeq = new AtomicLong();
     private Dispatcher dispatcher;
     private JetStreamSubscription subscription;
     private Counter events;
     private Counter deliveries;
     private Counter slowConsumers;
-    private List<EventListener> eventListeners;
-
-    /** Something else that wants every event (the notification inbox). */
-    public interface EventListener {
-        void onEvent(String channel, String type, long seq, byte[] envelope);
-    }
 
     void start(@Observes StartupEvent event) throws IOException, JetStreamApiException {
         events = registry.counter("leadline.gateway.events");
         deliveries = registry.counter("leadline.gateway.deliveries");
         slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
-        eventListeners = listeners.stream().toList();
         dispatcher = nats.createDispatcher();
         PushSubscribeOptions options = PushSubscribeOptions.builder()
                 .stream(stream.name())
@@ -106,43 +96,36 @@ public class EventRouter {
         byte[] envelope = message.getData();
         lastSeq.set(seq);
         events.increment();
-        if (!eventListeners.isEmpty()) {
-            String type = EventFrames.typeOf(envelope);
-            for (EventListener listener : eventListeners) {
-                try {
-                    listener.onEvent(channel, type, seq, envelope);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "event listener failed on %s #%d", channel, seq);
-                }
-            }
-        }
-        Set<ClientSession> sessions = subscriptions.of(channel);
-        if (sessions.isEmpty()) {
+        Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(channel);
+        if (loops.isEmpty()) {
             return;
         }
         ByteBuf frame = EventFrames.encode(seq, envelope);
-        List<ClientSession> tooSlow = null;
+        try {
+            for (Map.Entry<EventLoop, Set<ClientSession>> group : loops.entrySet()) {
+                frame.retain();
+                group.getKey().execute(() -> deliverOnLoop(channel, seq, frame, group.getValue()));
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void deliverOnLoop(String channel, long seq, ByteBuf frame, Set<ClientSession> sessions) {
+        long maxPending = config.maxPendingBytes();
         int delivered = 0;
         try {
             for (ClientSession session : sessions) {
-                if (session.deliver(channel, seq, frame, config.maxPendingFrames())) {
+                if (session.deliver(channel, seq, frame, maxPending)) {
                     delivered++;
                 } else {
-                    if (tooSlow == null) {
-                        tooSlow = new ArrayList<>();
-                    }
-                    tooSlow.add(session);
+                    slowConsumers.increment();
+                    session.close(SLOW_CONSUMER, "slow consumer");
                 }
             }
         } finally {
             frame.release();
         }
         deliveries.increment(delivered);
-        if (tooSlow != null) {
-            for (ClientSession session : tooSlow) {
-                slowConsumers.increment();
-                session.close(SLOW_CONSUMER, "slow consumer");
-            }
-        }
     }
 }

@@ -23,7 +23,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +42,8 @@ public class Replayer {
     private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
     private static final short SERVER_ERROR = 1011;
     private static final int NO_MESSAGE_FOUND = 10037;
+    private static final int CHUNK = 128;
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
 
     @Inject
     Connection nats;
@@ -104,33 +109,17 @@ public class Replayer {
         boolean failed = false;
         try {
             long until = lastSeqOf(channel);
-            if (until <= since) {
-                return;
-            }
-            PushSubscribeOptions options = PushSubscribeOptions.builder()
-                    .stream(stream.name())
-                    .ordered(true)
-                    .configuration(ConsumerConfiguration.builder()
-                            .deliverPolicy(DeliverPolicy.ByStartSequence)
-                            .startSequence(since + 1)
-                            .build())
-                    .build();
-            subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
-            long seq = since;
-            // everything after `until` also arrives live and is held by the session meanwhile
-            while (seq < until && keptUp && session.isOpen()) {
-                Message message = subscription.nextMessage(FETCH_WAIT);
-                if (message == null) {
-                    throw new IOException("stream stopped answering at " + seq + " of " + until);
-                }
-                seq = message.metaData().streamSequence();
-                ByteBuf frame = EventFrames.encode(seq, message.getData());
-                try {
-                    keptUp = session.replay(channel, seq, frame, config.maxPendingFrames());
-                } finally {
-                    frame.release();
-                }
-                replayed.increment();
+            if (until > since) {
+                PushSubscribeOptions options = PushSubscribeOptions.builder()
+                        .stream(stream.name())
+                        .ordered(true)
+                        .configuration(ConsumerConfiguration.builder()
+                                .deliverPolicy(DeliverPolicy.ByStartSequence)
+                                .startSequence(since + 1)
+                                .build())
+                        .build();
+                subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
+                keptUp = copy(subscription, session, channel, since, until);
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warnf("replay of %s after %d failed: %s", channel, since, e.getMessage());
@@ -146,13 +135,78 @@ public class Replayer {
                     // connection closing
                 }
             }
-            keptUp = session.endReplay(channel, config.maxPendingFrames()) && keptUp;
-            if (failed) {
+        }
+        boolean replayKeptUp = keptUp;
+        boolean replayFailed = failed;
+        session.loop().execute(() -> {
+            boolean ok = session.endReplay(channel, config.maxPendingBytes()) && replayKeptUp;
+            if (replayFailed) {
                 // a gap must never pass silently: the client reconnects and asks again with its since
                 session.close(SERVER_ERROR, "replay failed");
-            } else if (!keptUp) {
+            } else if (!ok) {
                 onSlowConsumer.run();
             }
+        });
+    }
+
+    /**
+     * Copies stream messages {@code since+1 .. until} to the session's loop in chunks, waiting for the
+     * socket to take what was written before sending more: a long history never floods the connection.
+     * Everything after {@code until} also arrives live and is held by the session meanwhile.
+     */
+    private boolean copy(JetStreamSubscription subscription, ClientSession session, String channel, long since,
+            long until) throws InterruptedException, IOException {
+        long maxPending = config.maxPendingBytes();
+        long seq = since;
+        List<long[]> seqs = new ArrayList<>(CHUNK);
+        List<ByteBuf> frames = new ArrayList<>(CHUNK);
+        while (seq < until && session.isOpen()) {
+            Message message = subscription.nextMessage(FETCH_WAIT);
+            if (message == null) {
+                throw new IOException("stream stopped answering at " + seq + " of " + until);
+            }
+            seq = message.metaData().streamSequence();
+            seqs.add(new long[] {seq});
+            frames.add(EventFrames.encode(seq, message.getData()));
+            replayed.increment();
+            if (frames.size() == CHUNK || seq >= until) {
+                if (!writeChunk(session, channel, seqs, frames, maxPending)) {
+                    return false;
+                }
+                seqs = new ArrayList<>(CHUNK);
+                frames = new ArrayList<>(CHUNK);
+                awaitDrain(session, maxPending / 2);
+            }
+        }
+        frames.forEach(ByteBuf::release);
+        return true;
+    }
+
+    private boolean writeChunk(ClientSession session, String channel, List<long[]> seqs, List<ByteBuf> frames,
+            long maxPending) throws InterruptedException {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        session.loop().execute(() -> {
+            boolean ok = true;
+            for (int i = 0; i < frames.size(); i++) {
+                if (ok) {
+                    ok = session.replay(channel, seqs.get(i)[0], frames.get(i), maxPending);
+                }
+                frames.get(i).release();
+            }
+            written.complete(ok);
+        });
+        try {
+            return written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
         }
     }
+
+    private void awaitDrain(ClientSession session, long lowWater) throws InterruptedException {
+        long deadline = System.nanoTime() + WRITE_WAIT.toNanos();
+        while (session.pendingBytes() > lowWater && session.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
 }

@@ -1,38 +1,51 @@
 package io.leadline.notify.routing;
 
 import io.leadline.notify.gateway.ClientSession;
+import io.netty.channel.EventLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The local index of who listens to what: channel → sessions of this instance. */
+/**
+ * The local index of who listens to what: channel → event loop → sessions. Grouping by loop lets the
+ * router hand one task per loop to write an event to all of that loop's subscribers.
+ */
 @ApplicationScoped
 public class Subscriptions {
 
-    private final ConcurrentHashMap<String, Set<ClientSession>> byChannel = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<EventLoop, Set<ClientSession>>> byChannel = new ConcurrentHashMap<>();
 
     public void add(String channel, ClientSession session) {
-        byChannel.computeIfAbsent(channel, key -> ConcurrentHashMap.newKeySet()).add(session);
-    }
-
-    public void remove(String channel, ClientSession session) {
-        byChannel.computeIfPresent(channel, (key, sessions) -> {
-            sessions.remove(session);
-            return sessions.isEmpty() ? null : sessions;
+        byChannel.compute(channel, (key, loops) -> {
+            Map<EventLoop, Set<ClientSession>> groups = loops == null ? new ConcurrentHashMap<>() : loops;
+            groups.computeIfAbsent(session.loop(), loop -> ConcurrentHashMap.newKeySet()).add(session);
+            return groups;
         });
     }
 
+    public void remove(String channel, ClientSession session) {
+        byChannel.computeIfPresent(channel, (key, loops) -> {
+            Set<ClientSession> group = loops.get(session.loop());
+            if (group != null && group.remove(session) && group.isEmpty()) {
+                loops.remove(session.loop());
+            }
+            return loops.isEmpty() ? null : loops;
+        });
+    }
+
+    /** On the session's loop: drops every subscription of a closing session. */
     public void removeAll(ClientSession session) {
         for (String channel : session.channels().toArray(String[]::new)) {
             remove(channel, session);
         }
     }
 
-    public Set<ClientSession> of(String channel) {
-        Set<ClientSession> sessions = byChannel.get(channel);
-        return sessions == null ? Collections.emptySet() : sessions;
+    public Map<EventLoop, Set<ClientSession>> of(String channel) {
+        Map<EventLoop, Set<ClientSession>> loops = byChannel.get(channel);
+        return loops == null ? Collections.emptyMap() : loops;
     }
 
     public int channelCount() {
@@ -40,6 +53,12 @@ public class Subscriptions {
     }
 
     public long subscriptionCount() {
-        return byChannel.values().stream().mapToLong(Set::size).sum();
+        long count = 0;
+        for (Map<EventLoop, Set<ClientSession>> loops : byChannel.values()) {
+            for (Set<ClientSession> group : loops.values()) {
+                count += group.size();
+            }
+        }
+        return count;
     }
 }

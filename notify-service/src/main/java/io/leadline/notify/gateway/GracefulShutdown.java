@@ -1,0 +1,53 @@
+package io.leadline.notify.gateway;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/**
+ * On SIGTERM: refuse new upgrades (503), close every socket with 1012 so clients reconnect to another
+ * instance at once (and recover with {@code since}), and wait a bounded time for the closes to go out.
+ */
+@ApplicationScoped
+public class GracefulShutdown implements HttpUpgradeCheck {
+
+    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
+
+    @Inject
+    Sessions sessions;
+
+    @ConfigProperty(name = "leadline.gateway.shutdown-close-timeout", defaultValue = "5s")
+    Duration closeTimeout;
+
+    private volatile boolean draining;
+
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) throws InterruptedException {
+        draining = true;
+        int open = sessions.size();
+        for (ClientSession session : sessions.all()) {
+            session.close(ErrorCodes.CLOSE_RESTARTING, "server restarting");
+        }
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        while (sessions.size() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        LOG.infof("closed %d WebSocket connections with 1012 (%d still open)", open, sessions.size());
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        return draining ? CheckResult.rejectUpgrade(503) : CheckResult.permitUpgrade();
+    }
+}
