@@ -25,6 +25,9 @@ public final class WsTestClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
+    private volatile boolean paused;
+    private volatile WebSocket pausedSocket;
+
     private WsTestClient(URI uri, String authorization, String origin) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (authorization != null) {
@@ -91,7 +94,7 @@ public final class WsTestClient implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (raw == null) {
-                throw new AssertionError("no matching frame within " + timeout + "; received: " + seen());
+                throw new AssertionError("no matching frame within " + timeout + "; last received: " + lastSeen(5));
             }
             synchronized (seen) {
                 seen.add(raw);
@@ -106,6 +109,12 @@ public final class WsTestClient implements AutoCloseable {
         return await(frame -> type.equals(frame.path("type").asText()), timeout);
     }
 
+    private List<String> lastSeen(int count) {
+        List<String> all = seen();
+        return all.subList(Math.max(0, all.size() - count), all.size()).stream()
+                .map(frame -> frame.length() > 300 ? frame.substring(0, 300) + "…" : frame).toList();
+    }
+
     /** Every frame received so far that {@link #await} looked at. */
     public List<String> seen() {
         synchronized (seen) {
@@ -118,6 +127,19 @@ public final class WsTestClient implements AutoCloseable {
         List<String> rest = new ArrayList<>();
         frames.drainTo(rest);
         return rest;
+    }
+
+    /** Stops reading from the socket, as a client whose application hangs. */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    public void resumeReading() {
+        paused = false;
+        WebSocket socket = pausedSocket;
+        if (socket != null) {
+            socket.request(Long.MAX_VALUE);
+        }
     }
 
     /** The close code the server sent, once it closed the connection. */
@@ -150,7 +172,11 @@ public final class WsTestClient implements AutoCloseable {
                 frames.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (paused) {
+                pausedSocket = webSocket;
+            } else {
+                webSocket.request(1);
+            }
             return null;
         }
 

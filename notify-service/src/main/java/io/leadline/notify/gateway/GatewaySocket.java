@@ -10,6 +10,7 @@ import io.leadline.shared.json.JsonCodec;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -98,6 +99,22 @@ public class GatewaySocket {
         ClientSession session = sessions.get(connection.id());
         if (session != null) {
             session.touch();
+        }
+    }
+
+    /** A message over the size limit (Vert.x refuses to aggregate it): 1009, as for a single oversized frame. */
+    @OnError
+    @NonBlocking
+    public void onError(WebSocketConnection connection, IllegalStateException error) {
+        ClientSession session = sessions.get(connection.id());
+        short code = error.getMessage() != null && error.getMessage().contains("max message size")
+                ? ErrorCodes.CLOSE_TOO_BIG : ErrorCodes.CLOSE_SERVER_ERROR;
+        if (session != null) {
+            session.close(code, code == ErrorCodes.CLOSE_TOO_BIG ? "message too big" : "server error");
+        } else {
+            connection.close(new io.quarkus.websockets.next.CloseReason(code, "")).subscribe().with(ok -> {
+            }, failure -> {
+            });
         }
     }
 

@@ -1,0 +1,4 @@
+package io.leadline.notify.inbox.rest;
+
+public record UnreadCount(long unreadCount) {
+}

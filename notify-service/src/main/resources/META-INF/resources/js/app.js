@@ -1,0 +1,308 @@
+// Shared by the dashboards: configuration, sign-in, REST calls, the live connection, toasts and sound.
+import { LeadlineClient } from '../sdk/leadline.js';
+
+// ---- configuration -------------------------------------------------------------------------------
+// The gateway is this page's origin; leads- and payments-service are on the same host at 8081/8082
+// unless ?leads=…&payments=… (remembered in localStorage) says otherwise.
+
+function serviceUrl(name, port) {
+  const params = new URLSearchParams(location.search);
+  const key = 'leadline.' + name + 'Url';
+  const given = params.get(name);
+  if (given) {
+    localStorage.setItem(key, given.replace(/\/$/, ''));
+  }
+  return localStorage.getItem(key) || `${location.protocol}//${location.hostname}:${port}`;
+}
+
+const params = new URLSearchParams(location.search);
+if (params.get('notify')) localStorage.setItem('leadline.notifyUrl', params.get('notify').replace(/\/$/, ''));
+
+export const config = {
+  notifyUrl: localStorage.getItem('leadline.notifyUrl') || location.origin,
+  leadsUrl: serviceUrl('leads', 8081),
+  paymentsUrl: serviceUrl('payments', 8082),
+};
+config.wsUrl = config.notifyUrl.replace(/^http/, 'ws') + '/ws';
+
+// ---- DOM helpers ---------------------------------------------------------------------------------
+
+/** Creates an element; text children are text nodes (never HTML), so event data cannot inject markup. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+export function formatTime(value) {
+  const date = typeof value === 'number' ? new Date(value) : new Date(value || Date.now());
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function formatMoney(amount, currency = 'USD') {
+  const n = Number(amount);
+  if (!Number.isFinite(n)) return String(amount ?? '');
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(n);
+  } catch {
+    return n.toFixed(2) + ' ' + currency;
+  }
+}
+
+export function uuid() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2);
+}
+
+// ---- session -------------------------------------------------------------------------------------
+
+const SESSION_KEY = 'leadline.session';
+// The SDK asks for a new token 60 s before expiry (half-way for short-lived tokens): a token that close
+// to its end is not handed out again.
+const TOKEN_MARGIN_S = 90;
+let password = null; // kept in memory only, to renew the token while this page is open
+
+export class ApiError extends Error {
+  constructor(status, detail, body) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export class LoginRequired extends Error {
+  constructor() {
+    super('please sign in again');
+    this.code = 'login_required';
+  }
+}
+
+export function session() {
+  try {
+    return JSON.parse(localStorage.getItem(SESSION_KEY)) || null;
+  } catch {
+    return null;
+  }
+}
+
+function claims(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part + '='.repeat((4 - (part.length % 4)) % 4)));
+  } catch {
+    return {};
+  }
+}
+
+/** True while the token has more than the margin left (half its lifetime for short-lived tokens). */
+function fresh(token) {
+  const { exp = 0, iat } = claims(token);
+  const now = Date.now() / 1000;
+  const margin = Math.min(TOKEN_MARGIN_S, (exp - (iat || now)) / 2);
+  return exp - now > margin;
+}
+
+export async function login(username, pass) {
+  const answer = await request(config.leadsUrl + '/api/auth/token', { method: 'POST', body: { username, password: pass }, anonymous: true });
+  const me = await request(config.leadsUrl + '/api/auth/me', { token: answer.access_token });
+  const stored = { token: answer.access_token, user: { id: String(me.id), username: me.username, role: me.role } };
+  localStorage.setItem(SESSION_KEY, JSON.stringify(stored));
+  password = pass;
+  return stored;
+}
+
+export function logout() {
+  localStorage.removeItem(SESSION_KEY);
+  password = null;
+  location.reload();
+}
+
+/** The token provider of the live connection: the stored token while it lasts, else a new one. */
+export async function getToken() {
+  const current = session();
+  if (current && fresh(current.token)) return current.token;
+  if (current && password) {
+    const renewed = await login(current.user.username, password);
+    return renewed.token;
+  }
+  throw new LoginRequired();
+}
+
+async function request(url, { method = 'GET', body, headers = {}, token, anonymous = false } = {}) {
+  const h2 = { Accept: 'application/json', ...headers };
+  if (!anonymous) {
+    const t = token || (await getToken());
+    h2.Authorization = 'Bearer ' + t;
+  }
+  if (body !== undefined) h2['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(url, { method, headers: h2, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, `cannot reach ${new URL(url).origin} (is it running, and does it allow this origin?)`);
+  }
+  const text = await response.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  if (!response.ok) {
+    const detail = parsed && typeof parsed === 'object' ? parsed.detail || parsed.title : null;
+    throw new ApiError(response.status, detail || `HTTP ${response.status}`, parsed);
+  }
+  return parsed;
+}
+
+export const api = {
+  leads: (path, options) => request(config.leadsUrl + path, options),
+  payments: (path, options) => request(config.paymentsUrl + path, options),
+  notify: (path, options) => request(config.notifyUrl + path, options),
+};
+
+/**
+ * Shows the sign-in form in `root` until the user is signed in, then calls start(session).
+ * A stored session whose token still works starts at once.
+ */
+export function withSession(root, start, { title = 'Sign in' } = {}) {
+  const current = session();
+  // the same margin as getToken(): a token it would not hand out does not start the page either
+  if (current && fresh(current.token)) {
+    start(current);
+    return;
+  }
+  const error = h('p', { class: 'error-text', role: 'alert', id: 'login-error' });
+  const form = h('form', { 'aria-describedby': 'login-error' },
+    h('label', {}, 'Username', h('input', { name: 'username', autocomplete: 'username', required: true })),
+    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('button', { class: 'primary', type: 'submit' }, 'Sign in'),
+    error);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const data = new FormData(form);
+    try {
+      const s = await login(String(data.get('username')), String(data.get('password')));
+      section.remove();
+      start(s);
+    } catch (err) {
+      error.textContent = err.status === 401 ? 'Unknown username or wrong password.' : 'Sign-in failed: ' + err.message;
+    }
+  });
+  const section = h('section', { class: 'panel login', 'aria-labelledby': 'login-title' },
+    h('h2', { id: 'login-title' }, title), form);
+  root.append(section);
+  form.querySelector('input').focus();
+}
+
+// ---- live connection -----------------------------------------------------------------------------
+
+const STATE_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Live updates active',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Offline',
+};
+
+/** The live connection of this page, with its state shown in `indicator`. */
+export function liveClient(indicator, { onLoginRequired } = {}) {
+  const client = new LeadlineClient({ url: config.wsUrl, getToken });
+  const show = (state) => {
+    indicator.dataset.state = state;
+    indicator.textContent = STATE_TEXT[state] || state;
+  };
+  show('connecting');
+  client.on('state', (s) => show(s.state));
+  client.on('error', (e) => {
+    if (e.cause instanceof LoginRequired || (e.code === 'token_expired' && !password)) {
+      client.close();
+      show('disconnected');
+      if (onLoginRequired) onLoginRequired();
+    }
+  });
+  client.connect().catch(() => {});
+  window.__leadline = { client, config };
+  return client;
+}
+
+// ---- toasts and sound ----------------------------------------------------------------------------
+
+let toastRoot = null;
+
+function toasts() {
+  if (!toastRoot) {
+    toastRoot = h('div', { class: 'toasts', role: 'region', 'aria-label': 'Live notifications' });
+    toastRoot.append(
+      h('div', { 'aria-live': 'polite', 'aria-relevant': 'additions', class: 'polite', style: 'display:contents' }),
+      h('div', { 'aria-live': 'assertive', 'aria-relevant': 'additions', class: 'assertive', style: 'display:contents' }),
+    );
+    document.body.append(toastRoot);
+  }
+  return toastRoot;
+}
+
+/** A toast: `kind` styles it (event type), `urgent` announces it assertively, `durationMs` how long it stays. */
+export function toast({ title, message = '', kind = 'info', durationMs = 6000, urgent = false }) {
+  const root = toasts();
+  const item = h('div', { class: `toast ${kind}`, dataset: { kind } },
+    h('div', {}, h('strong', {}, title), message ? h('span', {}, message) : null),
+    h('button', { type: 'button', 'aria-label': 'Dismiss notification', onclick: () => item.remove() }, '×'));
+  (urgent ? root.querySelector('.assertive') : root.querySelector('.polite')).append(item);
+  const all = root.querySelectorAll('.toast');
+  if (all.length > 5) all[0].remove();
+  setTimeout(() => item.remove(), durationMs);
+  return item;
+}
+
+let audio = null;
+let interacted = false;
+for (const type of ['pointerdown', 'keydown']) {
+  window.addEventListener(type, () => {
+    interacted = true;
+  }, { once: false, passive: true });
+}
+
+/** A short beep, only once the user has interacted with the page (browsers block sound before). */
+export function beep() {
+  if (!interacted) return false;
+  try {
+    audio ||= new (window.AudioContext || window.webkitAudioContext)();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = 'sine';
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.0001, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.35);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.4);
+    window.__leadlineBeeps = (window.__leadlineBeeps || 0) + 1;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The standard header: brand, navigation, connection indicator, and who is signed in. */
+export function mountHeader(current) {
+  const who = $('#who');
+  if (who && current) {
+    who.replaceChildren(`${current.user.username} (${current.user.role}) `,
+      h('button', { type: 'button', class: 'link', onclick: logout }, 'Sign out'));
+  }
+}

@@ -1,0 +1,148 @@
+package io.leadline.notify.gateway;
+
+import io.leadline.notify.WsTestClient;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.event.leads.LeadCreated;
+import io.leadline.shared.json.JsonCodec;
+import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.TestTokens;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each limit answers as documented, and the server keeps serving everyone else. */
+@QuarkusTest
+@QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "notify"))
+class LimitsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final AtomicInteger USERS = new AtomicInteger(9000);
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Connection nats;
+
+    @Test
+    void aClientThatStopsReadingIsClosedWith4008WhileAHealthyOneKeepsReceiving() throws Exception {
+        try (WsTestClient healthy = connectToLeads(); WsTestClient stuck = connectToLeads()) {
+            stuck.pauseReading();
+            String description = "x".repeat(4000);
+            JetStream jetStream = nats.jetStream();
+            // batches the healthy client reads before the next is sent: it is never behind, the stuck one falls ever further
+            int sent = 0;
+            for (int batch = 0; batch < 40; batch++) {
+                List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+                for (int i = 0; i < 150; i++, sent++) {
+                    LeadCreated lead = new LeadCreated("bulk-" + sent, "Bulk", description, "plumbing", "Austin", "TX",
+                            "low", "residential", 1, 5, 3, Instant.now());
+                    acks.add(jetStream.publishAsync(Channels.subjectOf(Channels.LEADS),
+                            JsonCodec.encode(EventEnvelope.of(Channels.LEADS, lead))));
+                }
+                acks.forEach(CompletableFuture::join);
+                String last = "bulk-" + (sent - 1);
+                healthy.await(frame -> last.equals(frame.path("data").path("id").asText()), WAIT);
+            }
+            stuck.resumeReading();
+            assertThat(stuck.awaitClose(WAIT)).isEqualTo(4008);
+            assertThat(healthy.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void anOversizedFrameClosesWith1009() {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+            client.send("{\"type\":\"ping\",\"pad\":\"" + "y".repeat(70_000) + "\"}");
+            assertThat(client.awaitClose(WAIT)).as("close code").isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void aFrameFloodGetsRateLimitedThenClosedWith4029() {
+        try (WsTestClient flooder = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"));
+                WsTestClient bystander = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            flooder.awaitType("connected", WAIT);
+            bystander.awaitType("connected", WAIT);
+            for (int i = 0; i < 400 && !flooder.isClosed(); i++) {
+                try {
+                    flooder.send("{\"type\":\"ping\"}");
+                } catch (RuntimeException closedMeanwhile) {
+                    break;
+                }
+            }
+            assertThat(flooder.awaitType("error", WAIT).path("code").asText()).isEqualTo("rate_limited");
+            assertThat(flooder.awaitClose(WAIT)).isEqualTo(4029);
+
+            bystander.send(Map.of("type", "ping", "id", "still-here"));
+            assertThat(bystander.awaitType("pong", WAIT).path("id").asText()).isEqualTo("still-here");
+        }
+    }
+
+    @Test
+    void tooManySubscriptionsAreRefusedAndExistingOnesKept() {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "admin"))) {
+            client.awaitType("connected", WAIT);
+            // the own user channel counts: 19 more fit under the test profile's limit of 20
+            for (int i = 0; i < 19; i++) {
+                client.send(Map.of("type", "subscribe", "channel", "escrow." + i));
+                client.awaitType("subscribed", WAIT);
+            }
+            client.send(Map.of("type", "subscribe", "channel", "leads", "id", "one-too-many"));
+            assertThat(client.awaitType("error", WAIT).path("code").asText()).isEqualTo("too_many_subscriptions");
+            client.send(Map.of("type", "unsubscribe", "channel", "escrow.0"));
+            client.awaitType("unsubscribed", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads"));
+            assertThat(client.awaitType("subscribed", WAIT).path("channel").asText()).isEqualTo("leads");
+        }
+    }
+
+    @Test
+    void aUserMayHoldOnlySoManyConnections() {
+        String user = nextUser();
+        List<WsTestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider"));
+                clients.add(client);
+                client.awaitType("connected", WAIT);
+            }
+            WsTestClient eleventh = WsTestClient.withHeader(ws, TestTokens.token(user, "provider"));
+            clients.add(eleventh);
+            assertThat(eleventh.awaitClose(WAIT)).isEqualTo(4008);
+        } finally {
+            clients.forEach(WsTestClient::close);
+        }
+    }
+
+    private WsTestClient connectToLeads() {
+        WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"));
+        client.awaitType("connected", WAIT);
+        client.send(Map.of("type", "subscribe", "channel", "leads"));
+        client.awaitType("subscribed", WAIT);
+        return client;
+    }
+
+    private static String nextUser() {
+        return String.valueOf(USERS.incrementAndGet());
+    }
+}

@@ -1,0 +1,85 @@
+package io.leadline.notify.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.Event;
+import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.json.JsonCodec;
+import io.leadline.testing.TestTokens;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/** Test users, events published straight to the stream (as the outbox relay does) and inbox reads over REST. */
+final class InboxFixtures {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    private InboxFixtures() {
+    }
+
+    /** A user id no other test uses. */
+    static String newUser(String prefix) {
+        return prefix + "-" + USERS.incrementAndGet() + "-" + Long.toString(System.nanoTime(), 36);
+    }
+
+    static String token(String user) {
+        return TestTokens.token(user, "provider");
+    }
+
+    static <E extends Event> EventEnvelope<E> publish(Connection nats, String channel, E event)
+            throws IOException, JetStreamApiException {
+        EventEnvelope<E> envelope = EventEnvelope.of(channel, event);
+        publish(nats, envelope, envelope.id());
+        return envelope;
+    }
+
+    /** Publishes with {@code Nats-Msg-Id} = {@code messageId}, or with none when it is null. */
+    static PublishAck publish(Connection nats, EventEnvelope<?> envelope, String messageId)
+            throws IOException, JetStreamApiException {
+        PublishOptions.Builder options = PublishOptions.builder();
+        if (messageId != null) {
+            options.messageId(messageId);
+        }
+        return nats.jetStream().publish(Channels.subjectOf(envelope.channel()), JsonCodec.encode(envelope),
+                options.build());
+    }
+
+    /** Every notification of the user, newest first, read through the REST API. */
+    static List<JsonNode> inbox(String token) {
+        List<JsonNode> all = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            JsonNode body = tree(given().auth().oauth2(token).queryParam("page", page).queryParam("size", 100)
+                    .get("/api/notifications").then().statusCode(200).extract().asString());
+            body.path("items").forEach(all::add);
+            if (body.path("items").size() < 100) {
+                return all;
+            }
+        }
+    }
+
+    /** Waits until the user's inbox satisfies {@code done}, and returns it. */
+    static List<JsonNode> awaitInbox(String token, Predicate<List<JsonNode>> done) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> inbox(token), done);
+    }
+
+    static boolean hasTitle(List<JsonNode> inbox, String title) {
+        return inbox.stream().anyMatch(item -> title.equals(item.path("title").asText()));
+    }
+
+    static JsonNode tree(String json) {
+        return JsonCodec.tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
