@@ -1,0 +1,80 @@
+// Headless Chromium (Debian's, through playwright-core) against the dashboards of a running system.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { liveSystem } from '../../testing/env.js';
+import { startStaticServer } from './static-server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = resolve(here, '../artifacts');
+const CHROMIUM = process.env.LEADLINE_CHROMIUM || '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+/** Everything a browser test needs, or { skip } with the reason. */
+export async function browserSystem() {
+  const live = liveSystem();
+  if (live.skip) return live;
+  if (!existsSync(CHROMIUM)) {
+    return { skip: `no Chromium at ${CHROMIUM}: apt-get install chromium (or set LEADLINE_CHROMIUM)` };
+  }
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    return { skip: 'playwright-core is not installed: run npm install in clients/js' };
+  }
+  let dashboard = process.env.LEADLINE_DASHBOARD_URL?.replace(/\/$/, '');
+  let staticServer = null;
+  if (!dashboard && process.env.LEADLINE_DASHBOARD_STATIC) {
+    staticServer = await startStaticServer(Number(process.env.LEADLINE_DASHBOARD_STATIC_PORT || 18090));
+    dashboard = staticServer.url;
+  }
+  dashboard ||= live.config.notifyUrl;
+  try {
+    const page = await fetch(dashboard + '/index.html');
+    const sdk = await fetch(dashboard + '/sdk/leadline.js');
+    if (!page.ok || !(await page.text()).includes('Provider dashboard') || !sdk.ok) {
+      await staticServer?.close();
+      return {
+        skip: `${dashboard} does not serve the dashboards yet (rebuild notify-service, or set LEADLINE_DASHBOARD_STATIC=1 ` +
+          'to serve them from the source tree on port 18090, an origin notify-service must allow)',
+      };
+    }
+  } catch (e) {
+    await staticServer?.close();
+    return { skip: `cannot reach ${dashboard}: ${e.message}` };
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const query = new URLSearchParams({
+    leads: live.config.leadsUrl, payments: live.config.paymentsUrl || '', notify: live.config.notifyUrl,
+  });
+  return {
+    ...live,
+    browser,
+    dashboard,
+    /** The URL of a dashboard page, with the service URLs it should use. */
+    pageUrl: (path, extra = {}) => `${dashboard}/${path}?${new URLSearchParams({ ...Object.fromEntries(query), ...extra })}`,
+    async close() {
+      await browser.close();
+      await staticServer?.close();
+    },
+  };
+}
+
+/** Opens a page and signs in through the form. */
+export async function signIn(context, url, user) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: resolve(ARTIFACTS, name + '.png'), fullPage: true });
+}

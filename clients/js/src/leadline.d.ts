@@ -1,0 +1,282 @@
+// Type declarations of @leadline/client (hand-written; the module itself is plain JavaScript).
+
+export declare const VERSION: string;
+
+export declare const States: {
+  readonly CONNECTING: 'connecting';
+  readonly CONNECTED: 'connected';
+  readonly RECONNECTING: 'reconnecting';
+  readonly DISCONNECTED: 'disconnected';
+};
+export type ConnectionState = (typeof States)[keyof typeof States];
+
+export declare const CloseCodes: {
+  readonly NORMAL: 1000;
+  readonly GOING_AWAY: 1001;
+  readonly ABNORMAL: 1006;
+  readonly TOO_BIG: 1009;
+  readonly SERVER_ERROR: 1011;
+  readonly RESTARTING: 1012;
+  readonly TOKEN_EXPIRED: 4001;
+  readonly POLICY: 4008;
+  readonly RATE_LIMITED: 4029;
+  readonly CLIENT_DEAD_CONNECTION: 4000;
+};
+
+/** Error codes of the gateway's `error` frames, plus the client's own. */
+export type ErrorCode =
+  | 'bad_request' | 'unknown_type' | 'forbidden' | 'not_found' | 'too_many_subscriptions' | 'rate_limited'
+  | 'token_expired' | 'token_invalid'
+  | 'closed' | 'not_connected' | 'token_provider_failed' | 'socket_failed' | 'bad_frame'
+  | (string & {});
+
+export declare class LeadlineError extends Error {
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>);
+  readonly code: ErrorCode;
+  /** The `id` of the client frame the error answers, when it answers one. */
+  readonly ref?: string | null;
+  /** The channel of a refused subscription. */
+  readonly channel?: string;
+}
+
+/** An event as delivered: the stream sequence, the type, the channel, the event id, the time and its data. */
+export interface LeadlineEvent<T = Record<string, unknown>, Type extends string = string> {
+  type: Type;
+  channel: string;
+  seq: number;
+  id: string;
+  ts: number;
+  data: T;
+}
+
+// ---- event payloads (docs/protocol.md) ----
+
+export interface LeadSummary {
+  id: string; title: string; description: string; category: string; city: string; state: string;
+  urgency: string; property_type: string; units: number; price: number; max_claims: number; created_at: string;
+}
+export interface LeadClaimed { lead_id: string; current_claims: number; total_claims: number; available: boolean; competitive: boolean }
+export interface LeadScore {
+  score: number; tier: 'excellent' | 'good' | 'fair' | 'low';
+  badge: { text: string; color: string; priority: string }; reasons: string[];
+}
+export interface LeadDistributed {
+  lead: LeadSummary; score: LeadScore; notification: { title: string; message: string; priority: string };
+}
+export interface LeadAlert {
+  lead_id: string; reason: string; title: string; message: string; priority: string;
+  score?: number | null; current_claims?: number | null; total_claims?: number | null;
+}
+export interface BalanceUpdated { new_balance: number; previous_balance: number; change: number; reason: string; reference: string }
+export interface NotificationMessage { title: string; message: string; priority: string; sender?: string; notification_id?: number }
+export interface NotificationRead { notification_ids: number[]; all: boolean; unread_count: number }
+export interface StatusChange { escrow_id: string; old_status: string; new_status: string; actor?: string }
+export interface EscrowUpdate { escrow_id: string; status: string; amount: number | string; currency: string; event_type: string }
+export interface PaymentStatus { escrow_id: string; status: string; payment_id?: string }
+export interface TransactionEvent {
+  id: string; amount: number | string; currency: string; status: string; provider: string; customer_ref: string; created_at: string;
+}
+export interface MetricsUpdated { transaction_count: number; success_rate: number | string; revenue_total: number | string; window: string }
+export interface WebhookEvent { provider: string; event_id: string; type: string; status: string; error?: string | null }
+export interface FraudAlert {
+  rule: string; severity: string; transaction_id: string; customer_ref: string; details: Record<string, unknown>;
+}
+
+export interface EventDataByType {
+  lead_created: LeadSummary;
+  lead_claimed: LeadClaimed;
+  lead_distributed: LeadDistributed;
+  lead_alert: LeadAlert;
+  balance_updated: BalanceUpdated;
+  notification_message: NotificationMessage;
+  notification_read: NotificationRead;
+  status_change: StatusChange;
+  escrow_update: EscrowUpdate;
+  payment_status: PaymentStatus;
+  confirmation_added: { escrow_id: string; party: string; user_id: string; note?: string };
+  dispute_raised: { escrow_id: string; raised_by: string; reason: string };
+  transaction_created: TransactionEvent;
+  transaction_updated: TransactionEvent;
+  refund_processed: { transaction_id: string; refund_id: string; amount: number | string; currency: string; customer_ref: string };
+  metrics_updated: MetricsUpdated;
+  webhook_received: WebhookEvent;
+  webhook_processed: WebhookEvent;
+  webhook_failed: WebhookEvent;
+  fraud_alert: FraudAlert;
+}
+export type EventType = keyof EventDataByType;
+export type TypedEvent<K extends EventType> = LeadlineEvent<EventDataByType[K], K>;
+export type AnyEvent = LeadlineEvent<any>;
+
+// ---- frames ----
+
+export interface ConnectedFrame {
+  type: 'connected'; user_id: string; connection_id: string; channels: string[]; heartbeat_s: number; token_expires_at: number;
+}
+export interface SubscribedFrame { type: 'subscribed'; channel: string; seq: number; recovered: boolean; id?: string | null }
+
+// ---- options ----
+
+/** A token, or an object with the token and its expiry (seconds since the epoch). */
+export type TokenResult = string | { token: string; expiresAt?: number } | { access_token: string };
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface EventTargetLike {
+  addEventListener(type: string, listener: (event: unknown) => void): void;
+  removeEventListener(type: string, listener: (event: unknown) => void): void;
+}
+
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: unknown) => WebSocketLike;
+
+export interface BackoffOptions {
+  /** First ceiling of the jittered delay; default 500 ms. */
+  initialMs?: number;
+  /** Largest delay; default 30 000 ms. There is no cap on the number of attempts. */
+  maxMs?: number;
+  /** Growth of the ceiling per attempt; default 2. */
+  factor?: number;
+  /** Smallest delay; default 0. */
+  minMs?: number;
+}
+
+export interface ClientOptions {
+  /** The gateway, e.g. `ws://localhost:8080/ws` or `wss://…/ws`. */
+  url: string;
+  /** A fixed token (no refresh: a 4001 close ends the client). */
+  token?: string;
+  /** Called for the first token, again before token_expires_at, after a 4001 close and after a failed upgrade. */
+  getToken?: () => TokenResult | Promise<TokenResult>;
+  /** The WebSocket class: the browser's by default; `ws` on Node 20; React Native's global. */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * How the token travels on the upgrade: 'subprotocol' (default, works in browsers), 'query'
+   * (`?token=`), or 'header' (Authorization header; Node `ws` and React Native only).
+   */
+  auth?: 'subprotocol' | 'query' | 'header';
+  backoff?: BackoffOptions;
+  /** On 1012 (server restarting) the client reconnects after a random delay below this; default 1000 ms. */
+  restartJitterMs?: number;
+  /** Client ping interval; default 20 000 ms. */
+  pingIntervalMs?: number;
+  /** No frame at all for this long: the connection is considered dead and replaced; default 45 000 ms. */
+  deadAfterMs?: number;
+  /** Ask for a new token this long before it expires (at most half its remaining life); default 60 000 ms. */
+  refreshBeforeMs?: number;
+  /** A connection up this long resets the backoff; default 10 000 ms. */
+  stableAfterMs?: number;
+  /** Injected time and timers (tests). */
+  clock?: Partial<Clock>;
+  /** Injected randomness for the jitter (tests). */
+  random?: () => number;
+  /** Where `online`/`offline` events come from: `window` by default in browsers; false to ignore them. */
+  onlineEvents?: EventTargetLike | false;
+  logger?: { warn(...args: unknown[]): void };
+}
+
+export interface SubscribeOptions {
+  /** Only these event types reach this subscription's handlers. */
+  types?: string[];
+  /** A server-side filter, e.g. `{ kinds: ['metrics', 'fraud'] }` on payments.monitor. */
+  filter?: Record<string, unknown>;
+}
+
+export type EventHandler<E = AnyEvent> = (event: E) => void;
+export type HandlerMap = { [K in EventType]?: EventHandler<TypedEvent<K>> } & { '*'?: EventHandler<AnyEvent> } & {
+  [type: string]: EventHandler<any> | undefined;
+};
+
+export declare class Subscription {
+  readonly channel: string;
+  readonly active: boolean;
+  /** Resolves with the `subscribed` frame; rejects with a LeadlineError (forbidden, not_found, …). */
+  ready(): Promise<SubscribedFrame>;
+  unsubscribe(): void;
+}
+
+export interface StateChange {
+  state: ConnectionState;
+  previous: ConnectionState;
+  reason?: 'offline' | 'closed' | 'token_expired' | string;
+  attempt?: number;
+  delayMs?: number;
+  code?: number;
+  userId?: string;
+}
+
+export interface LifecycleEvents {
+  state: StateChange;
+  connected: ConnectedFrame;
+  /** A socket closed (the client may be about to reconnect: see `state`). */
+  disconnected: { code: number; reason: string; wasOpen: boolean };
+  reconnecting: { attempt: number; delayMs: number; code?: number };
+  subscribed: { channel: string; seq: number; recovered: boolean; resumed: boolean };
+  /** History no longer reaches back to what was missed: re-read the channel's state over REST. */
+  resync: { channel: string; since: number; seq: number };
+  token_refreshed: { tokenExpiresAt: number };
+  error: LeadlineError;
+  /** No frame for deadAfterMs: the connection is being replaced. */
+  dead: { silentMs: number };
+  /** Every frame received, before the client handles it (debugging). */
+  frame: Record<string, unknown>;
+}
+
+export declare class LeadlineClient {
+  constructor(options: ClientOptions);
+  readonly url: string;
+  readonly state: ConnectionState;
+  /** True while the browser is offline: no attempts until it is back online. */
+  readonly paused: boolean;
+  readonly tokenExpiresAt: number | null;
+  userId: string | null;
+  connectionId: string | null;
+  heartbeatSeconds: number | null;
+  readonly stats: { delivered: number; duplicatesDropped: number; reconnects: number; pings: number };
+
+  /** Starts connecting; resolves with the first `connected` frame. */
+  connect(): Promise<ConnectedFrame>;
+  /** Closes for good; no reconnect. */
+  close(code?: number, reason?: string): void;
+  on<K extends keyof LifecycleEvents>(name: K, fn: (payload: LifecycleEvents[K]) => void): () => void;
+  /** One event type on every channel, or '*' for all events. */
+  onEvent<K extends EventType>(type: K, fn: EventHandler<TypedEvent<K>>): () => void;
+  onEvent(type: '*' | string, fn: EventHandler<AnyEvent>): () => void;
+  subscribe(channel: string, handlers?: EventHandler | HandlerMap, options?: SubscribeOptions): Subscription;
+  unsubscribe(channel: string): void;
+  lastSeq(channel: string): number | undefined;
+  channels(): string[];
+  refreshToken(): Promise<boolean>;
+  ping(): Promise<{ type: 'pong' }>;
+  /** Drops the connection as a network failure would (tests, demos); the client reconnects. */
+  simulateDrop(): void;
+}
+
+export declare function connect(options: ClientOptions): LeadlineClient;
+
+export declare function backoffDelay(attempt: number, options?: BackoffOptions, random?: () => number): number;
+export declare function refreshDelay(expiresAtSeconds: number | null | undefined, nowMs: number, refreshBeforeMs?: number, minDelayMs?: number): number | null;
+export declare function jwtExpiry(token: string): number | null;
+export declare function bearerSubprotocols(token: string): [string, string];
+
+export declare class SeqTracker {
+  accept(channel: string, seq: number): boolean;
+  last(channel: string): number | undefined;
+  noteWatermark(channel: string, seq: number): void;
+  resumePoint(channel: string): number | undefined;
+  forget(channel: string): void;
+}
+
+export default LeadlineClient;

@@ -1,0 +1,202 @@
+// Since tracking and duplicate dropping: the application sees each event once, in order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LeadlineClient, SeqTracker } from '../../src/leadline.js';
+import { FakeClock, fakeWebSocketClass, flush } from '../../testing/fakes.js';
+
+const event = (channel, seq, type = 'lead_created', data = {}) =>
+  ({ type, channel, seq, id: 'e' + seq, ts: 1, data });
+
+test('SeqTracker drops a seq at or below the last one, per channel', () => {
+  const t = new SeqTracker();
+  assert.equal(t.accept('leads', 5), true);
+  assert.equal(t.accept('leads', 5), false);
+  assert.equal(t.accept('leads', 3), false);
+  assert.equal(t.accept('leads', 9), true);
+  assert.equal(t.accept('escrow.1', 4), true, 'channels are independent');
+  assert.equal(t.last('leads'), 9);
+  assert.equal(t.resumePoint('leads'), 9);
+});
+
+test('SeqTracker resumes from the subscription watermark when no event arrived', () => {
+  const t = new SeqTracker();
+  assert.equal(t.resumePoint('leads'), undefined);
+  t.noteWatermark('leads', 40);
+  assert.equal(t.resumePoint('leads'), 40);
+  assert.equal(t.accept('leads', 41), true);
+  assert.equal(t.resumePoint('leads'), 41);
+  t.noteWatermark('leads', 30);
+  assert.equal(t.resumePoint('leads'), 41, 'never moves back');
+  t.forget('leads');
+  assert.equal(t.resumePoint('leads'), undefined);
+});
+
+function setup() {
+  const clock = new FakeClock();
+  const WS = fakeWebSocketClass();
+  const c = new LeadlineClient({
+    url: 'ws://test/ws', token: 'tok', WebSocket: WS, clock, random: () => 0, onlineEvents: false,
+  });
+  return { c, clock, WS };
+}
+
+async function reconnect(WS, clock) {
+  WS.last().serverClose(1006);
+  clock.advance(Math.max(0, ...clock.pendingDelays().filter((d) => d <= 30_000)));
+  await flush();
+}
+
+test('resubscribes every channel with since = the last seq seen, after a drop', async () => {
+  const { c, clock, WS } = setup();
+  const seen = [];
+  c.subscribe('leads', (e) => seen.push(e.seq));
+  c.subscribe('escrow.9', () => {});
+  c.connect();
+  await flush();
+  const first = WS.last();
+  first.accept();
+  const subs = first.framesOfType('subscribe').filter((f) => f.channel !== 'user.7');
+  assert.deepEqual(subs.map((f) => [f.channel, f.since]), [['leads', undefined], ['escrow.9', undefined]]);
+  first.answerSubscribes({ seq: 100 });
+  first.serverSend(event('leads', 101));
+  first.serverSend(event('leads', 104));
+
+  await reconnect(WS, clock);
+  const second = WS.last();
+  assert.notEqual(second, first);
+  second.accept();
+  const again = Object.fromEntries(second.framesOfType('subscribe').map((f) => [f.channel, f.since]));
+  assert.equal(again.leads, 104, 'the last event seen');
+  assert.equal(again['escrow.9'], 100, 'no event seen: the position the server reported');
+  c.close();
+});
+
+test('events replayed after a reconnect reach the application once', async () => {
+  const { c, clock, WS } = setup();
+  const seen = [];
+  c.subscribe('leads', (e) => seen.push(e.seq));
+  c.connect();
+  await flush();
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 10 });
+  for (const seq of [11, 12, 13]) WS.last().serverSend(event('leads', seq));
+
+  await reconnect(WS, clock);
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 20 });
+  // an overlapping replay (the server may resend what it had already written), then new events
+  for (const seq of [12, 13, 14, 15, 15, 16]) WS.last().serverSend(event('leads', seq));
+  assert.deepEqual(seen, [11, 12, 13, 14, 15, 16]);
+  assert.equal(c.stats.duplicatesDropped, 3);
+  c.close();
+});
+
+test('the user channel is re-joined with since, and live events before the replay are held back', async () => {
+  const { c, clock, WS } = setup();
+  const seen = [];
+  c.onEvent('*', (e) => seen.push(e.seq));
+  c.connect();
+  await flush();
+  const first = WS.last();
+  first.accept({ userId: '7' });
+  // on first connect the client only asks where the stream stands
+  const probe = first.framesOfType('subscribe');
+  assert.deepEqual(probe.map((f) => [f.channel, f.since]), [['user.7', undefined]]);
+  first.answerSubscribes({ seq: 50 });
+  first.serverSend(event('user.7', 51, 'balance_updated'));
+
+  await reconnect(WS, clock);
+  const second = WS.last();
+  second.accept({ userId: '7' });
+  assert.deepEqual(second.sent.map((f) => [f.type, f.channel, f.since]),
+    [['unsubscribe', 'user.7', undefined], ['subscribe', 'user.7', 51]]);
+  second.serverSend(event('user.7', 53, 'balance_updated')); // live, before the unsubscribe took effect
+  assert.deepEqual(seen, [51], 'held back: the replay brings it in order');
+  second.serverSend({ type: 'unsubscribed', channel: 'user.7', id: second.sent[0].id });
+  second.answerSubscribes({ seq: 60, recovered: true });
+  for (const seq of [52, 53, 54]) second.serverSend(event('user.7', seq, 'balance_updated'));
+  assert.deepEqual(seen, [51, 52, 53, 54]);
+  c.close();
+});
+
+test('recovered=false: the application is told to re-read state, and goes on from the new position', async () => {
+  const { c, clock, WS } = setup();
+  const resyncs = [];
+  c.on('resync', (r) => resyncs.push(r));
+  c.subscribe('leads', () => {});
+  c.connect();
+  await flush();
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 10 });
+  WS.last().serverSend(event('leads', 11));
+  await reconnect(WS, clock);
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 900, recovered: false });
+  assert.deepEqual(resyncs.filter((r) => r.channel === 'leads'), [{ channel: 'leads', since: 11, seq: 900 }]);
+  await reconnect(WS, clock);
+  WS.last().accept();
+  const since = WS.last().framesOfType('subscribe').find((f) => f.channel === 'leads').since;
+  assert.equal(since, 900);
+  c.close();
+});
+
+test('handlers per channel, per event type, and catch-alls', async () => {
+  const { c, WS } = setup();
+  const calls = [];
+  c.subscribe('leads', {
+    lead_created: (e) => calls.push('created ' + e.seq),
+    '*': (e) => calls.push('any ' + e.type),
+  });
+  const claimedOnly = c.subscribe('leads', (e) => calls.push('only ' + e.type), { types: ['lead_claimed'] });
+  c.onEvent('lead_claimed', (e) => calls.push('global claimed ' + e.seq));
+  c.onEvent('*', (e) => calls.push('global ' + e.channel));
+  c.connect();
+  await flush();
+  WS.last().accept();
+  WS.last().answerSubscribes();
+  WS.last().serverSend(event('leads', 101, 'lead_created'));
+  WS.last().serverSend(event('leads', 102, 'lead_claimed'));
+  assert.deepEqual(calls, [
+    'created 101', 'any lead_created', 'global leads',
+    'any lead_claimed', 'only lead_claimed', 'global claimed 102', 'global leads',
+  ]);
+  claimedOnly.unsubscribe();
+  assert.equal(WS.last().framesOfType('unsubscribe').length, 0, 'another handle still listens');
+  c.unsubscribe('leads');
+  assert.deepEqual(WS.last().framesOfType('unsubscribe').map((f) => f.channel), ['leads']);
+  c.close();
+});
+
+test('a refused subscription rejects ready() with the error code and is not retried', async () => {
+  const { c, clock, WS } = setup();
+  const errors = [];
+  c.on('error', (e) => errors.push(e.code));
+  const sub = c.subscribe('payments.monitor', () => {}, { filter: { kinds: ['metrics'] } });
+  const ready = sub.ready();
+  c.connect();
+  await flush();
+  WS.last().accept();
+  const frame = WS.last().framesOfType('subscribe').find((f) => f.channel === 'payments.monitor');
+  assert.deepEqual(frame.filter, { kinds: ['metrics'] });
+  WS.last().serverSend({ type: 'error', code: 'forbidden', message: 'not allowed: payments.monitor', ref: frame.id });
+  await assert.rejects(ready, (e) => e.code === 'forbidden' && e.channel === 'payments.monitor');
+  assert.deepEqual(errors, ['forbidden']);
+  assert.equal(sub.active, false);
+  await reconnect(WS, clock);
+  WS.last().accept();
+  assert.equal(WS.last().framesOfType('subscribe').filter((f) => f.channel === 'payments.monitor').length, 0);
+  c.close();
+});
+
+test('subscribing while connected sends the frame at once; ready() resolves with the answer', async () => {
+  const { c, WS } = setup();
+  c.connect();
+  await flush();
+  WS.last().accept();
+  const sub = c.subscribe('escrow.5', () => {});
+  WS.last().answerSubscribes({ seq: 77 });
+  const frame = await sub.ready();
+  assert.equal(frame.seq, 77);
+  assert.deepEqual(c.channels().sort(), ['escrow.5', 'user.7']);
+  c.close();
+});
