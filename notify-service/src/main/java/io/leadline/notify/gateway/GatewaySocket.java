@@ -188,8 +188,13 @@ public class GatewaySocket {
             }
         }
         if (session.isSubscribed(channel)) {
-            session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
-            return;
+            if (sinceNode == null || sinceNode.isNull()) {
+                session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
+                return;
+            }
+            // subscribing again with since (for example the automatic user channel): start over from there
+            subscriptions.remove(channel, session);
+            session.close(channel);
         }
         if (session.channels().size() >= config.maxSubscriptions()) {
             session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,

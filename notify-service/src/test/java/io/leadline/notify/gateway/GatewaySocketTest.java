@@ -206,6 +206,20 @@ class GatewaySocketTest {
     }
 
     @Test
+    void subscribingAgainWithSinceReplaysTheOwnUserChannel() throws Exception {
+        String user = nextUser();
+        long since = publish(Channels.user(user), new NotificationMessage("one", "first", "normal", "admin")).getSeqno();
+        publish(Channels.user(user), new NotificationMessage("two", "missed", "normal", "admin"));
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider"))) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "user." + user, "since", since));
+            assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isTrue();
+            assertThat(client.awaitType("notification_message", WAIT).path("data").path("message").asText())
+                    .isEqualTo("missed");
+        }
+    }
+
+    @Test
     void refreshReplacesTheTokenInBand() {
         String user = nextUser();
         try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider", Duration.ofMinutes(5)))) {
