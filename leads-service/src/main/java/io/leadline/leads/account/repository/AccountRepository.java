@@ -1,0 +1,45 @@
+package io.leadline.leads.account.repository;
+
+import io.leadline.leads.account.Account;
+import io.leadline.leads.account.Role;
+import io.leadline.leads.jdbc.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+@ApplicationScoped
+public class AccountRepository {
+
+    private static final String COLUMNS = "id, username, password_hash, role, created_at";
+
+    @Inject
+    Jdbc jdbc;
+
+    /** Inserts the account, or returns empty when the username (in any case) is taken. */
+    public Optional<Account> insert(String username, String passwordHash, Role role) {
+        return jdbc.one("INSERT INTO accounts (username, password_hash, role) VALUES (?, ?, ?) "
+                + "ON CONFLICT (lower(username)) DO NOTHING RETURNING " + COLUMNS,
+                AccountRepository::map, username, passwordHash, role.wireName());
+    }
+
+    public Optional<Account> findById(long id) {
+        return jdbc.one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", AccountRepository::map, id);
+    }
+
+    public Optional<Account> findByUsername(String username) {
+        return jdbc.one("SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
+                AccountRepository::map, username);
+    }
+
+    public void updatePasswordHash(long id, String passwordHash) {
+        jdbc.update("UPDATE accounts SET password_hash = ?, updated_at = now() WHERE id = ?", passwordHash, id);
+    }
+
+    private static Account map(ResultSet row) throws SQLException {
+        return new Account(row.getLong("id"), row.getString("username"), row.getString("password_hash"),
+                Role.fromWireName(row.getString("role")).orElseThrow(), Jdbc.instant(row, "created_at"));
+    }
+}

@@ -1,0 +1,60 @@
+package io.leadline.leads.account.rest;
+
+import io.leadline.leads.account.CurrentAccount;
+import io.leadline.leads.account.Role;
+import io.leadline.leads.account.service.AccountService;
+import io.leadline.leads.account.service.TokenIssuer;
+import io.leadline.shared.web.ProblemException;
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/auth")
+@Tag(name = "auth")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    @Inject
+    AccountService accounts;
+
+    @Inject
+    TokenIssuer tokens;
+
+    @Inject
+    CurrentAccount caller;
+
+    @POST
+    @Path("/register")
+    public Response register(@NotNull(message = "a JSON body is required") @Valid RegisterRequest request) {
+        Role role = Role.fromWireName(request.role()).orElseThrow();
+        var account = accounts.register(request.username(), request.password(), role);
+        return Response.status(Response.Status.CREATED).entity(AccountView.of(account)).build();
+    }
+
+    @POST
+    @Path("/token")
+    public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request) {
+        var account = accounts.authenticate(request.username(), request.password())
+                .orElseThrow(() -> ProblemException.unauthorized("unknown username or wrong password"));
+        var issued = tokens.issue(account);
+        return new TokenResponse(issued.token(), "Bearer", issued.expiresIn());
+    }
+
+    @GET
+    @Path("/me")
+    @Authenticated
+    public AccountView me() {
+        return accounts.find(caller.id()).map(AccountView::of)
+                .orElseThrow(() -> ProblemException.unauthorized("the account of this token no longer exists"));
+    }
+}

@@ -1,0 +1,49 @@
+package io.leadline.leads.claim.rest;
+
+import io.leadline.leads.account.CurrentAccount;
+import io.leadline.leads.account.Roles;
+import io.leadline.leads.claim.service.ClaimOutcome;
+import io.leadline.leads.claim.service.ClaimService;
+import io.leadline.shared.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.regex.Pattern;
+
+@Path("/api/leads/{id}/claim")
+@Tag(name = "claims")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClaimResource {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
+
+    @Inject
+    ClaimService claims;
+
+    @Inject
+    CurrentAccount caller;
+
+    /** 201 for a new claim; 200 with the same body when the key was already used for this claim. */
+    @POST
+    @RolesAllowed({Roles.PROVIDER, Roles.PROPERTY_MANAGER})
+    public Response claim(@PathParam("id") long leadId, @HeaderParam(IDEMPOTENCY_KEY) String key) {
+        if (key == null || key.isBlank()) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "header is required");
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 8 to 100 letters, digits, '.', '_', ':' or '-'");
+        }
+        ClaimOutcome outcome = claims.claim(leadId, caller.id(), key);
+        return Response.status(outcome.replayed() ? Response.Status.OK : Response.Status.CREATED)
+                .entity(ClaimView.of(outcome)).build();
+    }
+}

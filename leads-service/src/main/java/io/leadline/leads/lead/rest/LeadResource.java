@@ -1,0 +1,106 @@
+package io.leadline.leads.lead.rest;
+
+import io.leadline.leads.account.CurrentAccount;
+import io.leadline.leads.account.Roles;
+import io.leadline.leads.lead.Contact;
+import io.leadline.leads.lead.Lead;
+import io.leadline.leads.lead.LeadStatus;
+import io.leadline.leads.lead.repository.LeadFilter;
+import io.leadline.leads.lead.service.LeadService;
+import io.leadline.leads.lead.service.LeadSubmission;
+import io.leadline.leads.lead.service.LeadVisibility;
+import io.leadline.leads.lead.validation.KnownCategory;
+import io.leadline.leads.lead.validation.UsState;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Locale;
+
+@Path("/api/leads")
+@Tag(name = "leads")
+@Produces(MediaType.APPLICATION_JSON)
+public class LeadResource {
+
+    public static final int MAX_PAGE_SIZE = 100;
+    public static final int MAX_PAGE = 10_000;
+    private static final String WHOLE_NUMBER = "must be a whole number";
+
+    @Inject
+    LeadService leads;
+
+    @Inject
+    LeadVisibility visibility;
+
+    @Inject
+    CurrentAccount caller;
+
+    /** The public form: anyone may submit; the lead waits as {@code new} until an admin verifies it. */
+    @POST
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(@NotNull(message = "a JSON body is required") @Valid LeadForm form) {
+        Lead lead = leads.submit(new LeadSubmission(form.title().strip(), form.description().strip(), form.category(),
+                new Contact(form.contactName().strip(), form.contactEmail().strip(), form.contactPhone().strip()),
+                form.city().strip(), form.state().toUpperCase(Locale.ROOT), form.zip(), form.propertyType(),
+                form.units(), form.urgency()));
+        return Response.status(Response.Status.CREATED).entity(LeadView.of(lead, false)).build();
+    }
+
+    @POST
+    @Path("/{id}/verify")
+    @RolesAllowed(Roles.ADMIN)
+    public LeadView verify(@PathParam("id") long id) {
+        return LeadView.of(leads.verify(id), true);
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.PROVIDER, Roles.PROPERTY_MANAGER})
+    public LeadPage list(
+            @QueryParam("category") @KnownCategory String category,
+            @QueryParam("city") @Size(min = 1, max = 80) String city,
+            @QueryParam("state") @UsState String state,
+            @QueryParam("status") @Pattern(regexp = LeadStatus.PATTERN, message = "must be one of " + LeadStatus.PATTERN)
+            String status,
+            // strings, so that "page=abc" is a 400 naming the parameter instead of the JAX-RS 404
+            @QueryParam("page") @DefaultValue("0") @Pattern(regexp = "\\d{1,5}", message = WHOLE_NUMBER)
+            @Max(MAX_PAGE) String page,
+            @QueryParam("size") @DefaultValue("20") @Pattern(regexp = "\\d{1,3}", message = WHOLE_NUMBER)
+            @Min(1) @Max(MAX_PAGE_SIZE) String size) {
+        int pageNumber = Integer.parseInt(page);
+        int pageSize = Integer.parseInt(size);
+        LeadFilter filter = new LeadFilter(category, city, state == null ? null : state.toUpperCase(Locale.ROOT),
+                status == null ? null : LeadStatus.fromWireName(status).orElseThrow(),
+                visibility.visibleStatuses(caller));
+        var found = leads.list(filter, pageNumber, pageSize);
+        var items = found.items().stream().map(lead -> LeadView.of(lead, visibility.canSeeContact(lead, caller)))
+                .toList();
+        return new LeadPage(items, pageNumber, pageSize, found.total());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.PROVIDER, Roles.PROPERTY_MANAGER})
+    public LeadView get(@PathParam("id") long id) {
+        Lead lead = leads.find(id).filter(found -> visibility.canSee(found, caller))
+                .orElseThrow(() -> LeadService.notFound(id));
+        return LeadView.of(lead, visibility.canSeeContact(lead, caller));
+    }
+}

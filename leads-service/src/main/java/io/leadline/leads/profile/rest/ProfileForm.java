@@ -1,0 +1,23 @@
+package io.leadline.leads.profile.rest;
+
+import io.leadline.leads.lead.rest.LeadForm;
+import io.leadline.leads.lead.validation.KnownCategory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+/** The whole profile, replaced on every PUT. Empty {@code property_types} means any type. */
+public record ProfileForm(
+        @NotEmpty @Size(max = 20) List<@NotNull @KnownCategory String> categories,
+        @NotEmpty @Size(max = 50) List<@NotNull @Valid ServiceAreaForm> serviceAreas,
+        @Size(max = 10) List<@NotNull @Pattern(regexp = LeadForm.PROPERTY_TYPES,
+                message = "is not a known property type") String> propertyTypes,
+        @Min(1) @Max(LeadForm.MAX_UNITS) Integer minUnits,
+        @Min(1) @Max(LeadForm.MAX_UNITS) Integer maxUnits) {
+}

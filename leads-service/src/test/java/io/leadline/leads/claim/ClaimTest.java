@@ -1,0 +1,240 @@
+package io.leadline.leads.claim;
+
+import io.leadline.leads.support.Api;
+import io.leadline.leads.support.ChannelListener;
+import io.leadline.leads.support.Database;
+import io.leadline.leads.support.TestWallet;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.json.JsonCodec;
+import io.leadline.testing.LeadlineTestResources;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "leads"))
+class ClaimTest {
+
+    @Inject
+    Database database;
+
+    @Test
+    void claimChargesOnceAndRevealsTheContact() throws Exception {
+        long leadId = verifiedLead("plumbing");
+        var provider = Api.register("provider");
+        try (TestWallet wallet = TestWallet.start(); ChannelListener leads = ChannelListener.on(Channels.LEADS)) {
+            wallet.fund(provider.id(), 100);
+            String key = key();
+            Response first = claim(provider.token(), leadId, key);
+            first.then().statusCode(201)
+                    .body("lead_id", equalTo((int) leadId))
+                    .body("status", equalTo("confirmed"))
+                    .body("price", equalTo(25))
+                    .body("new_balance", equalTo(75))
+                    .body("contact.email", equalTo("jordan.carter@example.com"))
+                    .body("contact.phone", equalTo("+1 (415) 555-0134"));
+
+            Response again = claim(provider.token(), leadId, key);
+            again.then().statusCode(200);
+            assertThat(again.asString()).isEqualTo(first.asString());
+            assertThat(wallet.balance(provider.id())).isEqualTo(75);
+            assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
+
+            long otherLead = verifiedLead("plumbing");
+            claim(provider.token(), otherLead, key).then().statusCode(409).contentType("application/problem+json");
+            assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
+
+            given().auth().oauth2(provider.token()).get("/api/leads/{id}", leadId)
+                    .then().statusCode(200)
+                    .body("contact.name", equalTo("Jordan Carter"))
+                    .body("current_claims", equalTo(1));
+
+            String marker = "\"lead_id\":\"" + leadId + "\"";
+            await().atMost(Duration.ofSeconds(20)).until(() -> !leads.containing(marker).isEmpty());
+            var claimed = JsonCodec.decodeEnvelope(leads.containing(marker).get(0).getBytes(StandardCharsets.UTF_8));
+            assertThat(claimed.type()).isEqualTo("lead_claimed");
+            assertThat(claimed.data().path("current_claims").asInt()).isEqualTo(1);
+            assertThat(claimed.data().path("total_claims").asInt()).isEqualTo(3);
+            assertThat(claimed.data().path("available").asBoolean()).isTrue();
+            assertThat(claimed.data().path("competitive").asBoolean()).isFalse();
+            assertThat(leads.containing(marker).get(0)).doesNotContain("jordan", "Jordan", "555-0134");
+        }
+    }
+
+    @Test
+    void secondClaimIsCompetitiveAndAlertsTheFirstClaimant() throws Exception {
+        long leadId = verifiedLead("plumbing");
+        var first = Api.register("provider");
+        var second = Api.register("property_manager");
+        try (TestWallet wallet = TestWallet.start(); ChannelListener firstInbox = ChannelListener.on(Channels.user(first.id()))) {
+            wallet.fund(first.id(), 100);
+            wallet.fund(second.id(), 100);
+            claim(first.token(), leadId, key()).then().statusCode(201);
+            claim(second.token(), leadId, key()).then().statusCode(201);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !firstInbox.containing("\"reason\":\"competition\"").isEmpty());
+            var alert = JsonCodec.decodeEnvelope(firstInbox.containing("\"reason\":\"competition\"").get(0)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(alert.type()).isEqualTo("lead_alert");
+            assertThat(alert.data().path("current_claims").asInt()).isEqualTo(2);
+        }
+        assertThat(database.count("SELECT count(*) FROM outbox WHERE event_type = 'lead_claimed' AND payload LIKE ? "
+                + "AND payload LIKE '%\"competitive\":true%'", "%\"lead_id\":\"" + leadId + "\"%")).isEqualTo(1);
+        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ? AND event_type = 'lead_alert'",
+                "ch.user." + second.id())).isZero();
+    }
+
+    @Test
+    void aProviderClaimsALeadOnceAndAFullLeadNoMore() throws Exception {
+        long leadId = verifiedLead("property_management"); // max_claims 2
+        var a = Api.register("provider");
+        var b = Api.register("provider");
+        var c = Api.register("provider");
+        try (TestWallet wallet = TestWallet.start()) {
+            for (var user : List.of(a, b, c)) {
+                wallet.fund(user.id(), 500);
+            }
+            claim(a.token(), leadId, key()).then().statusCode(201);
+            claim(a.token(), leadId, key()).then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", equalTo("you have already claimed lead " + leadId));
+            claim(b.token(), leadId, key()).then().statusCode(201);
+            claim(c.token(), leadId, key()).then().statusCode(409).body("detail", equalTo("lead " + leadId + " is full"));
+            assertThat(wallet.balance(a.id())).isEqualTo(450);
+            assertThat(wallet.balance(c.id())).isEqualTo(500);
+        }
+        given().auth().oauth2(Api.adminToken()).get("/api/leads/{id}", leadId).then()
+                .body("status", equalTo("full")).body("current_claims", equalTo(2)).body("available", equalTo(false));
+    }
+
+    @Test
+    void concurrentClaimsNeverExceedTheMaximum() throws Exception {
+        long leadId = verifiedLead("property_management"); // max_claims 2
+        List<Api.User> providers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            providers.add(Api.register("provider"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(providers.size());
+        try (TestWallet wallet = TestWallet.start()) {
+            providers.forEach(user -> wallet.fund(user.id(), 100));
+            List<Callable<Integer>> attempts = providers.stream()
+                    .<Callable<Integer>>map(user -> () -> claim(user.token(), leadId, key()).statusCode()).toList();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : pool.invokeAll(attempts)) {
+                statuses.add(result.get());
+            }
+            assertThat(statuses).filteredOn(status -> status == 201).hasSize(2);
+            assertThat(statuses).filteredOn(status -> status == 409).hasSize(4);
+            long charged = providers.stream().filter(user -> wallet.balance(user.id()) == 50).count();
+            assertThat(charged).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'confirmed'", leadId))
+                .isEqualTo(2);
+        assertThat(database.count("SELECT claim_count FROM leads WHERE id = ?", leadId)).isEqualTo(2);
+    }
+
+    @Test
+    void insufficientCreditsIs402AndChangesNothing() throws Exception {
+        long leadId = verifiedLead("roofing"); // price 40
+        var provider = Api.register("provider");
+        long outboxBefore = database.rows("outbox");
+        try (TestWallet wallet = TestWallet.start()) {
+            wallet.fund(provider.id(), 39);
+            claim(provider.token(), leadId, key()).then().statusCode(402).contentType("application/problem+json");
+            assertThat(wallet.balance(provider.id())).isEqualTo(39);
+            // after topping up, a new attempt goes through
+            wallet.fund(provider.id(), 40);
+            claim(provider.token(), leadId, key()).then().statusCode(201).body("new_balance", equalTo(0));
+        }
+        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released'", leadId))
+                .isEqualTo(1);
+        assertThat(database.rows("outbox")).isEqualTo(outboxBefore + 1);
+    }
+
+    @Test
+    void paymentTimeoutIs503RecordsNoClaimAndRefundsALateDebit() throws Exception {
+        long leadId = verifiedLead("hvac"); // price 30
+        var provider = Api.register("provider");
+        try (TestWallet wallet = TestWallet.start()) {
+            wallet.fund(provider.id(), 100);
+            wallet.silence(provider.id()); // the debit is booked but its answer never arrives
+            claim(provider.token(), leadId, key()).then().statusCode(503).contentType("application/problem+json");
+            assertThat(wallet.balance(provider.id())).isEqualTo(70);
+            assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'confirmed'",
+                    leadId)).isZero();
+            given().auth().oauth2(provider.token()).get("/api/leads/{id}", leadId)
+                    .then().body("current_claims", equalTo(0)).body("contact", nullValue());
+
+            wallet.unsilence(provider.id());
+            await().atMost(Duration.ofSeconds(30)).until(() -> database.count(
+                    "SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released'", leadId) == 1);
+            assertThat(wallet.balance(provider.id())).isEqualTo(100);
+            assertThat(wallet.creditCount(provider.id())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void noPaymentsServiceIs503() {
+        long leadId = verifiedLead("painting");
+        var provider = Api.register("provider");
+        claim(provider.token(), leadId, key()).then().statusCode(503);
+        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status IN ('pending', "
+                + "'confirmed')", leadId)).isZero();
+    }
+
+    @Test
+    void badClaimRequests() {
+        long leadId = verifiedLead("plumbing");
+        var provider = Api.register("provider");
+        given().auth().oauth2(provider.token()).post("/api/leads/{id}/claim", leadId)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("Idempotency-Key"));
+        claim(provider.token(), leadId, "short").then().statusCode(400)
+                .body("errors[0].field", equalTo("Idempotency-Key"));
+        claim(Api.register("customer").token(), leadId, key()).then().statusCode(403);
+        claim(Api.adminToken(), leadId, key()).then().statusCode(403);
+        given().header("Idempotency-Key", key()).post("/api/leads/{id}/claim", leadId).then().statusCode(401);
+        claim(provider.token(), 999_999_999L, key()).then().statusCode(404);
+        long unverified = Api.submitLead();
+        claim(provider.token(), unverified, key()).then().statusCode(404);
+        assertThat(database.count("SELECT count(*) FROM claims WHERE account_id = ?", provider.id())).isZero();
+    }
+
+    private static Response claim(String token, long leadId, String key) {
+        return given().auth().oauth2(token).header("Idempotency-Key", key).post("/api/leads/{id}/claim", leadId);
+    }
+
+    private static String key() {
+        return "claim-" + UUID.randomUUID();
+    }
+
+    private static long verifiedLead(String category) {
+        Map<String, Object> form = Api.validLeadForm();
+        form.put("category", category);
+        long id = Api.submitLead(form);
+        Api.verify(id);
+        return id;
+    }
+}
