@@ -1,0 +1,126 @@
+package io.leadline.payments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "leadline.payments")
+public interface PaymentsConfig {
+
+    Rpc rpc();
+
+    Wallet wallet();
+
+    TopUp topUp();
+
+    Webhook webhook();
+
+    Escrow escrow();
+
+    Fraud fraud();
+
+    /** Rules evaluated on every new and every failed payment; each alerts once per customer and window. */
+    interface Fraud {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        Velocity velocity();
+
+        AmountThreshold amountThreshold();
+
+        RepeatedFailures repeatedFailures();
+
+        interface Velocity {
+            /** More payments than this by one customer within the window raise an alert. */
+            @WithDefault("5")
+            int maxPayments();
+
+            @WithDefault("10m")
+            Duration window();
+
+            @WithDefault("medium")
+            String severity();
+        }
+
+        interface AmountThreshold {
+            /** A payment of at least this amount (any currency, major units) raises an alert. */
+            @WithDefault("1000")
+            BigDecimal amount();
+
+            @WithDefault("1h")
+            Duration window();
+
+            @WithDefault("high")
+            String severity();
+        }
+
+        interface RepeatedFailures {
+            /** This many failed payments by one customer within the window raise an alert. */
+            @WithDefault("3")
+            int maxFailures();
+
+            @WithDefault("1h")
+            Duration window();
+
+            @WithDefault("high")
+            String severity();
+        }
+    }
+
+    interface Escrow {
+
+        /** How often escrows whose parties did not reach the key-value bucket are published again (read by @Scheduled). */
+        @WithDefault("5s")
+        String partiesRetryInterval();
+    }
+
+    interface Webhook {
+
+        String stripeSecret();
+
+        String razorpaySecret();
+
+        /** How far a Stripe-Signature timestamp may be from now. */
+        @WithDefault("5m")
+        Duration tolerance();
+    }
+
+    interface TopUp {
+
+        /** Currency of a top-up that names none. */
+        @WithDefault("USD")
+        String currency();
+
+        /** What one credit costs, in the top-up's currency. */
+        @WithDefault("1.00")
+        BigDecimal pricePerCredit();
+    }
+
+    interface Rpc {
+
+        /** Queue group shared by every payments instance, so each request is handled once. */
+        @WithDefault("payments-service")
+        String queueGroup();
+
+        /** Threads doing the blocking database work of wallet requests (keep at or below the pool size). */
+        @WithDefault("16")
+        int workers();
+
+        /** Requests waiting for a worker; beyond this a request is answered {@code unavailable} at once. */
+        @WithDefault("2048")
+        int queueCapacity();
+    }
+
+    interface Wallet {
+
+        /** The largest single debit, credit or grant, in credits. */
+        @WithDefault("1000000000")
+        long maxAmount();
+
+        @WithDefault("20")
+        int recentEntries();
+    }
+}

@@ -1,0 +1,36 @@
+package io.leadline.payments.fraud.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.payments.fraud.FraudAlertRecord;
+import io.leadline.payments.fraud.repository.FraudAlertRepository;
+import io.leadline.shared.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/** The stored alerts, for the admin API. */
+@ApplicationScoped
+public class FraudAlerts {
+
+    @Inject
+    FraudAlertRepository alerts;
+
+    public record AlertView(long id, String rule, String severity, String customerRef, String transactionId,
+            JsonNode details, Instant windowStart, Instant createdAt) {
+    }
+
+    @Transactional
+    public List<AlertView> list(String rule, Long customerId, int page, int size) {
+        return alerts.list(rule, customerId, page, size).stream().map(FraudAlerts::view).toList();
+    }
+
+    private static AlertView view(FraudAlertRecord a) {
+        return new AlertView(a.id(), a.rule(), a.severity(), String.valueOf(a.customerId()),
+                a.transactionId() == null ? null : String.valueOf(a.transactionId()),
+                JsonCodec.tree(a.details().getBytes(StandardCharsets.UTF_8)), a.windowStart(), a.createdAt());
+    }
+}

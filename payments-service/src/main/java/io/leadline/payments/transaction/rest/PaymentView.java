@@ -1,0 +1,17 @@
+package io.leadline.payments.transaction.rest;
+
+import io.leadline.payments.transaction.Payment;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+public record PaymentView(long id, String kind, String status, BigDecimal amount, String currency, Long credits,
+        String provider, String providerReference, String customerRef, BigDecimal refundedAmount, String failureReason,
+        Long escrowId, Instant createdAt, Instant updatedAt) {
+
+    public static PaymentView of(Payment p) {
+        return new PaymentView(p.id(), p.kind(), p.status(), p.amount(), p.currency(), p.credits(), p.provider(),
+                p.providerReference(), String.valueOf(p.customerId()), p.refundedAmount(), p.failureReason(),
+                p.escrowId(), p.createdAt(), p.updatedAt());
+    }
+}

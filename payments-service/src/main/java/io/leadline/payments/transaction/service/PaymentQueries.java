@@ -1,0 +1,44 @@
+package io.leadline.payments.transaction.service;
+
+import io.leadline.payments.transaction.Metrics;
+import io.leadline.payments.transaction.PaymentFilter;
+import io.leadline.payments.transaction.repository.PaymentRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/** The admin views of payments, and the admin refund as its own transaction. */
+@ApplicationScoped
+public class PaymentQueries {
+
+    @Inject
+    PaymentRepository payments;
+
+    @Inject
+    PaymentService service;
+
+    @Transactional
+    public PaymentRepository.Page list(PaymentFilter filter, int page, int size) {
+        return payments.list(filter, page, size);
+    }
+
+    @Transactional
+    public Metrics metrics(String window) {
+        Duration duration = switch (window) {
+            case "1h" -> Duration.ofHours(1);
+            case "24h" -> Duration.ofHours(24);
+            case "7d" -> Duration.ofDays(7);
+            case "30d" -> Duration.ofDays(30);
+            default -> null;
+        };
+        return payments.metrics(duration, window);
+    }
+
+    @Transactional
+    public PaymentService.RefundResult refund(long paymentId, BigDecimal amount, String reason, String key) {
+        return service.refund(paymentId, amount, "admin", reason, key);
+    }
+}

@@ -1,0 +1,181 @@
+package io.leadline.payments.transaction.service;
+
+import io.leadline.payments.transaction.Payment;
+import io.leadline.payments.transaction.PaymentStatusChanged;
+import io.leadline.payments.transaction.Refund;
+import io.leadline.payments.transaction.repository.PaymentRepository;
+import io.leadline.payments.wallet.LedgerKind;
+import io.leadline.payments.wallet.WalletChange;
+import io.leadline.payments.wallet.service.WalletService;
+import io.leadline.shared.web.Problem;
+import io.leadline.shared.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Payments and their life: created pending, settled by the provider's webhook (a succeeded top-up
+ * credits the wallet), refunded by an admin or the provider. Each change is announced on
+ * {@code payments.monitor} and fired as {@link PaymentStatusChanged} in the same transaction.
+ */
+@ApplicationScoped
+public class PaymentService {
+
+    @Inject
+    PaymentRepository payments;
+
+    @Inject
+    PaymentAnnouncer announcer;
+
+    @Inject
+    WalletService wallets;
+
+    @Inject
+    Event<PaymentStatusChanged> changes;
+
+    /** What a provider result did: applied, nothing to do (already in that state), or refused. */
+    public enum Outcome { APPLIED, UNCHANGED, REJECTED }
+
+    public record SettleResult(Outcome outcome, Payment payment, String error) {
+    }
+
+    public record RefundResult(Refund refund, Payment payment, boolean replayed) {
+    }
+
+    @Transactional
+    public Payment createTopUp(long customerId, long credits, BigDecimal amount, String currency, String provider) {
+        Payment payment = payments.insert(Payment.TOP_UP, customerId, amount, currency, credits, provider,
+                ProviderReferences.next(provider), null);
+        announcer.created(payment);
+        changes.fire(new PaymentStatusChanged(null, payment));
+        return payment;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Payment createEscrowPayment(long buyerId, BigDecimal amount, String currency, String provider, long escrowId) {
+        Payment payment = payments.insert(Payment.ESCROW, buyerId, amount, currency, null, provider,
+                ProviderReferences.next(provider), escrowId);
+        announcer.created(payment);
+        changes.fire(new PaymentStatusChanged(null, payment));
+        return payment;
+    }
+
+    @Transactional
+    public Optional<Payment> find(long id) {
+        return payments.findById(id, false);
+    }
+
+    /**
+     * Applies a provider's verdict. {@code minorAmount} (cents, paise), when the provider sent one, must
+     * match the payment. A succeeded payment that the provider later reports failed stays succeeded
+     * (events can arrive out of order; a refund comes as its own event).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SettleResult settle(String provider, String reference, boolean succeeded, Long minorAmount,
+            String failureReason) {
+        Optional<Payment> found = payments.lockByReference(provider, reference);
+        if (found.isEmpty()) {
+            return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
+        }
+        Payment before = found.get();
+        if (minorAmount != null && before.amount().movePointRight(2).compareTo(BigDecimal.valueOf(minorAmount)) != 0) {
+            return new SettleResult(Outcome.REJECTED, before, "amount " + minorAmount + " does not match the payment");
+        }
+        String target = succeeded ? Payment.SUCCEEDED : Payment.FAILED;
+        boolean allowed = Payment.PENDING.equals(before.status())
+                || (succeeded && Payment.FAILED.equals(before.status()));
+        if (!allowed) {
+            return new SettleResult(Outcome.UNCHANGED, before, null);
+        }
+        Payment after = payments.updateStatus(before.id(), target, succeeded ? null : truncate(failureReason));
+        if (succeeded && after.isTopUp()) {
+            wallets.book(after.customerId(), after.credits(), LedgerKind.TOP_UP, "top_up", after.providerReference(),
+                    "top_up:" + after.id(), false);
+        }
+        announcer.updated(after);
+        changes.fire(new PaymentStatusChanged(before, after));
+        return new SettleResult(Outcome.APPLIED, after, null);
+    }
+
+    /**
+     * Refunds {@code amount} (all that is left when null) of a succeeded payment, once per {@code key}.
+     * A top-up's credits are taken back in proportion, but never below a zero balance: credits the
+     * customer already spent stay spent and are recorded as the refund's shortfall.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public RefundResult refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
+        Optional<Refund> earlier = payments.findRefundByKey(key);
+        if (earlier.isPresent()) {
+            return new RefundResult(earlier.get(), payments.findById(earlier.get().paymentId(), false).orElseThrow(), true);
+        }
+        Payment before = payments.findById(paymentId, true)
+                .orElseThrow(() -> ProblemException.notFound("no payment " + paymentId));
+        if (!Payment.SUCCEEDED.equals(before.status())) {
+            throw ProblemException.conflict("payment " + paymentId + " is " + before.status()
+                    + "; only a succeeded payment can be refunded");
+        }
+        BigDecimal refundable = before.refundable();
+        BigDecimal refundAmount = amount == null ? refundable : amount;
+        if (refundAmount.compareTo(refundable) > 0) {
+            throw new ProblemException(Problem.of(409, "Conflict", "amount: exceeds the refundable " + refundable,
+                    List.of(new Problem.FieldError("amount", "exceeds the refundable " + refundable))));
+        }
+        long clawedBack = 0;
+        long shortfall = 0;
+        if (before.isTopUp()) {
+            long credits = BigDecimal.valueOf(before.credits()).multiply(refundAmount)
+                    .divide(before.amount(), 0, RoundingMode.HALF_UP).longValueExact();
+            if (credits > 0) {
+                WalletChange change = wallets.book(before.customerId(), -credits, LedgerKind.REFUND, "refund",
+                        before.providerReference(), "refund:" + key, true);
+                clawedBack = change.entry() == null ? 0 : -change.entry().change();
+                shortfall = credits - clawedBack;
+            }
+        }
+        Refund refund = payments.insertRefund(before.id(), refundAmount, source, truncate(reason), clawedBack, shortfall,
+                key).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
+        Payment after = payments.addRefunded(before.id(), refundAmount);
+        announcer.refunded(after, refund);
+        changes.fire(new PaymentStatusChanged(before, after));
+        return new RefundResult(refund, after, false);
+    }
+
+    /**
+     * A refund reported by the provider: {@code minorAmount} is the total refunded so far when
+     * {@code cumulative} (Stripe), else this refund alone (Razorpay). Whatever we already recorded,
+     * for example an admin refund made here, is not refunded again.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SettleResult providerRefund(String provider, String reference, Long minorAmount, boolean cumulative,
+            String reason, String key) {
+        Optional<Payment> found = payments.lockByReference(provider, reference);
+        if (found.isEmpty()) {
+            return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
+        }
+        Payment payment = found.get();
+        if (minorAmount == null || minorAmount <= 0) {
+            return new SettleResult(Outcome.REJECTED, payment, "refund without an amount");
+        }
+        if (payments.findRefundByKey(key).isPresent() || !Payment.SUCCEEDED.equals(payment.status())) {
+            return new SettleResult(Outcome.UNCHANGED, payment, null);
+        }
+        BigDecimal reported = BigDecimal.valueOf(minorAmount).movePointLeft(2);
+        BigDecimal amount = (cumulative ? reported.subtract(payment.refundedAmount()) : reported)
+                .min(payment.refundable());
+        if (amount.signum() <= 0) {
+            return new SettleResult(Outcome.UNCHANGED, payment, null);
+        }
+        RefundResult result = refund(payment.id(), amount, "webhook", reason, key);
+        return new SettleResult(Outcome.APPLIED, result.payment(), null);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+    }
+}
