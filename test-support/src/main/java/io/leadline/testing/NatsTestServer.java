@@ -73,6 +73,23 @@ public final class NatsTestServer implements AutoCloseable {
         launch();
     }
 
+    /** Kills the server (SIGKILL) and leaves it down until {@link #startAgain()}; its store is kept. */
+    public void kill() {
+        stopProcess();
+    }
+
+    /** Starts a killed server again on the same port and store, and waits until it answers. */
+    public void startAgain() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("nats-server is still running on port " + port);
+        }
+        launch();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     @Override
     public void close() {
         stopProcess();

@@ -5,6 +5,7 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -17,6 +18,9 @@ import java.io.IOException;
 public class NatsConnectionProducer {
 
     private static final Logger LOG = Logger.getLogger(NatsConnectionProducer.class);
+
+    @jakarta.inject.Inject
+    Event<NatsReconnected> reconnected;
 
     @Produces
     @Singleton
@@ -43,7 +47,10 @@ public class NatsConnectionProducer {
     private void onConnectionEvent(Connection connection, ConnectionListener.Events event) {
         switch (event) {
             case DISCONNECTED -> LOG.warn("NATS disconnected; reconnecting");
-            case RECONNECTED -> LOG.infof("NATS reconnected to %s", connection.getConnectedUrl());
+            case RECONNECTED -> {
+                LOG.infof("NATS reconnected to %s", connection.getConnectedUrl());
+                reconnected.fireAsync(new NatsReconnected(connection.getConnectedUrl()));
+            }
             case CLOSED -> LOG.info("NATS connection closed");
             default -> LOG.debugf("NATS %s", event);
         }

@@ -1,9 +1,12 @@
 package io.leadline.shared.web;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -60,13 +63,35 @@ public class ProblemMappers {
                 List.of(new Problem.FieldError(field, message))).toResponse();
     }
 
+    /** Quarkus maps this subtype itself (plain JSON, no problem detail) unless a mapper names it exactly. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return mismatched(e);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping) {
+            return mismatched(mapping);
+        }
+        if (e instanceof InputCoercionException coercion && coercion.getProcessor() != null) {
+            // a number too large for its field: the parser still knows which field it was reading
+            JsonParser parser = coercion.getProcessor();
+            String field = parser.getParsingContext() == null ? null : parser.getParsingContext().getCurrentName();
+            if (field != null) {
+                String message = "is out of range";
+                return Problem.of(400, "Bad Request", field + ": " + message,
+                        List.of(new Problem.FieldError(field, message))).toResponse();
+            }
+        }
         return Problem.of(400, "Bad Request", "malformed JSON: " + e.getOriginalMessage(), null).toResponse();
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json); // the JSON reader wraps some parse failures
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
                 ? status.getReasonPhrase() : e.getMessage();
