@@ -1,5 +1,6 @@
 package io.leadline.notify.gateway;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
@@ -29,7 +30,22 @@ public class GracefulShutdown implements HttpUpgradeCheck {
 
     private volatile boolean draining;
 
+    /**
+     * The shutdown delay starts before Quarkus waits for open HTTP requests (an open socket is one), so
+     * this is where sockets get their 1012; the ShutdownEvent is the fallback when no delay is enabled.
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) throws InterruptedException {
+        drain();
+    }
+
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) throws InterruptedException {
+        drain();
+    }
+
+    private synchronized void drain() throws InterruptedException {
+        if (draining) {
+            return;
+        }
         draining = true;
         int open = sessions.size();
         for (ClientSession session : sessions.all()) {

@@ -20,6 +20,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import io.leadline.shared.nats.NatsReconnected;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -54,6 +56,9 @@ public class EventRouter {
     @Inject
     MeterRegistry registry;
 
+    private static final int RESUBSCRIBE_ATTEMPTS = 20;
+    private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
+
     private final AtomicLong lastSeq = new AtomicLong();
     private Dispatcher dispatcher;
     private JetStreamSubscription subscription;
@@ -66,13 +71,59 @@ public class EventRouter {
         deliveries = registry.counter("leadline.gateway.deliveries");
         slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
         dispatcher = nats.createDispatcher();
+        long last = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
+        lastSeq.set(last);
+        subscribeFrom(last + 1);
+        LOG.infof("routing events of stream %s from #%d", stream.name(), last + 1);
+    }
+
+    /**
+     * After an outage the consumer is recreated right away from the last routed sequence: a restarted
+     * server has forgotten it, and events published meanwhile must not be skipped. Repeats are dropped.
+     */
+    void onReconnect(@ObservesAsync NatsReconnected event) {
+        for (int attempt = 1; attempt <= RESUBSCRIBE_ATTEMPTS; attempt++) {
+            try {
+                long streamLast = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState()
+                        .getLastSequence();
+                if (streamLast < lastSeq.get()) {
+                    LOG.warnf("stream %s restarted its sequence (%d < %d); following it", stream.name(), streamLast,
+                            lastSeq.get());
+                    lastSeq.set(streamLast);
+                }
+                subscribeFrom(lastSeq.get() + 1);
+                LOG.infof("routing resumed after reconnect from #%d", lastSeq.get() + 1);
+                return;
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                LOG.debugf("resubscribe attempt %d failed: %s", attempt, e.getMessage());
+                try {
+                    Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis() * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.error("cannot resume routing after reconnect; the client library's own recovery remains");
+    }
+
+    private synchronized void subscribeFrom(long startSeq) throws IOException, JetStreamApiException {
+        if (subscription != null) {
+            try {
+                dispatcher.unsubscribe(subscription);
+            } catch (RuntimeException ignored) {
+                // already gone with the old server
+            }
+        }
         PushSubscribeOptions options = PushSubscribeOptions.builder()
                 .stream(stream.name())
                 .ordered(true)
-                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build())
+                .configuration(ConsumerConfiguration.builder()
+                        .deliverPolicy(DeliverPolicy.ByStartSequence)
+                        .startSequence(startSeq)
+                        .build())
                 .build();
         subscription = nats.jetStream().subscribe(Channels.ALL_SUBJECTS, dispatcher, this::route, false, options);
-        LOG.infof("routing events of stream %s", stream.name());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -94,6 +145,9 @@ public class EventRouter {
         long seq = message.metaData().streamSequence();
         String channel = Channels.channelOf(message.getSubject());
         byte[] envelope = message.getData();
+        if (seq <= lastSeq.get()) {
+            return; // already routed: a consumer recreated after an outage starts where the old one may have been
+        }
         lastSeq.set(seq);
         events.increment();
         Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(channel);

@@ -1,0 +1,130 @@
+package io.leadline.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.system.harness.Platform;
+import io.leadline.system.harness.TestSocket;
+import io.leadline.testing.TestTokens;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The first slice through all three packaged services: a provider connected to notify's {@code /ws}
+ * sees a lead the moment an admin verifies it on leads-service, without its contact data; and the
+ * gateway's handshake and frame handling follow the WebSocket protocol of the design.
+ */
+class FirstSliceIT {
+
+    private static final Logger LOG = Logger.getLogger(FirstSliceIT.class);
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ACCEPTANCE = Duration.ofSeconds(1);
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() {
+        platform = Platform.start(FirstSliceIT.class);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aVerifiedLeadReachesASubscribedProviderWithinOneSecondWithoutContactData() {
+        Platform.User provider = platform.register("provider");
+        try (TestSocket socket = TestSocket.connect(ws(), provider.token())) {
+            JsonNode connected = socket.awaitType("connected", FRAME_TIMEOUT).json();
+            assertThat(connected.path("user_id").asText()).isEqualTo(provider.id());
+            assertThat(connected.path("channels").toString()).contains("user." + provider.id());
+
+            socket.send("{\"type\":\"subscribe\",\"channel\":\"leads\"}");
+            JsonNode subscribed = socket.awaitType("subscribed", FRAME_TIMEOUT).json();
+            assertThat(subscribed.path("channel").asText()).isEqualTo("leads");
+
+            String leadId = Leads.submit(platform, "Leaking water heater");
+            String adminToken = platform.adminToken();
+            Leads.verify(platform, adminToken, leadId);
+            long verifyReturned = System.nanoTime();
+
+            TestSocket.Frame frame = socket.awaitFrame(leadCreated(leadId), FRAME_TIMEOUT);
+            // negative when the frame overtook the HTTP response of the verify call
+            long latencyMs = TimeUnit.NANOSECONDS.toMillis(frame.receivedAtNanos() - verifyReturned);
+            LOG.infof("lead_created for lead %s arrived %d ms after the verify call returned", leadId, latencyMs);
+            assertThat(latencyMs).as("ms from the verify call's return to the lead_created frame")
+                    .isLessThanOrEqualTo(ACCEPTANCE.toMillis());
+
+            assertThat(frame.json().path("channel").asText()).isEqualTo("leads");
+            assertThat(frame.json().path("seq").asLong()).isPositive();
+            assertThat(frame.raw())
+                    .doesNotContain(Leads.CONTACT_NAME)
+                    .doesNotContain(Leads.CONTACT_EMAIL)
+                    .doesNotContain(Leads.CONTACT_PHONE);
+        }
+    }
+
+    @Test
+    void anUpgradeWithoutAToken401() {
+        assertThat(TestSocket.refusedUpgradeStatus(ws(), null)).isEqualTo(401);
+    }
+
+    @Test
+    void anUpgradeWithAForgedToken401() {
+        assertThat(TestSocket.refusedUpgradeStatus(ws(), TestTokens.forgedToken("1", "provider"))).isEqualTo(401);
+    }
+
+    @Test
+    void anUpgradeWithAnExpiredToken401() {
+        assertThat(TestSocket.refusedUpgradeStatus(ws(), TestTokens.expiredToken("1", "provider"))).isEqualTo(401);
+    }
+
+    @Test
+    void aMalformedFrameGetsAnErrorAndTheConnectionStaysUp() {
+        Platform.User provider = platform.register("provider");
+        try (TestSocket socket = TestSocket.connect(ws(), provider.token())) {
+            socket.awaitType("connected", FRAME_TIMEOUT);
+
+            socket.send("{not json");
+            JsonNode error = socket.awaitType("error", FRAME_TIMEOUT).json();
+            assertThat(error.path("code").asText()).isNotBlank();
+            assertThat(error.path("message").asText()).isNotBlank();
+
+            socket.send("{\"type\":\"ping\"}");
+            socket.awaitType("pong", FRAME_TIMEOUT);
+            assertThat(socket.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void theTokenQueryParameterAlsoConnects() {
+        Platform.User customer = platform.register("customer");
+        try (TestSocket socket = TestSocket.connectWithQueryToken(ws(), customer.token())) {
+            JsonNode connected = socket.awaitType("connected", FRAME_TIMEOUT).json();
+            assertThat(connected.path("user_id").asText()).isEqualTo(customer.id());
+
+            socket.sendJson(Map.of("type", "ping", "id", "q1"));
+            assertThat(socket.awaitType("pong", FRAME_TIMEOUT).json().path("id").asText()).isEqualTo("q1");
+        }
+    }
+
+    static Predicate<JsonNode> leadCreated(String leadId) {
+        return json -> "lead_created".equals(json.path("type").asText())
+                && leadId.equals(json.path("data").path("id").asText());
+    }
+
+    private static URI ws() {
+        return platform.notifyService().wsUri("/ws");
+    }
+}

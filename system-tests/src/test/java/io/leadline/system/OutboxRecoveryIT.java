@@ -1,0 +1,131 @@
+package io.leadline.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadline.system.harness.Platform;
+import io.leadline.system.harness.TestSocket;
+import io.leadline.testing.TestDatabases;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * No event is lost when leads-service dies between commit and publish: the outbox row written with
+ * the verified lead survives the crash and the restarted relay publishes it, once.
+ */
+class OutboxRecoveryIT {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRecoveryIT.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(5);
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() {
+        platform = Platform.start(OutboxRecoveryIT.class);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aLeadVerifiedWhileNatsIsDownReachesTheProviderOnceAfterLeadsServiceCrashes() throws Exception {
+        Platform.User provider = platform.register("provider");
+        String adminToken = platform.adminToken();
+        TestSocket socket = subscribeToLeads(provider.token(), null);
+        long seqBefore = socket.awaitType("subscribed", FRAME_TIMEOUT).json().path("seq").asLong();
+        try {
+            platform.nats().kill();
+
+            String leadId = Leads.submit(platform, "Roof leak over the garage");
+            Leads.verify(platform, adminToken, leadId);
+            OutboxRow row = leadCreatedRow(leadId);
+            assertThat(row.publishedAt()).as("outbox row of lead_created for lead %s while NATS is down", leadId)
+                    .isNull();
+
+            platform.leads().kill();
+            platform.nats().startAgain();
+            long natsBack = System.nanoTime();
+            platform.notifyService().awaitReady();
+
+            if (!socket.isOpen()) {
+                LOG.infof("the gateway closed the socket (%s); reconnecting from seq %d", socket.closeCode(), seqBefore);
+                socket.close();
+                socket = subscribeToLeads(provider.token(), seqBefore);
+                socket.awaitType("subscribed", FRAME_TIMEOUT);
+            }
+
+            platform.leads().start();
+
+            await("the restarted relay publishes the row left behind").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(leadCreatedRow(leadId).publishedAt()).isNotNull());
+            TestSocket receiver = socket;
+            // notify's ordered consumer is recreated by the client library, which may take until its heartbeat alarm
+            TestSocket.Frame frame = receiver.awaitFrame(FirstSliceIT.leadCreated(leadId), Duration.ofSeconds(60));
+            LOG.infof("lead_created for lead %s arrived %d ms after NATS was back", leadId,
+                    Duration.ofNanos(frame.receivedAtNanos() - natsBack).toMillis());
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> receiver.count(FirstSliceIT.leadCreated(leadId)) == 1);
+            assertThat(receiver.count(FirstSliceIT.leadCreated(leadId))).isEqualTo(1);
+        } finally {
+            socket.close();
+        }
+    }
+
+    private TestSocket subscribeToLeads(String token, Long since) {
+        TestSocket socket = TestSocket.connect(platform.notifyService().wsUri("/ws"), token);
+        socket.awaitType("connected", FRAME_TIMEOUT);
+        socket.sendJson(since == null ? Map.of("type", "subscribe", "channel", "leads")
+                : Map.of("type", "subscribe", "channel", "leads", "since", since));
+        return socket;
+    }
+
+    private record OutboxRow(long seq, Timestamp publishedAt) {
+    }
+
+    /** The one lead_created row of this lead in leads-service's outbox. */
+    private static OutboxRow leadCreatedRow(String leadId) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (Connection connection = TestDatabases.connect(platform.leads().database());
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT seq, payload, published_at FROM outbox WHERE event_type = 'lead_created' ORDER BY seq")) {
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode envelope = parse(rs.getString(2));
+                    if (leadId.equals(envelope.path("data").path("id").asText())) {
+                        rows.add(new OutboxRow(rs.getLong(1), rs.getTimestamp(3)));
+                    }
+                }
+            }
+        }
+        assertThat(rows).as("lead_created outbox rows of lead %s", leadId).hasSize(1);
+        return rows.get(0);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.leadline.system.harness;
+
+import io.leadline.testing.NatsTestServer;
+import io.leadline.testing.TestDatabases;
+import io.restassured.http.ContentType;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * The whole platform for one test class: a private JetStream NATS server, a fresh database per service
+ * on the machine's PostgreSQL, and the three packaged services as separate processes. Start it in
+ * {@code @BeforeAll} and close it in {@code @AfterAll}.
+ */
+public final class Platform implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Platform.class);
+
+    public static final String ADMIN_USERNAME = "admin";
+
+    private final NatsTestServer nats;
+    private final List<String> databases = new ArrayList<>();
+    private final String adminPassword = "admin-" + UUID.randomUUID();
+    private ServiceProcess leads;
+    private ServiceProcess payments;
+    private ServiceProcess notify;
+
+    private Platform(NatsTestServer nats) {
+        this.nats = nats;
+    }
+
+    /** Starts NATS and the three services (in parallel) and waits until each is ready. */
+    public static Platform start(Class<?> testClass) {
+        Platform platform = new Platform(NatsTestServer.start());
+        try {
+            String label = testClass.getSimpleName();
+            platform.leads = platform.service("leads-service", "leads", label);
+            platform.payments = platform.service("payments-service", "payments", label);
+            platform.notify = platform.service("notify-service", "notify", label);
+            List<ServiceProcess> all = platform.services();
+            all.forEach(ServiceProcess::launch);
+            CompletableFuture.allOf(all.stream()
+                    .map(service -> CompletableFuture.runAsync(service::awaitReady))
+                    .toArray(CompletableFuture[]::new)).join();
+            LOG.infof("platform up for %s: leads %d, payments %d, notify %d, NATS %s", label, platform.leads.port(),
+                    platform.payments.port(), platform.notify.port(), platform.nats.url());
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private ServiceProcess service(String module, String databasePrefix, String label) {
+        String database = TestDatabases.create("sys_" + databasePrefix);
+        databases.add(database);
+        return ServiceProcess.forTest(module, label, database, nats.url(), ADMIN_USERNAME, adminPassword);
+    }
+
+    public ServiceProcess leads() {
+        return leads;
+    }
+
+    public ServiceProcess payments() {
+        return payments;
+    }
+
+    public ServiceProcess notifyService() {
+        return notify;
+    }
+
+    public NatsTestServer nats() {
+        return nats;
+    }
+
+    public List<ServiceProcess> services() {
+        return List.of(leads, payments, notify);
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** A new user registered over leads-service's REST API, with a token. */
+    public record User(String id, String username, String password, String role, String token) {
+    }
+
+    /** Registers a user with a unique name and the given role (provider, property_manager, customer). */
+    public User register(String role) {
+        String username = role + "_" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "pw-" + UUID.randomUUID();
+        String id = given().baseUri(leads.baseUri().toString()).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password, "role", role))
+                .when().post("/api/auth/register")
+                .then().statusCode(201).extract().jsonPath().getString("id");
+        return new User(id, username, password, role, token(username, password));
+    }
+
+    /** POST /api/auth/token: the access token of a user. */
+    public String token(String username, String password) {
+        return given().baseUri(leads.baseUri().toString()).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .when().post("/api/auth/token")
+                .then().statusCode(200).extract().jsonPath().getString("access_token");
+    }
+
+    public String adminToken() {
+        return token(ADMIN_USERNAME, adminPassword);
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture.allOf(Stream.of(notify, payments, leads).filter(Objects::nonNull)
+                .map(service -> CompletableFuture.runAsync(service::stop))
+                .toArray(CompletableFuture[]::new)).join();
+        nats.close();
+        for (String database : databases) {
+            try {
+                TestDatabases.drop(database);
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot drop %s: %s", database, e.getMessage());
+            }
+        }
+    }
+
+    /** The repository root: system property {@code leadline.root} (set by system-tests/pom.xml), else {@code ..}. */
+    public static Path root() {
+        return Path.of(System.getProperty("leadline.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public static Path targetDir() {
+        return root().resolve("system-tests").resolve("target");
+    }
+}

@@ -1,0 +1,241 @@
+package io.leadline.system.harness;
+
+import io.leadline.testing.NatsTestServer;
+import io.leadline.testing.TestDatabases;
+import io.leadline.testing.TestTokens;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service ({@code <root>/<service>/target/quarkus-app/quarkus-run.jar}) running as its own
+ * OS process, configured with {@code -D} system properties, logging to a file under
+ * {@code system-tests/target/services/}. It keeps its port across {@link #restart()}, so clients can
+ * reconnect to the same address.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String service;
+    private final String database;
+    private final int port;
+    private final Map<String, String> properties;
+    private final Path logFile;
+    private Process process;
+
+    /**
+     * @param service    the module name, for example {@code leads-service}
+     * @param label      prefixes the log file name (the test class, usually)
+     * @param database   the name of its database, for tests that look inside
+     * @param properties system properties on top of the port, for example the datasource and NATS URL
+     */
+    public ServiceProcess(String service, String label, String database, Map<String, String> properties) {
+        this.service = service;
+        this.database = database;
+        this.port = NatsTestServer.freePort();
+        this.properties = new LinkedHashMap<>(properties);
+        this.properties.put("quarkus.http.port", String.valueOf(port));
+        this.logFile = Platform.targetDir().resolve("services").resolve(label + "-" + service + ".log");
+    }
+
+    /** The standard properties of a service under test: its database, a NATS server, the run's JWT keys. */
+    public static Map<String, String> standardProperties(String database, String natsUrl, Path jwtKeyDir,
+            String adminUsername, String adminPassword) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
+        properties.put("quarkus.datasource.username", TestDatabases.USER);
+        properties.put("quarkus.datasource.password", TestDatabases.PASSWORD);
+        properties.put("leadline.nats.url", natsUrl);
+        properties.put("leadline.jwt.key-dir", jwtKeyDir.toString());
+        properties.put("leadline.admin.username", adminUsername);
+        properties.put("leadline.admin.password", adminPassword);
+        return properties;
+    }
+
+    /** A service on a fresh database with {@link #standardProperties}. */
+    public static ServiceProcess forTest(String service, String label, String database, String natsUrl,
+            String adminUsername, String adminPassword) {
+        return new ServiceProcess(service, label, database, standardProperties(database, natsUrl,
+                TestTokens.keyDir(), adminUsername, adminPassword));
+    }
+
+    public String name() {
+        return service;
+    }
+
+    /** The name of this service's database ({@link io.leadline.testing.TestDatabases#connect(String)}). */
+    public String database() {
+        return database;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** A WebSocket address on this service, for example {@code wsUri("/ws")}. */
+    public URI wsUri(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the process (appending to its log) without waiting for it. */
+    public ServiceProcess launch() {
+        if (isAlive()) {
+            throw new IllegalStateException(service + " is already running");
+        }
+        Path jar = Platform.root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B package -DskipTests)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-XX:TieredStopAtLevel=1");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "==== starting " + service + " on port " + port + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(Platform.root().resolve(service).toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // the environment must not override what the properties set
+            builder.environment().keySet().removeIf(name -> name.startsWith("LEADLINE_") || name.equals("NATS_URL")
+                    || name.endsWith("_DB_URL") || name.startsWith("QUARKUS_"));
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service, e);
+        }
+        return this;
+    }
+
+    /** Starts the process and waits until {@code GET /q/health/ready} answers 200. */
+    public ServiceProcess start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    public void awaitReady() {
+        awaitReady(READY_TIMEOUT);
+    }
+
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!isAlive()) {
+                throw new IllegalStateException(service + " exited with code " + process.exitValue()
+                        + " during start-up; log " + logFile + ":\n" + logTail(60));
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            pause(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException(service + " not ready after " + timeout.toSeconds() + " s (last answer: " + last
+                + "); log " + logFile + ":\n" + logTail(60));
+    }
+
+    /** SIGKILL: the process dies at once, whatever it was doing. */
+    public void kill() {
+        if (isAlive()) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(10));
+        }
+    }
+
+    /** SIGTERM: a graceful shutdown; SIGKILL if it takes longer than 30 s. */
+    public void stop() {
+        if (isAlive()) {
+            process.destroy();
+            if (!waitForExit(Duration.ofSeconds(30))) {
+                kill();
+            }
+        }
+    }
+
+    /** Stops (SIGTERM) if running, then starts again on the same port and database and waits until ready. */
+    public ServiceProcess restart() {
+        stop();
+        return start();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return service + " on port " + port;
+    }
+}
