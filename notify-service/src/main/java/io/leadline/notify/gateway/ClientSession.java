@@ -115,7 +115,12 @@ public final class ClientSession {
 
     /** Starts listening to a channel; with {@code replaying}, live frames are held until {@link #endReplay}. */
     public void open(String channel, boolean replaying) {
-        cursors.put(channel, new Cursor(replaying));
+        open(channel, replaying, null);
+    }
+
+    /** As {@link #open(String, boolean)}, keeping only events of the given kinds ({@code null}: all). */
+    public void open(String channel, boolean replaying, Set<String> kinds) {
+        cursors.put(channel, new Cursor(replaying, kinds));
     }
 
     public void close(String channel) {
@@ -126,31 +131,34 @@ public final class ClientSession {
     }
 
     /** A live event frame; false when the client is too far behind (the caller closes it). */
-    public boolean deliver(String channel, long seq, ByteBuf frame, long maxPendingBytes) {
+    public boolean deliver(String channel, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
         if (cursor == null || closing) {
             return true;
         }
         if (cursor.replaying) {
-            cursor.held.add(new Held(seq, frame.retain()));
+            cursor.held.add(new Held(seq, frame.retain(), kind));
             cursor.heldBytes += frame.readableBytes();
             return cursor.heldBytes <= maxPendingBytes;
         }
+        return writeIfNew(cursor, seq, frame, kind, maxPendingBytes);
+    }
+
+    /** A frame read back from the stream for a {@code since} subscription; written unless already sent. */
+    public boolean replay(String channel, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
+        Cursor cursor = cursors.get(channel);
+        if (cursor == null || closing) {
+            return true;
+        }
+        return writeIfNew(cursor, seq, frame, kind, maxPendingBytes);
+    }
+
+    private boolean writeIfNew(Cursor cursor, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
         if (seq <= cursor.lastSeq) {
             return true;
         }
         cursor.lastSeq = seq;
-        return write(frame, maxPendingBytes);
-    }
-
-    /** A frame read back from the stream for a {@code since} subscription; written unless already sent. */
-    public boolean replay(String channel, long seq, ByteBuf frame, long maxPendingBytes) {
-        Cursor cursor = cursors.get(channel);
-        if (cursor == null || closing || seq <= cursor.lastSeq) {
-            return true;
-        }
-        cursor.lastSeq = seq;
-        return write(frame, maxPendingBytes);
+        return !cursor.accepts(kind) || write(frame, maxPendingBytes);
     }
 
     /** Ends a replay: writes the live frames held meanwhile that the replay did not cover. */
@@ -161,9 +169,8 @@ public final class ClientSession {
         }
         boolean keptUp = true;
         for (Held held : cursor.held) {
-            if (keptUp && held.seq() > cursor.lastSeq && !closing) {
-                cursor.lastSeq = held.seq();
-                keptUp = write(held.frame(), maxPendingBytes);
+            if (keptUp && !closing) {
+                keptUp = writeIfNew(cursor, held.seq(), held.frame(), held.kind(), maxPendingBytes);
             }
         }
         cursor.releaseHeld();
@@ -230,10 +237,16 @@ public final class ClientSession {
         long lastSeq;
         boolean replaying;
         long heldBytes;
+        final Set<String> kinds;
         final List<Held> held = new ArrayList<>(0);
 
-        Cursor(boolean replaying) {
+        Cursor(boolean replaying, Set<String> kinds) {
             this.replaying = replaying;
+            this.kinds = kinds;
+        }
+
+        boolean accepts(String kind) {
+            return kinds == null || kind == null || kinds.contains(kind);
         }
 
         void releaseHeld() {
@@ -245,7 +258,7 @@ public final class ClientSession {
         }
     }
 
-    private record Held(long seq, ByteBuf frame) {
+    private record Held(long seq, ByteBuf frame, String kind) {
     }
 
     /** A token bucket refilled continuously: {@code perSecond} frames a second, bursts of the same size. */

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The client protocol at {@code /ws}: authenticated on the upgrade, one connection multiplexing many
@@ -187,12 +188,19 @@ public class GatewaySocket {
             case ALLOWED -> {
             }
         }
+        Set<String> kinds;
+        try {
+            kinds = MonitorFilter.kinds(channel, frame.get("filter"));
+        } catch (IllegalArgumentException invalid) {
+            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, invalid.getMessage(), id));
+            return;
+        }
         if (session.isSubscribed(channel)) {
-            if (sinceNode == null || sinceNode.isNull()) {
+            if ((sinceNode == null || sinceNode.isNull()) && kinds == null) {
                 session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
                 return;
             }
-            // subscribing again with since (for example the automatic user channel): start over from there
+            // subscribing again with since (for example the automatic user channel) or a new filter: start over
             subscriptions.remove(channel, session);
             session.close(channel);
         }
@@ -203,7 +211,7 @@ public class GatewaySocket {
         }
         long watermark = router.lastSeq();
         if (sinceNode == null || sinceNode.isNull()) {
-            session.open(channel, false);
+            session.open(channel, false, kinds);
             subscriptions.add(channel, session);
             session.sendText(ServerFrames.subscribed(channel, watermark, true, id));
             return;
@@ -216,7 +224,7 @@ public class GatewaySocket {
             LOG.warnf("cannot read stream state: %s", e.getMessage());
             recoverable = false;
         }
-        session.open(channel, recoverable);
+        session.open(channel, recoverable, kinds);
         subscriptions.add(channel, session);
         session.sendText(ServerFrames.subscribed(channel, watermark, recoverable, id));
         if (recoverable) {

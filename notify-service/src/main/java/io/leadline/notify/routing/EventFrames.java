@@ -1,5 +1,7 @@
 package io.leadline.notify.routing;
 
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 
@@ -17,6 +19,7 @@ public final class EventFrames {
 
     private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte[] TYPE_KEY = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TS_KEY = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
 
     private EventFrames() {
     }
@@ -39,6 +42,28 @@ public final class EventFrames {
         frame.writeBytes(prefix);
         frame.writeBytes(envelope, 1, envelope.length - 1);
         return frame;
+    }
+
+    /** The {@code payments.monitor} filter kind of an event on that channel, else null (no filtering). */
+    public static String monitorKindOf(String channel, byte[] envelope) {
+        if (!Channels.PAYMENTS_MONITOR.equals(channel)) {
+            return null;
+        }
+        EventType type = EventType.fromWireName(typeOf(envelope));
+        return type == null ? null : type.monitorKind();
+    }
+
+    /** The envelope's creation time (epoch ms), read from its leading fields; 0 when absent. */
+    public static long tsOf(byte[] envelope) {
+        int at = indexOf(envelope, TS_KEY);
+        if (at < 0) {
+            return 0;
+        }
+        long ts = 0;
+        for (int i = at + TS_KEY.length; i < envelope.length && envelope[i] >= '0' && envelope[i] <= '9'; i++) {
+            ts = ts * 10 + (envelope[i] - '0');
+        }
+        return ts;
     }
 
     /** The wire type of an envelope, read from its leading fields without parsing the data. */

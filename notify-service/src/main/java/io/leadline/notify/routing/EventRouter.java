@@ -6,6 +6,7 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,11 +67,21 @@ public class EventRouter {
     private Counter events;
     private Counter deliveries;
     private Counter slowConsumers;
+    private Counter framesOut;
+    private Counter bytesOut;
+    private Timer deliveryLatency;
 
     void start(@Observes StartupEvent event) throws IOException, JetStreamApiException {
         events = registry.counter("leadline.gateway.events");
         deliveries = registry.counter("leadline.gateway.deliveries");
         slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
+        framesOut = registry.counter("leadline.gateway.frames.out");
+        bytesOut = registry.counter("leadline.gateway.bytes.out");
+        deliveryLatency = Timer.builder("leadline.gateway.delivery.latency")
+                .description("from the event's creation (envelope ts) to its hand-over to the subscribers' event loops")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(registry);
         dispatcher = nats.createDispatcher();
         long last = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
         lastSeq.set(last);
@@ -154,23 +166,29 @@ public class EventRouter {
         if (loops.isEmpty()) {
             return;
         }
+        long ts = EventFrames.tsOf(envelope);
+        if (ts > 0) {
+            deliveryLatency.record(Math.max(0, System.currentTimeMillis() - ts), TimeUnit.MILLISECONDS);
+        }
         ByteBuf frame = EventFrames.encode(seq, envelope);
+        String kind = EventFrames.monitorKindOf(channel, envelope);
         try {
             for (Map.Entry<EventLoop, Set<ClientSession>> group : loops.entrySet()) {
                 frame.retain();
-                group.getKey().execute(() -> deliverOnLoop(channel, seq, frame, group.getValue()));
+                group.getKey().execute(() -> deliverOnLoop(channel, seq, frame, kind, group.getValue()));
             }
         } finally {
             frame.release();
         }
     }
 
-    private void deliverOnLoop(String channel, long seq, ByteBuf frame, Set<ClientSession> sessions) {
+    private void deliverOnLoop(String channel, long seq, ByteBuf frame, String kind, Set<ClientSession> sessions) {
         long maxPending = config.maxPendingBytes();
+        int frameBytes = frame.readableBytes();
         int delivered = 0;
         try {
             for (ClientSession session : sessions) {
-                if (session.deliver(channel, seq, frame, maxPending)) {
+                if (session.deliver(channel, seq, frame, kind, maxPending)) {
                     delivered++;
                 } else {
                     slowConsumers.increment();
@@ -181,5 +199,7 @@ public class EventRouter {
             frame.release();
         }
         deliveries.increment(delivered);
+        framesOut.increment(delivered);
+        bytesOut.increment((double) delivered * frameBytes);
     }
 }

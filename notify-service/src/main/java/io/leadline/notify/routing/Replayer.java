@@ -159,6 +159,7 @@ public class Replayer {
         long maxPending = config.maxPendingBytes();
         long seq = since;
         List<long[]> seqs = new ArrayList<>(CHUNK);
+        List<String> kinds = new ArrayList<>(CHUNK);
         List<ByteBuf> frames = new ArrayList<>(CHUNK);
         while (seq < until && session.isOpen()) {
             Message message = subscription.nextMessage(FETCH_WAIT);
@@ -167,13 +168,15 @@ public class Replayer {
             }
             seq = message.metaData().streamSequence();
             seqs.add(new long[] {seq});
+            kinds.add(EventFrames.monitorKindOf(channel, message.getData()));
             frames.add(EventFrames.encode(seq, message.getData()));
             replayed.increment();
             if (frames.size() == CHUNK || seq >= until) {
-                if (!writeChunk(session, channel, seqs, frames, maxPending)) {
+                if (!writeChunk(session, channel, seqs, kinds, frames, maxPending)) {
                     return false;
                 }
                 seqs = new ArrayList<>(CHUNK);
+                kinds = new ArrayList<>(CHUNK);
                 frames = new ArrayList<>(CHUNK);
                 awaitDrain(session, maxPending / 2);
             }
@@ -182,14 +185,14 @@ public class Replayer {
         return true;
     }
 
-    private boolean writeChunk(ClientSession session, String channel, List<long[]> seqs, List<ByteBuf> frames,
-            long maxPending) throws InterruptedException {
+    private boolean writeChunk(ClientSession session, String channel, List<long[]> seqs, List<String> kinds,
+            List<ByteBuf> frames, long maxPending) throws InterruptedException {
         CompletableFuture<Boolean> written = new CompletableFuture<>();
         session.loop().execute(() -> {
             boolean ok = true;
             for (int i = 0; i < frames.size(); i++) {
                 if (ok) {
-                    ok = session.replay(channel, seqs.get(i)[0], frames.get(i), maxPending);
+                    ok = session.replay(channel, seqs.get(i)[0], frames.get(i), kinds.get(i), maxPending);
                 }
                 frames.get(i).release();
             }

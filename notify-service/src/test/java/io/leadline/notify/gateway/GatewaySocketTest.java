@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.math.BigDecimal;
+import io.leadline.shared.event.monitor.FraudAlert;
+import io.leadline.shared.event.monitor.MetricsUpdated;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -216,6 +220,24 @@ class GatewaySocketTest {
             assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isTrue();
             assertThat(client.awaitType("notification_message", WAIT).path("data").path("message").asText())
                     .isEqualTo("missed");
+        }
+    }
+
+    @Test
+    void paymentsMonitorSubscriptionsMayFilterByKind() throws Exception {
+        try (WsTestClient admin = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "admin"))) {
+            admin.awaitType("connected", WAIT);
+            admin.send(Map.of("type", "subscribe", "channel", "payments.monitor", "filter", Map.of("kinds", List.of("fraud"))));
+            admin.awaitType("subscribed", WAIT);
+            publish(Channels.PAYMENTS_MONITOR, new MetricsUpdated(1, BigDecimal.ONE, BigDecimal.TEN, "24h"));
+            publish(Channels.PAYMENTS_MONITOR, new FraudAlert("velocity", "high", "tx-1", "cus-1", Map.of("count", 6)));
+            JsonNode first = admin.await(frame -> frame.has("seq"), WAIT);
+            assertThat(first.path("type").asText()).isEqualTo("fraud_alert");
+
+            admin.send(Map.of("type", "subscribe", "channel", "payments.monitor", "filter", Map.of("kinds", List.of("nope"))));
+            assertThat(admin.awaitType("error", WAIT).path("code").asText()).isEqualTo("bad_request");
+            admin.send(Map.of("type", "subscribe", "channel", "leads", "filter", Map.of("kinds", List.of("fraud"))));
+            assertThat(admin.awaitType("error", WAIT).path("message").asText()).contains("payments.monitor");
         }
     }
 
