@@ -242,6 +242,23 @@ class GatewaySocketTest {
     }
 
     @Test
+    void gatewayMetricsCountConnectionsDeliveriesAndLatency() throws Exception {
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads"));
+            client.awaitType("subscribed", WAIT);
+            publish(Channels.LEADS, lead("measured"));
+            client.awaitType("lead_created", WAIT);
+            String metrics = io.restassured.RestAssured.given().baseUri(ws.toString().replace("/ws", ""))
+                    .get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("leadline_gateway_connections ", "leadline_gateway_subscriptions ",
+                    "leadline_gateway_deliveries_total", "leadline_gateway_frames_out_total",
+                    "leadline_gateway_bytes_in_total", "leadline_gateway_delivery_latency_seconds_bucket");
+            assertThat(metrics).doesNotContain("token=");
+        }
+    }
+
+    @Test
     void refreshReplacesTheTokenInBand() {
         String user = nextUser();
         try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider", Duration.ofMinutes(5)))) {
