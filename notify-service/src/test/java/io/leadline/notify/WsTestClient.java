@@ -29,7 +29,16 @@ public final class WsTestClient implements AutoCloseable {
     private volatile WebSocket pausedSocket;
 
     private WsTestClient(URI uri, String authorization, String origin) {
+        this(uri, authorization, origin, null);
+    }
+
+    private WsTestClient(URI uri, String authorization, String origin, String browserToken) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (browserToken != null) {
+            builder.subprotocols("bearer-token-carrier", java.net.URLEncoder.encode(
+                    "quarkus-http-upgrade#Authorization#Bearer " + browserToken, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -45,6 +54,11 @@ public final class WsTestClient implements AutoCloseable {
 
     public static WsTestClient withQuery(URI uri, String token) {
         return new WsTestClient(URI.create(uri + (uri.getQuery() == null ? "?" : "&") + "token=" + token), null, null);
+    }
+
+    /** As a browser connects: the token in the bearer-token-carrier subprotocol, with the page's Origin. */
+    public static WsTestClient asBrowser(URI uri, String token, String origin) {
+        return new WsTestClient(uri, null, origin, token);
     }
 
     public static WsTestClient withOrigin(URI uri, String token, String origin) {

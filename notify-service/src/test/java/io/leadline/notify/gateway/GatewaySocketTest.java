@@ -259,6 +259,26 @@ class GatewaySocketTest {
     }
 
     @Test
+    void twoBrowserTabsAndAPhoneOfOneUserAllReceiveTheSameEvents() throws Exception {
+        String user = nextUser();
+        String token = TestTokens.token(user, "provider");
+        try (WsTestClient tab1 = WsTestClient.asBrowser(ws, token, "http://localhost:8080");
+                WsTestClient tab2 = WsTestClient.asBrowser(ws, token, "http://localhost:8080");
+                WsTestClient phone = WsTestClient.withHeader(ws, token)) {
+            for (WsTestClient connection : List.of(tab1, tab2, phone)) {
+                assertThat(connection.awaitType("connected", WAIT).path("user_id").asText()).isEqualTo(user);
+            }
+            long seq = publish(Channels.user(user), new NotificationMessage("Hi", "to every device", "normal", "admin"))
+                    .getSeqno();
+            for (WsTestClient connection : List.of(tab1, tab2, phone)) {
+                JsonNode event = connection.awaitType("notification_message", WAIT);
+                assertThat(event.path("seq").asLong()).isEqualTo(seq);
+                assertThat(event.path("data").path("message").asText()).isEqualTo("to every device");
+            }
+        }
+    }
+
+    @Test
     void refreshReplacesTheTokenInBand() {
         String user = nextUser();
         try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(user, "provider", Duration.ofMinutes(5)))) {
