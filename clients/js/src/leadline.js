@@ -697,7 +697,9 @@ export class LeadlineClient {
     if (!resumed) {
       this._seq.noteWatermark(frame.channel, frame.seq);
     } else if (frame.recovered === false) {
-      // history no longer reaches back to `since`: the application re-reads state over REST
+      // history no longer reaches back to `since` (or the stream was reset and its sequence started
+      // over): positions kept so far mean nothing now; the application re-reads state over REST
+      this._seq.forget(frame.channel);
       this._seq.noteWatermark(frame.channel, frame.seq);
       this._events.emit('resync', { channel: frame.channel, since: pending.since, seq: frame.seq },
         (e) => this._log('handler failed', e));

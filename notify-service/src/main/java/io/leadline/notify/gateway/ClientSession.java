@@ -113,14 +113,28 @@ public final class ClientSession {
         return cursors.containsKey(channel);
     }
 
-    /** Starts listening to a channel; with {@code replaying}, live frames are held until {@link #endReplay}. */
-    public void open(String channel, boolean replaying) {
-        open(channel, replaying, null);
+    /**
+     * Starts listening to a channel; with {@code replaying}, live frames are held until
+     * {@link #endReplay}. Returns the subscription's handle: a replay started for an earlier
+     * subscription of the same channel (unsubscribed or replaced since) finds it changed and stops.
+     */
+    public Object open(String channel, boolean replaying) {
+        return open(channel, replaying, null);
     }
 
     /** As {@link #open(String, boolean)}, keeping only events of the given kinds ({@code null}: all). */
-    public void open(String channel, boolean replaying, Set<String> kinds) {
-        cursors.put(channel, new Cursor(replaying, kinds));
+    public Object open(String channel, boolean replaying, Set<String> kinds) {
+        Cursor cursor = new Cursor(replaying, kinds);
+        Cursor previous = cursors.put(channel, cursor);
+        if (previous != null) {
+            previous.releaseHeld();
+        }
+        return cursor;
+    }
+
+    /** Whether {@code handle} is still the subscription of {@code channel}. */
+    public boolean isCurrent(String channel, Object handle) {
+        return cursors.get(channel) == handle;
     }
 
     public void close(String channel) {
@@ -145,9 +159,9 @@ public final class ClientSession {
     }
 
     /** A frame read back from the stream for a {@code since} subscription; written unless already sent. */
-    public boolean replay(String channel, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
+    public boolean replay(String channel, Object handle, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
-        if (cursor == null || closing) {
+        if (cursor == null || cursor != handle || closing) {
             return true;
         }
         return writeIfNew(cursor, seq, frame, kind, maxPendingBytes);
@@ -162,9 +176,9 @@ public final class ClientSession {
     }
 
     /** Ends a replay: writes the live frames held meanwhile that the replay did not cover. */
-    public boolean endReplay(String channel, long maxPendingBytes) {
+    public boolean endReplay(String channel, Object handle, long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
-        if (cursor == null) {
+        if (cursor == null || cursor != handle) {
             return true;
         }
         boolean keptUp = true;

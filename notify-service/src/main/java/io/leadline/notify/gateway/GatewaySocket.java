@@ -2,6 +2,7 @@ package io.leadline.notify.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.routing.ChannelAuthorizer;
+import io.leadline.notify.routing.EscrowParties;
 import io.leadline.notify.routing.EventRouter;
 import io.leadline.notify.routing.Replayer;
 import io.leadline.notify.routing.Subscriptions;
@@ -22,7 +23,6 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Set;
@@ -36,7 +36,6 @@ import java.util.Set;
 @WebSocket(path = "/ws")
 public class GatewaySocket {
 
-    private static final Logger LOG = Logger.getLogger(GatewaySocket.class);
 
     @Inject
     SecurityIdentity identity;
@@ -61,6 +60,12 @@ public class GatewaySocket {
 
     @Inject
     JWTParser jwtParser;
+
+    @Inject
+    EscrowParties escrowParties;
+
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     @Inject
     GatewayMetrics metrics;
@@ -164,6 +169,10 @@ public class GatewaySocket {
     }
 
     private void subscribe(ClientSession session, JsonNode frame, String id) {
+        subscribe(session, frame, id, false);
+    }
+
+    private void subscribe(ClientSession session, JsonNode frame, String id, boolean partiesLookedUp) {
         JsonNode channelNode = frame.get("channel");
         if (channelNode == null || !channelNode.isTextual()) {
             session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: channel", id));
@@ -182,6 +191,15 @@ public class GatewaySocket {
                 return;
             }
             case FORBIDDEN -> {
+                String escrowId = Channels.kindOf(channel) == Channels.ChannelKind.ESCROW ? Channels.idOf(channel) : null;
+                if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)) {
+                    // an escrow created a moment ago may not have reached the watch yet: ask the bucket once
+                    vertx.executeBlocking(() -> {
+                        escrowParties.refresh(escrowId);
+                        return null;
+                    }, false).onComplete(done -> session.loop().execute(() -> subscribe(session, frame, id, true)));
+                    return;
+                }
                 session.sendText(ServerFrames.error(ErrorCodes.FORBIDDEN, "not allowed: " + channel, id));
                 return;
             }
@@ -217,23 +235,17 @@ public class GatewaySocket {
             return;
         }
         long since = sinceNode.asLong();
-        boolean recoverable;
-        try {
-            recoverable = replayer.recoverable(since);
-        } catch (Exception e) {
-            LOG.warnf("cannot read stream state: %s", e.getMessage());
-            recoverable = false;
-        }
-        session.open(channel, recoverable, kinds);
+        // live frames are held from now on; the replayer decides (off the loop) whether the stream still
+        // has everything after since, announces it, replays, then releases what was held
+        Object handle = session.open(channel, true, kinds);
         subscriptions.add(channel, session);
-        session.sendText(ServerFrames.subscribed(channel, watermark, recoverable, id));
-        if (recoverable) {
-            metrics.recovery();
-            replayer.replay(session, channel, since, () -> {
-                metrics.slowConsumer();
-                session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
-            });
-        }
+        metrics.recovery();
+        replayer.recover(session, channel, handle, since,
+                recovered -> session.sendText(ServerFrames.subscribed(channel, watermark, recovered, id)),
+                () -> {
+                    metrics.slowConsumer();
+                    session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
+                });
     }
 
     private void unsubscribe(ClientSession session, JsonNode frame, String id) {

@@ -16,13 +16,19 @@ public class Sessions {
 
     /** Registers a session unless its user already holds {@code maxPerUser} connections here. */
     boolean add(ClientSession session, int maxPerUser) {
-        AtomicInteger count = perUser.computeIfAbsent(session.userId(), id -> new AtomicInteger());
-        if (count.incrementAndGet() > maxPerUser) {
-            count.decrementAndGet();
-            return false;
+        boolean[] admitted = new boolean[1];
+        perUser.compute(session.userId(), (id, count) -> {
+            AtomicInteger held = count == null ? new AtomicInteger() : count;
+            admitted[0] = held.get() < maxPerUser;
+            if (admitted[0]) {
+                held.incrementAndGet();
+            }
+            return held.get() == 0 ? null : held;
+        });
+        if (admitted[0]) {
+            byConnection.put(session.id(), session);
         }
-        byConnection.put(session.id(), session);
-        return true;
+        return admitted[0];
     }
 
     ClientSession remove(String connectionId) {

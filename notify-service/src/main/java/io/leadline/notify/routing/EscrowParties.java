@@ -39,6 +39,8 @@ public class EscrowParties {
     }
 
     private final Map<String, Parties> byEscrow = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+    private KeyValue bucket;
 
     @Inject
     Connection connection;
@@ -47,7 +49,7 @@ public class EscrowParties {
     void watch() {
         try {
             ensureBucket(connection.keyValueManagement());
-            KeyValue bucket = connection.keyValue(BUCKET);
+            bucket = connection.keyValue(BUCKET);
             bucket.watchAll(new KeyValueWatcher() {
                 @Override
                 public void watch(KeyValueEntry entry) {
@@ -56,6 +58,7 @@ public class EscrowParties {
 
                 @Override
                 public void endOfData() {
+                    loaded = true;
                     LOG.debugf("escrow parties loaded: %d escrows", byEscrow.size());
                 }
             }, KeyValueWatchOption.IGNORE_DELETE);
@@ -70,6 +73,26 @@ public class EscrowParties {
     /** The buyer and seller of an escrow, when this instance has seen them. */
     public Optional<Parties> parties(String escrowId) {
         return Optional.ofNullable(byEscrow.get(escrowId));
+    }
+
+    /** Whether the initial copy of the bucket is complete (readiness waits for it). */
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    /**
+     * Reads one escrow's parties from the bucket itself, for an escrow the watch has not brought yet
+     * (created a moment ago). Blocking: call it off the event loop.
+     */
+    public void refresh(String escrowId) {
+        try {
+            KeyValueEntry entry = bucket.get(escrowId);
+            if (entry != null) {
+                apply(entry);
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debugf("cannot read escrow %s from %s: %s", escrowId, BUCKET, e.getMessage());
+        }
     }
 
     public boolean isParty(String escrowId, String userId) {

@@ -53,13 +53,18 @@ public class EventRouter {
     Subscriptions subscriptions;
 
     @Inject
+    io.leadline.notify.gateway.Sessions sessions;
+
+    @Inject
     GatewayConfig config;
 
     @Inject
     MeterRegistry registry;
 
-    private static final int RESUBSCRIBE_ATTEMPTS = 20;
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
+    private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
+    private static final short RESTARTING = 1012;
+    private volatile boolean shuttingDown;
 
     private final AtomicLong lastSeq = new AtomicLong();
     private Dispatcher dispatcher;
@@ -94,14 +99,18 @@ public class EventRouter {
      * server has forgotten it, and events published meanwhile must not be skipped. Repeats are dropped.
      */
     void onReconnect(@ObservesAsync NatsReconnected event) {
-        for (int attempt = 1; attempt <= RESUBSCRIBE_ATTEMPTS; attempt++) {
+        for (int attempt = 1; !shuttingDown; attempt++) {
             try {
+                stream.ensure();
                 long streamLast = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState()
                         .getLastSequence();
                 if (streamLast < lastSeq.get()) {
-                    LOG.warnf("stream %s restarted its sequence (%d < %d); following it", stream.name(), streamLast,
-                            lastSeq.get());
+                    // the stream lost its history (a new server without storage): every client position is
+                    // now meaningless, so clients reconnect and learn recovered:false
+                    LOG.warnf("stream %s restarted its sequence (%d < %d); closing all sockets with 1012",
+                            stream.name(), streamLast, lastSeq.get());
                     lastSeq.set(streamLast);
+                    sessions.all().forEach(session -> session.close(RESTARTING, "stream reset"));
                 }
                 subscribeFrom(lastSeq.get() + 1);
                 LOG.infof("routing resumed after reconnect from #%d", lastSeq.get() + 1);
@@ -109,14 +118,13 @@ public class EventRouter {
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 LOG.debugf("resubscribe attempt %d failed: %s", attempt, e.getMessage());
                 try {
-                    Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis() * attempt);
+                    Thread.sleep(Math.min(RESUBSCRIBE_BACKOFF.toMillis() * attempt, MAX_BACKOFF.toMillis()));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
         }
-        LOG.error("cannot resume routing after reconnect; the client library's own recovery remains");
     }
 
     private synchronized void subscribeFrom(long startSeq) throws IOException, JetStreamApiException {
@@ -139,6 +147,7 @@ public class EventRouter {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        shuttingDown = true;
         if (subscription != null) {
             try {
                 subscription.unsubscribe();

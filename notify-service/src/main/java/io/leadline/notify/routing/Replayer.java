@@ -8,12 +8,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.StreamState;
 import io.netty.buffer.ByteBuf;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -27,23 +30,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * Replays what a client missed on one channel ({@code subscribe} with {@code since}) from the stream,
- * on a small bounded pool, so that the NATS dispatcher and the event loops never wait for it.
+ * Recovers what a client missed on one channel ({@code subscribe} with {@code since}): decides
+ * whether the stream still holds all of it, then replays it from JetStream. Everything that talks to
+ * NATS runs on a bounded pool of its own, so the event loops and the NATS dispatcher never wait; the
+ * frames themselves are written by the session's event loop, in order with the live ones it holds.
  */
 @ApplicationScoped
 public class Replayer {
 
     private static final Logger LOG = Logger.getLogger(Replayer.class);
     private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
     private static final short SERVER_ERROR = 1011;
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final int CHUNK = 128;
-    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
+    private static final int THREADS = 8;
 
     @Inject
     Connection nats;
@@ -63,17 +73,195 @@ public class Replayer {
     @PostConstruct
     void init() {
         AtomicInteger threads = new AtomicInteger();
-        pool = new ThreadPoolExecutor(2, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), runnable -> {
-            Thread thread = new Thread(runnable, "replay-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "replay-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
         replayed = registry.counter("leadline.gateway.replayed.events");
     }
 
     @PreDestroy
     void shutdown() {
         pool.shutdownNow();
+    }
+
+    /**
+     * Recovers {@code channel} after {@code since} for a subscription opened as replaying
+     * ({@code handle}). {@code announce} runs on the session's loop with the {@code recovered} answer
+     * before any replayed frame; {@code onSlowConsumer} when the client cannot keep up.
+     */
+    public void recover(ClientSession session, String channel, Object handle, long since, Consumer<Boolean> announce,
+            Runnable onSlowConsumer) {
+        try {
+            pool.execute(() -> run(session, channel, handle, since, announce, onSlowConsumer));
+        } catch (RejectedExecutionException busy) {
+            session.close(SERVER_ERROR, "replay capacity exhausted");
+        }
+    }
+
+    private void run(ClientSession session, String channel, Object handle, long since, Consumer<Boolean> announce,
+            Runnable onSlowConsumer) {
+        boolean recoverable;
+        try {
+            recoverable = recoverable(channel, since);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.warnf("cannot read the state of %s: %s", channel, e.getMessage());
+            recoverable = false;
+        }
+        boolean recovered = recoverable;
+        session.loop().execute(() -> {
+            if (session.isCurrent(channel, handle)) {
+                announce.accept(recovered);
+            }
+        });
+        boolean keptUp = true;
+        boolean failed = false;
+        if (recoverable) {
+            try {
+                keptUp = copy(session, channel, handle, since);
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                LOG.warnf("replay of %s after %d failed: %s", channel, since, e.getMessage());
+                failed = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed = true;
+            }
+        }
+        boolean replayKeptUp = keptUp;
+        boolean replayFailed = failed;
+        session.loop().execute(() -> {
+            boolean ok = session.endReplay(channel, handle, config.maxPendingBytes()) && replayKeptUp;
+            if (replayFailed) {
+                // a gap must never pass silently: the client reconnects and asks again with its since
+                session.close(SERVER_ERROR, "replay failed");
+            } else if (!ok) {
+                onSlowConsumer.run();
+            }
+        });
+    }
+
+    /**
+     * Whether the stream still holds every event of {@code channel} after {@code since}: nothing
+     * removed by age before it (the stream's first sequence), nothing removed by the per-channel limit
+     * (a channel at its limit whose oldest kept event is newer than {@code since + 1}), and a
+     * {@code since} the stream has actually reached (after a stream reset it has not).
+     */
+    boolean recoverable(String channel, long since) throws IOException, JetStreamApiException {
+        JetStreamManagement management = nats.jetStreamManagement();
+        String subject = Channels.subjectOf(channel);
+        StreamInfo info = management.getStreamInfo(stream.name(), StreamInfoOptions.filterSubjects(subject));
+        StreamState state = info.getStreamState();
+        long perChannelLimit = info.getConfiguration().getMaxMsgsPerSubject();
+        if (since > state.getLastSequence()) {
+            return false;
+        }
+        if (state.getMsgCount() > 0 && since + 1 < state.getFirstSequence()) {
+            return false;
+        }
+        Long kept = state.getSubjectMap() == null ? null : state.getSubjectMap().get(subject);
+        if (kept == null || perChannelLimit <= 0 || kept < perChannelLimit) {
+            return true;
+        }
+        return management.getFirstMessage(stream.name(), subject).getSeq() <= since + 1;
+    }
+
+    private boolean copy(ClientSession session, String channel, Object handle, long since)
+            throws IOException, JetStreamApiException, InterruptedException {
+        long until = lastSeqOf(channel);
+        if (until <= since) {
+            return true;
+        }
+        PushSubscribeOptions options = PushSubscribeOptions.builder()
+                .stream(stream.name())
+                .ordered(true)
+                .configuration(ConsumerConfiguration.builder()
+                        .deliverPolicy(DeliverPolicy.ByStartSequence)
+                        .startSequence(since + 1)
+                        .build())
+                .build();
+        JetStreamSubscription subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
+        try {
+            return copy(subscription, session, channel, handle, since, until);
+        } finally {
+            try {
+                subscription.unsubscribe();
+            } catch (RuntimeException ignored) {
+                // connection closing
+            }
+        }
+    }
+
+    /**
+     * Copies stream messages {@code since+1 .. until} to the session's loop in chunks, waiting for the
+     * socket to take what was written before sending more: a long history never floods the connection.
+     * Everything after {@code until} also arrives live and is held by the session meanwhile.
+     */
+    private boolean copy(JetStreamSubscription subscription, ClientSession session, String channel, Object handle,
+            long since, long until) throws InterruptedException, IOException {
+        long maxPending = config.maxPendingBytes();
+        long seq = since;
+        Chunk chunk = new Chunk();
+        try {
+            while (seq < until && session.isOpen()) {
+                Message message = subscription.nextMessage(FETCH_WAIT);
+                if (message == null) {
+                    throw new IOException("stream stopped answering at " + seq + " of " + until);
+                }
+                seq = message.metaData().streamSequence();
+                chunk.add(seq, EventFrames.monitorKindOf(channel, message.getData()),
+                        EventFrames.encode(seq, message.getData()));
+                replayed.increment();
+                if (chunk.size() == CHUNK || seq >= until) {
+                    Chunk full = chunk;
+                    chunk = new Chunk();
+                    if (!writeChunk(session, channel, handle, full, maxPending)) {
+                        return false;
+                    }
+                    awaitDrain(session, maxPending / 2);
+                }
+            }
+            return true;
+        } finally {
+            chunk.release();
+        }
+    }
+
+    /** Hands a chunk to the session's loop; the loop releases its frames whatever happens. */
+    private boolean writeChunk(ClientSession session, String channel, Object handle, Chunk chunk, long maxPending)
+            throws InterruptedException {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        try {
+            session.loop().execute(() -> {
+                boolean ok = true;
+                try {
+                    for (int i = 0; i < chunk.size() && ok; i++) {
+                        ok = session.replay(channel, handle, chunk.seqs.get(i), chunk.frames.get(i),
+                                chunk.kinds.get(i), maxPending);
+                    }
+                } finally {
+                    chunk.release();
+                    written.complete(ok);
+                }
+            });
+        } catch (RejectedExecutionException closedLoop) {
+            chunk.release();
+            return false;
+        }
+        try {
+            return written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private void awaitDrain(ClientSession session, long lowWater) throws InterruptedException {
+        long deadline = System.nanoTime() + WRITE_WAIT.toNanos();
+        while (session.pendingBytes() > lowWater && session.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     private long lastSeqOf(String channel) throws IOException, JetStreamApiException {
@@ -87,129 +275,28 @@ public class Replayer {
         }
     }
 
-    /** Whether events after {@code since} are all still in the stream. */
-    public boolean recoverable(long since) throws IOException, JetStreamApiException {
-        StreamInfo info = nats.jetStreamManagement().getStreamInfo(stream.name());
-        long firstSeq = info.getStreamState().getFirstSequence();
-        return since + 1 >= firstSeq || info.getStreamState().getMsgCount() == 0;
-    }
+    /** Frames read from the stream and not yet handed to the loop; released exactly once. */
+    private static final class Chunk {
+        final List<Long> seqs = new ArrayList<>(CHUNK);
+        final List<String> kinds = new ArrayList<>(CHUNK);
+        final List<ByteBuf> frames = new ArrayList<>(CHUNK);
+        private boolean released;
 
-    /** Replays events of {@code channel} after {@code since}; the session holds live frames meanwhile. */
-    public void replay(ClientSession session, String channel, long since, Runnable onSlowConsumer) {
-        try {
-            pool.execute(() -> run(session, channel, since, onSlowConsumer));
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
-            session.close(EventRouter.SLOW_CONSUMER, "replay capacity exhausted");
+        void add(long seq, String kind, ByteBuf frame) {
+            seqs.add(seq);
+            kinds.add(kind);
+            frames.add(frame);
+        }
+
+        int size() {
+            return frames.size();
+        }
+
+        void release() {
+            if (!released) {
+                released = true;
+                frames.forEach(ByteBuf::release);
+            }
         }
     }
-
-    private void run(ClientSession session, String channel, long since, Runnable onSlowConsumer) {
-        JetStreamSubscription subscription = null;
-        boolean keptUp = true;
-        boolean failed = false;
-        try {
-            long until = lastSeqOf(channel);
-            if (until > since) {
-                PushSubscribeOptions options = PushSubscribeOptions.builder()
-                        .stream(stream.name())
-                        .ordered(true)
-                        .configuration(ConsumerConfiguration.builder()
-                                .deliverPolicy(DeliverPolicy.ByStartSequence)
-                                .startSequence(since + 1)
-                                .build())
-                        .build();
-                subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
-                keptUp = copy(subscription, session, channel, since, until);
-            }
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.warnf("replay of %s after %d failed: %s", channel, since, e.getMessage());
-            failed = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed = true;
-        } finally {
-            if (subscription != null) {
-                try {
-                    subscription.unsubscribe();
-                } catch (RuntimeException ignored) {
-                    // connection closing
-                }
-            }
-        }
-        boolean replayKeptUp = keptUp;
-        boolean replayFailed = failed;
-        session.loop().execute(() -> {
-            boolean ok = session.endReplay(channel, config.maxPendingBytes()) && replayKeptUp;
-            if (replayFailed) {
-                // a gap must never pass silently: the client reconnects and asks again with its since
-                session.close(SERVER_ERROR, "replay failed");
-            } else if (!ok) {
-                onSlowConsumer.run();
-            }
-        });
-    }
-
-    /**
-     * Copies stream messages {@code since+1 .. until} to the session's loop in chunks, waiting for the
-     * socket to take what was written before sending more: a long history never floods the connection.
-     * Everything after {@code until} also arrives live and is held by the session meanwhile.
-     */
-    private boolean copy(JetStreamSubscription subscription, ClientSession session, String channel, long since,
-            long until) throws InterruptedException, IOException {
-        long maxPending = config.maxPendingBytes();
-        long seq = since;
-        List<long[]> seqs = new ArrayList<>(CHUNK);
-        List<String> kinds = new ArrayList<>(CHUNK);
-        List<ByteBuf> frames = new ArrayList<>(CHUNK);
-        while (seq < until && session.isOpen()) {
-            Message message = subscription.nextMessage(FETCH_WAIT);
-            if (message == null) {
-                throw new IOException("stream stopped answering at " + seq + " of " + until);
-            }
-            seq = message.metaData().streamSequence();
-            seqs.add(new long[] {seq});
-            kinds.add(EventFrames.monitorKindOf(channel, message.getData()));
-            frames.add(EventFrames.encode(seq, message.getData()));
-            replayed.increment();
-            if (frames.size() == CHUNK || seq >= until) {
-                if (!writeChunk(session, channel, seqs, kinds, frames, maxPending)) {
-                    return false;
-                }
-                seqs = new ArrayList<>(CHUNK);
-                kinds = new ArrayList<>(CHUNK);
-                frames = new ArrayList<>(CHUNK);
-                awaitDrain(session, maxPending / 2);
-            }
-        }
-        frames.forEach(ByteBuf::release);
-        return true;
-    }
-
-    private boolean writeChunk(ClientSession session, String channel, List<long[]> seqs, List<String> kinds,
-            List<ByteBuf> frames, long maxPending) throws InterruptedException {
-        CompletableFuture<Boolean> written = new CompletableFuture<>();
-        session.loop().execute(() -> {
-            boolean ok = true;
-            for (int i = 0; i < frames.size(); i++) {
-                if (ok) {
-                    ok = session.replay(channel, seqs.get(i)[0], frames.get(i), kinds.get(i), maxPending);
-                }
-                frames.get(i).release();
-            }
-            written.complete(ok);
-        });
-        try {
-            return written.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
-        }
-    }
-
-    private void awaitDrain(ClientSession session, long lowWater) throws InterruptedException {
-        long deadline = System.nanoTime() + WRITE_WAIT.toNanos();
-        while (session.pendingBytes() > lowWater && session.isOpen() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-    }
-
 }

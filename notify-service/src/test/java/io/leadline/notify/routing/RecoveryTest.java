@@ -109,6 +109,39 @@ class RecoveryTest {
         }
     }
 
+    @Test
+    void sinceBeforeEventsDroppedByThePerChannelLimitIsAnsweredWithRecoveredFalse() throws Exception {
+        var management = nats.jetStreamManagement();
+        var original = management.getStreamInfo("CHANNELS").getConfiguration();
+        try {
+            management.updateStream(io.nats.client.api.StreamConfiguration.builder(original).maxMessagesPerSubject(20).build());
+            long since = publish("kept-short", 1).join().get(0).getSeqno();
+            publish(Channels.user("quiet"), "quiet", 1).join(); // an older event elsewhere keeps the stream's first seq low
+            publish("kept-short", 40).join();
+            String token = TestTokens.token(String.valueOf(USERS.incrementAndGet()), "provider");
+            try (WsTestClient client = WsTestClient.withHeader(ws, token)) {
+                client.awaitType("connected", WAIT);
+                client.send(Map.of("type", "subscribe", "channel", "leads", "since", since));
+                assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isFalse();
+            }
+        } finally {
+            management.updateStream(original);
+        }
+    }
+
+    @Test
+    void sinceBeyondTheStreamsLastSequenceIsAnsweredWithRecoveredFalse() throws Exception {
+        long last = publish("now", 1).join().get(0).getSeqno();
+        String token = TestTokens.token(String.valueOf(USERS.incrementAndGet()), "provider");
+        try (WsTestClient client = WsTestClient.withHeader(ws, token)) {
+            client.awaitType("connected", WAIT);
+            client.send(Map.of("type", "subscribe", "channel", "leads", "since", last + 1_000_000));
+            assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isFalse();
+            publish("still-live", 1).join();
+            assertThat(client.awaitType("lead_created", WAIT).path("data").path("id").asText()).isEqualTo("still-live-0");
+        }
+    }
+
     private List<JsonNode> collect(WsTestClient client, int count) {
         List<JsonNode> events = new ArrayList<>(count);
         while (events.size() < count) {
@@ -131,8 +164,12 @@ class RecoveryTest {
         return ids;
     }
 
-    /** Publishes in order from one thread; completes with the acks once the stream stored them all. */
     private CompletableFuture<List<PublishAck>> publish(String prefix, int count) {
+        return publish(Channels.LEADS, prefix, count);
+    }
+
+    /** Publishes in order from one thread; completes with the acks once the stream stored them all. */
+    private CompletableFuture<List<PublishAck>> publish(String channel, String prefix, int count) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 JetStream jetStream = nats.jetStream();
@@ -140,8 +177,11 @@ class RecoveryTest {
                 for (int i = 0; i < count; i++) {
                     LeadCreated lead = new LeadCreated(prefix + "-" + i, "Lead " + i, "recovery test", "plumbing",
                             "Austin", "TX", "medium", "residential", 2, 10, 3, Instant.now());
-                    byte[] body = JsonCodec.encode(EventEnvelope.of(Channels.LEADS, lead));
-                    acks.add(jetStream.publishAsync(Channels.subjectOf(Channels.LEADS), body));
+                    byte[] body = Channels.LEADS.equals(channel)
+                            ? JsonCodec.encode(EventEnvelope.of(channel, lead))
+                            : JsonCodec.encode(EventEnvelope.of(channel,
+                                    new io.leadline.shared.event.user.NotificationMessage("t", prefix, "normal", "x")));
+                    acks.add(jetStream.publishAsync(Channels.subjectOf(channel), body));
                 }
                 List<PublishAck> done = new ArrayList<>(count);
                 for (CompletableFuture<PublishAck> ack : acks) {

@@ -34,8 +34,9 @@ public class ChannelStream {
     @Inject
     NatsConfig config;
 
+    /** Creates or updates the stream; also after a reconnect, when a server may have lost it. */
     @PostConstruct
-    void ensure() {
+    public void ensure() {
         try {
             ensure(connection.jetStreamManagement(), configuration());
         } catch (IOException | JetStreamApiException e) {
