@@ -6,6 +6,7 @@ import io.leadline.leads.support.Database;
 import io.leadline.leads.support.TestWallet;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.rpc.WalletReply;
 import io.leadline.testing.LeadlineTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -193,6 +194,82 @@ class ClaimTest {
             assertThat(wallet.balance(provider.id())).isEqualTo(100);
             assertThat(wallet.creditCount(provider.id())).isEqualTo(1);
         }
+    }
+
+    @Test
+    void anUnavailableOrUnknownAnswerMayHaveChargedSoTheClaimIsVoidedAndRefundedNotReleased() throws Exception {
+        // "unavailable": the debit started and failed, possibly after its COMMIT went through
+        for (String reason : List.of(WalletReply.UNAVAILABLE, "a_reason_from_a_newer_payments")) {
+            long leadId = verifiedLead("hvac"); // price 30
+            var provider = Api.register("provider");
+            try (TestWallet wallet = TestWallet.start()) {
+                wallet.fund(provider.id(), 100);
+                wallet.failNextDebit(provider.id(), reason, true);
+                claim(provider.token(), leadId, key()).then().statusCode(503).contentType("application/problem+json");
+                assertThat(wallet.balance(provider.id())).isEqualTo(70); // the money did go
+                assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'confirmed'",
+                        leadId)).isZero();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> database.count(
+                        "SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released'", leadId) == 1);
+                assertThat(wallet.balance(provider.id())).as(reason).isEqualTo(100);
+                assertThat(wallet.creditCount(provider.id())).isEqualTo(1);
+                assertThat(database.text("SELECT outcome FROM claims WHERE lead_id = ?", leadId)).isEqualTo("refunded");
+                String debitKey = wallet.debitKeys().get(0);
+                assertThat(wallet.debitKeys()).hasSizeGreaterThanOrEqualTo(2).allMatch(debitKey::equals); // asked again, same key
+            }
+        }
+    }
+
+    @Test
+    void busyMeansNotStartedSoTheSlotIsReleasedAtOnceAndARetryCharges() throws Exception {
+        long leadId = verifiedLead("hvac"); // price 30
+        var provider = Api.register("provider");
+        try (TestWallet wallet = TestWallet.start()) {
+            wallet.fund(provider.id(), 100);
+            wallet.failNextDebit(provider.id(), WalletReply.BUSY, false);
+            String key = key();
+            claim(provider.token(), leadId, key).then().statusCode(503).contentType("application/problem+json")
+                    .body("detail", equalTo("payments are busy; nothing was claimed, try again"));
+            assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released' "
+                    + "AND outcome = 'busy'", leadId)).isEqualTo(1);
+            assertThat(wallet.balance(provider.id())).isEqualTo(100);
+
+            claim(provider.token(), leadId, key).then().statusCode(201).body("new_balance", equalTo(70));
+            assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void claimIdsHandedOutAgainNeverMeetTheDebitsOfForgottenClaims() throws Exception {
+        long leadId = verifiedLead("plumbing"); // price 25
+        var provider = Api.register("provider");
+        // the ids the next claims will get, as a database restored from an older backup hands them out again
+        long next = database.count("SELECT nextval(pg_get_serial_sequence('claims', 'id'))") + 1;
+        try (TestWallet wallet = TestWallet.start()) {
+            wallet.fund(provider.id(), 100);
+            for (long id = next; id < next + 50; id++) {
+                wallet.remember("lead-claim-" + id, provider.id(), 25, "lead:0:claim:" + id);
+            }
+            claim(provider.token(), leadId, key()).then().statusCode(201).body("new_balance", equalTo(75));
+            assertThat(wallet.balance(provider.id())).isEqualTo(75);
+            assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
+            String paymentKey = database.text("SELECT payment_key::text FROM claims WHERE lead_id = ? AND account_id = ?",
+                    leadId, provider.id());
+            assertThat(paymentKey).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            assertThat(wallet.debitKeys()).containsExactly("lead-claim-" + paymentKey);
+        }
+    }
+
+    @Test
+    void claimsMadeBeforePaymentKeysKeepTheirIdBasedKeys() {
+        Claim legacy = new Claim(42, 7, 9, "k", 25, ClaimStatus.VOIDING, null, null, null, null);
+        assertThat(legacy.debitKey()).isEqualTo("lead-claim-42");
+        assertThat(legacy.refundKey()).isEqualTo("lead-claim-42-refund");
+        UUID paymentKey = UUID.randomUUID();
+        Claim current = new Claim(42, 7, 9, "k", 25, ClaimStatus.PENDING, null, null, null, paymentKey);
+        assertThat(current.debitKey()).isEqualTo("lead-claim-" + paymentKey);
+        assertThat(current.refundKey()).isEqualTo("lead-claim-" + paymentKey + "-refund");
     }
 
     @Test

@@ -31,6 +31,21 @@ public class Database {
         }
     }
 
+    /** The first column of the first row, as text (null when there is no row). */
+    public String text(String sql, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long rows(String table) {
         return count("SELECT count(*) FROM " + table);
     }

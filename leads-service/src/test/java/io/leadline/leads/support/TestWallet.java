@@ -10,20 +10,25 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stand-in for payments-service on the test's private NATS server, keeping the contract: debits
  * idempotent by key (a repeated key gets the first answer), never below zero, credits idempotent.
- * A "silent" wallet books the debit but never answers, like a reply lost on the way back.
+ * A "silent" wallet books the debit but never answers, like a reply lost on the way back. A repeated
+ * key with another user, amount or reference gets {@code key_reused}, as payments answers it.
  */
 public final class TestWallet implements AutoCloseable {
 
     private final Connection connection;
     private final Map<String, Long> balances = new ConcurrentHashMap<>();
-    private final Map<String, WalletReply> answers = new ConcurrentHashMap<>();
+    private final Map<String, Stored> answers = new ConcurrentHashMap<>();
+    private final Map<String, Failure> nextDebitFails = new ConcurrentHashMap<>();
+    private final List<String> debitKeys = new CopyOnWriteArrayList<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> debits = new ConcurrentHashMap<>();
     private final Map<String, Long> credits = new ConcurrentHashMap<>();
@@ -34,6 +39,12 @@ public final class TestWallet implements AutoCloseable {
         dispatcher.subscribe(PaymentSubjects.DEBIT, this::debit);
         dispatcher.subscribe(PaymentSubjects.CREDIT, this::credit);
         connection.flush(java.time.Duration.ofSeconds(5));
+    }
+
+    private record Stored(String userId, long amount, String reference, WalletReply answer) {
+    }
+
+    private record Failure(String reason, boolean booked) {
     }
 
     public static TestWallet start() throws Exception {
@@ -56,6 +67,25 @@ public final class TestWallet implements AutoCloseable {
         silent.remove(Long.toString(userId));
     }
 
+    /**
+     * The next debit request of this user is answered {@code reason}; when {@code booked} the debit is
+     * booked first (like a COMMIT that went through before the error), and a repeat of its key gets
+     * the booked answer; otherwise nothing is booked or remembered (like {@code busy}).
+     */
+    public void failNextDebit(long userId, String reason, boolean booked) {
+        nextDebitFails.put(Long.toString(userId), new Failure(reason, booked));
+    }
+
+    /** A debit this wallet booked in an earlier life, e.g. before the leads database was restored. */
+    public void remember(String debitKey, long userId, long amount, String reference) {
+        answers.put("debit:" + debitKey, new Stored(Long.toString(userId), amount, reference, WalletReply.success(0)));
+    }
+
+    /** Every debit key asked for, repeats included, in order. */
+    public List<String> debitKeys() {
+        return List.copyOf(debitKeys);
+    }
+
     /** Debits actually booked for a user (repeats of a key count once). */
     public long debitCount(long userId) {
         return debits.getOrDefault(Long.toString(userId), 0L);
@@ -67,15 +97,24 @@ public final class TestWallet implements AutoCloseable {
 
     private synchronized void debit(Message message) {
         DebitRequest request = JsonCodec.decode(message.getData(), DebitRequest.class);
-        WalletReply answer = answers.computeIfAbsent("debit:" + request.idempotencyKey(), key -> {
+        debitKeys.add(request.idempotencyKey());
+        Failure failure = nextDebitFails.remove(request.userId());
+        if (failure != null && !failure.booked()) {
+            connection.publish(message.getReplyTo(), JsonCodec.encode(WalletReply.failure(failure.reason())));
+            return;
+        }
+        Stored stored = answers.computeIfAbsent("debit:" + request.idempotencyKey(), key -> {
             long balance = balances.getOrDefault(request.userId(), 0L);
             if (balance < request.amount()) {
-                return WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS);
+                return stored(request, WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS));
             }
             balances.put(request.userId(), balance - request.amount());
             debits.merge(request.userId(), 1L, Long::sum);
-            return WalletReply.success(balance - request.amount());
+            return stored(request, WalletReply.success(balance - request.amount()));
         });
+        WalletReply answer = failure != null ? WalletReply.failure(failure.reason())
+                : sameRequest(stored, request.userId(), request.amount(), request.reference()) ? stored.answer()
+                : WalletReply.failure(WalletReply.KEY_REUSED);
         if (!silent.contains(request.userId())) {
             connection.publish(message.getReplyTo(), JsonCodec.encode(answer));
         }
@@ -83,12 +122,23 @@ public final class TestWallet implements AutoCloseable {
 
     private synchronized void credit(Message message) {
         CreditRequest request = JsonCodec.decode(message.getData(), CreditRequest.class);
-        WalletReply answer = answers.computeIfAbsent("credit:" + request.idempotencyKey(), key -> {
+        Stored stored = answers.computeIfAbsent("credit:" + request.idempotencyKey(), key -> {
             long balance = balances.merge(request.userId(), request.amount(), Long::sum);
             credits.merge(request.userId(), 1L, Long::sum);
-            return WalletReply.success(balance);
+            return new Stored(request.userId(), request.amount(), request.reference(), WalletReply.success(balance));
         });
+        WalletReply answer = sameRequest(stored, request.userId(), request.amount(), request.reference())
+                ? stored.answer() : WalletReply.failure(WalletReply.KEY_REUSED);
         connection.publish(message.getReplyTo(), JsonCodec.encode(answer));
+    }
+
+    private static Stored stored(DebitRequest request, WalletReply answer) {
+        return new Stored(request.userId(), request.amount(), request.reference(), answer);
+    }
+
+    private static boolean sameRequest(Stored stored, String userId, long amount, String reference) {
+        return stored.userId().equals(userId) && stored.amount() == amount
+                && java.util.Objects.equals(stored.reference(), reference);
     }
 
     @Override

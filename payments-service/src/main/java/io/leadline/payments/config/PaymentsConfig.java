@@ -109,7 +109,7 @@ public interface PaymentsConfig {
         @WithDefault("16")
         int workers();
 
-        /** Requests waiting for a worker; beyond this a request is answered {@code unavailable} at once. */
+        /** Requests waiting for a worker; beyond this a request is answered {@code busy} at once. */
         @WithDefault("2048")
         int queueCapacity();
     }

@@ -125,6 +125,20 @@ class EscrowTests {
     }
 
     @Test
+    void releaseAndRefundNeedNoBodyNorContentType() {
+        long buyer = Users.next();
+        long seller = Users.next();
+        long released = heldEscrow(buyer, seller);
+        given().header("Authorization", Users.bearer(buyer, "customer"))
+                .when().post("/api/escrows/{id}/release", released)
+                .then().statusCode(200).body("status", equalTo("RELEASED"));
+        long refunded = heldEscrow(buyer, seller);
+        given().header("Authorization", Users.bearer(seller, "provider"))
+                .when().post("/api/escrows/{id}/refund", refunded)
+                .then().statusCode(200).body("status", equalTo("REFUNDED"));
+    }
+
+    @Test
     void illegalTransitionsAre409AndChangeNothing() {
         long buyer = Users.next();
         long seller = Users.next();

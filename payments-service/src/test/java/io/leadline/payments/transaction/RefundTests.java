@@ -18,6 +18,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 
@@ -88,6 +89,48 @@ class RefundTests {
 
         assertThat(Payments.balance(user)).isZero();
         assertThat(Db.scalar(dataSource, "SELECT count(*) FROM refunds WHERE payment_id = ?", id)).isEqualTo(2);
+    }
+
+    @Test
+    void partialRefundsTakeBackCreditsRoundedOnTheRunningTotal() {
+        long user = Users.next();
+        long id = succeededTopUp(user, 100); // 100 credits for 100.00
+
+        refund(id, Map.of("amount", new BigDecimal("0.50")), null).statusCode(201)
+                .body("credits_clawed_back", equalTo(1)).body("credits_shortfall", equalTo(0));
+        // 1.00 refunded in all is 1 credit in all: this half takes none
+        refund(id, Map.of("amount", new BigDecimal("0.50")), null).statusCode(201)
+                .body("credits_clawed_back", equalTo(0)).body("credits_shortfall", equalTo(0));
+        refund(id, Map.of("amount", new BigDecimal("99.00")), null).statusCode(201)
+                .body("credits_clawed_back", equalTo(99)).body("credits_shortfall", equalTo(0))
+                .body("payment.status", equalTo("refunded"));
+
+        assertThat(Db.scalar(dataSource, "SELECT sum(credits_clawed_back) FROM refunds WHERE payment_id = ?", id))
+                .isEqualTo(100);
+        assertThat(Db.scalar(dataSource, "SELECT sum(credits_shortfall) FROM refunds WHERE payment_id = ?", id)).isZero();
+        assertThat(Payments.balance(user)).isZero();
+        assertLedgerSumsToBalance(user);
+    }
+
+    @Test
+    void smallPartialRefundsLeaveNoCreditsBehind() {
+        long user = Users.next();
+        long id = succeededTopUp(user, 100);
+
+        for (int i = 0; i < 3; i++) {
+            refund(id, Map.of("amount", new BigDecimal("0.49")), null).statusCode(201);
+        }
+        // 1.47 refunded: 1 credit taken back, not 0
+        assertThat(Db.scalar(dataSource, "SELECT sum(credits_clawed_back) FROM refunds WHERE payment_id = ?", id))
+                .isEqualTo(1);
+        assertThat(Payments.balance(user)).isEqualTo(99);
+
+        refund(id, Map.of(), null).statusCode(201).body("amount", equalTo(98.53f))
+                .body("credits_clawed_back", equalTo(99)).body("payment.status", equalTo("refunded"));
+        assertThat(Db.scalar(dataSource, "SELECT sum(credits_clawed_back) FROM refunds WHERE payment_id = ?", id))
+                .isEqualTo(100);
+        assertThat(Payments.balance(user)).isZero();
+        assertLedgerSumsToBalance(user);
     }
 
     @Test

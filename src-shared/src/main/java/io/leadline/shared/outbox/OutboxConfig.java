@@ -15,6 +15,14 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
+    /** When another instance holds the relay lock, look again after this delay ... */
+    @WithDefault("20ms")
+    Duration lockRetryDelay();
+
+    /** ... this many times in a row, then leave it to the poll. */
+    @WithDefault("5")
+    int lockRetries();
+
     /** How long published rows stay for inspection before they are pruned. */
     @WithDefault("1h")
     Duration retention();

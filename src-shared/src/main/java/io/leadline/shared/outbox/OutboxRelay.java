@@ -28,8 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,14 +41,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It runs on one thread, woken right after each commit that wrote events and every poll interval;
  * the poll picks up whatever a crash between commit and publish left behind. A transaction-scoped
  * advisory lock keeps a single relay at work when several instances share a database, so the
- * publish order stays the commit order of causally related events.
+ * publish order stays the commit order of causally related events. When another instance holds the
+ * lock, the drain is tried again a few times after a short delay
+ * ({@code leadline.outbox.lock-retry-delay}, {@code lock-retries}): the other instance may have read
+ * its batch before our commit, and our events should not wait for the next poll.
+ *
+ * <p>A row whose publish fails, also synchronously (for example a payload over the server's limit
+ * or a full reconnect buffer), ends the batch there: the rows acknowledged before it are marked
+ * published, the rest wait for the next attempt, in order.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final long ADVISORY_LOCK_KEY = 0x4c6561646c696e65L; // "Leadline"
+    /** The transaction-scoped advisory lock that keeps one relay per database at work. */
+    public static final long ADVISORY_LOCK_KEY = 0x4c6561646c696e65L; // "Leadline"
     private static final int INCOMPLETE = -1;
+    private static final int LOCK_BUSY = -2;
 
     private static final String SELECT_UNPUBLISHED = """
             SELECT seq, event_id, subject, payload, created_at FROM outbox
@@ -72,25 +81,28 @@ public class OutboxRelay {
     MeterRegistry registry;
 
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private ExecutorService executor;
+    private ScheduledThreadPoolExecutor executor;
     private JetStream jetStream;
     private Counter published;
     private Counter failures;
+    private Counter lockBusy;
     private Timer commitToAck;
 
     void start(@Observes StartupEvent event) throws IOException {
         jetStream = nats.jetStream();
         published = registry.counter("leadline.outbox.published");
         failures = registry.counter("leadline.outbox.publish.failures");
+        lockBusy = registry.counter("leadline.outbox.lock.busy");
         commitToAck = Timer.builder("leadline.outbox.lag")
                 .description("time from writing an event to its acknowledgement by the stream")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
-        executor = Executors.newSingleThreadExecutor(runnable -> {
+        executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "outbox-relay");
             thread.setDaemon(true);
             return thread;
         });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         wake();
     }
 
@@ -105,7 +117,7 @@ public class OutboxRelay {
     public void wake() {
         if (executor != null && !executor.isShutdown() && drainScheduled.compareAndSet(false, true)) {
             try {
-                executor.execute(this::drain);
+                executor.execute(() -> drain(0));
             } catch (RuntimeException rejected) {
                 drainScheduled.set(false);
             }
@@ -133,20 +145,38 @@ public class OutboxRelay {
         });
     }
 
-    private void drain() {
-        drainScheduled.set(false);
+    /** {@code lockMisses}: how many times in a row this drain found the lock taken by another instance. */
+    private void drain(int lockMisses) {
+        if (lockMisses == 0) {
+            drainScheduled.set(false);
+        }
         try {
             int count;
             do {
                 count = QuarkusTransaction.requiringNew().call(this::publishBatch);
             } while (count == config.batchSize() && !executor.isShutdown());
-            if (count == INCOMPLETE) {
+            if (count == LOCK_BUSY) {
+                lockBusy.increment();
+                retryForLock(lockMisses + 1);
+            } else if (count == INCOMPLETE) {
                 failures.increment();
                 LOG.warn("outbox publish not acknowledged by the stream; the poller will retry");
             }
         } catch (RuntimeException e) {
             failures.increment();
             LOG.warnf("outbox publish failed, will retry: %s", rootMessage(e));
+        }
+    }
+
+    /** Another instance is relaying and may have read its batch before our commit: look again soon. */
+    private void retryForLock(int lockMisses) {
+        if (lockMisses > config.lockRetries() || executor.isShutdown()) {
+            return; // the poll picks it up
+        }
+        try {
+            executor.schedule(() -> drain(lockMisses), config.lockRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            LOG.debug("outbox relay shutting down; no retry");
         }
     }
 
@@ -157,7 +187,7 @@ public class OutboxRelay {
                 try (ResultSet rs = lock.executeQuery()) {
                     rs.next();
                     if (!rs.getBoolean(1)) {
-                        return 0; // another instance is relaying
+                        return LOCK_BUSY; // another instance is relaying
                     }
                 }
             }
@@ -184,17 +214,26 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes in order on one connection and returns the seqs the stream acknowledged, in order. */
+    /**
+     * Publishes in order on one connection and returns the seqs the stream acknowledged, in order. A
+     * row that cannot even be sent ends the sending: nothing after it may overtake it.
+     */
     private List<Long> publish(List<Row> rows) {
         String stream = natsConfig.stream().name();
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(rows.size());
         for (Row row : rows) {
             PublishOptions options = PublishOptions.builder().messageId(row.eventId()).expectedStream(stream).build();
-            acks.add(jetStream.publishAsync(row.subject(), row.payload().getBytes(StandardCharsets.UTF_8), options));
+            try {
+                acks.add(jetStream.publishAsync(row.subject(), row.payload().getBytes(StandardCharsets.UTF_8), options));
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot publish outbox row %d (event %s, %s): %s; later rows wait for it", row.seq(),
+                        row.eventId(), row.subject(), rootMessage(e));
+                break;
+            }
         }
-        List<Long> acknowledged = new ArrayList<>(rows.size());
+        List<Long> acknowledged = new ArrayList<>(acks.size());
         long deadline = System.nanoTime() + natsConfig.requestTimeout().toNanos();
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = 0; i < acks.size(); i++) {
             try {
                 acks.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {

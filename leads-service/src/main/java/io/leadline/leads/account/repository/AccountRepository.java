@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 @ApplicationScoped
@@ -32,6 +33,11 @@ public class AccountRepository {
     public Optional<Account> findByUsername(String username) {
         return jdbc.one("SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
                 AccountRepository::map, username);
+    }
+
+    /** The ids of every account with this role, in id order. */
+    public List<Long> idsByRole(Role role) {
+        return jdbc.list("SELECT id FROM accounts WHERE role = ? ORDER BY id", row -> row.getLong(1), role.wireName());
     }
 
     public void updatePasswordHash(long id, String passwordHash) {

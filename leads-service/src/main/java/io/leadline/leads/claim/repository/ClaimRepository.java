@@ -12,20 +12,21 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 @ApplicationScoped
 public class ClaimRepository implements LeadVisibility.ClaimantCheck {
 
     private static final String COLUMNS =
-            "id, lead_id, account_id, idempotency_key, price, status, balance_after, created_at, updated_at";
+            "id, lead_id, account_id, idempotency_key, price, status, balance_after, created_at, updated_at, payment_key";
 
     @Inject
     Jdbc jdbc;
 
     public Claim insertPending(long leadId, long accountId, String key, int price) {
-        return jdbc.one("INSERT INTO claims (lead_id, account_id, idempotency_key, price, status) "
-                + "VALUES (?, ?, ?, ?, 'pending') RETURNING " + COLUMNS, ClaimRepository::map,
-                leadId, accountId, key, price).orElseThrow();
+        return jdbc.one("INSERT INTO claims (lead_id, account_id, idempotency_key, price, status, payment_key) "
+                + "VALUES (?, ?, ?, ?, 'pending', ?) RETURNING " + COLUMNS, ClaimRepository::map,
+                leadId, accountId, key, price, UUID.randomUUID()).orElseThrow();
     }
 
     public Optional<Claim> find(long id) {
@@ -78,6 +79,6 @@ public class ClaimRepository implements LeadVisibility.ClaimantCheck {
         return new Claim(row.getLong("id"), row.getLong("lead_id"), row.getLong("account_id"),
                 row.getString("idempotency_key"), row.getInt("price"),
                 ClaimStatus.fromWireName(row.getString("status")), (Long) row.getObject("balance_after"),
-                Jdbc.instant(row, "created_at"), Jdbc.instant(row, "updated_at"));
+                Jdbc.instant(row, "created_at"), Jdbc.instant(row, "updated_at"), row.getObject("payment_key", UUID.class));
     }
 }

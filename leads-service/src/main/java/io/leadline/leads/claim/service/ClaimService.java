@@ -10,20 +10,34 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.util.Set;
+
 /**
  * A claim is a small saga, so that money and claims never disagree:
  * <ol>
  * <li>reserve a slot (a pending claim) under the lead's row lock, and commit;</li>
  * <li>debit the wallet with a key derived from the claim, outside any transaction;</li>
- * <li>confirm the claim and announce it, or release the slot when the debit was refused.</li>
+ * <li>confirm the claim and announce it, or release the slot when the debit was certainly not booked.</li>
  * </ol>
- * When the debit's outcome is unknown, or the claim cannot be confirmed after a debit, the claim
- * is voided: {@link ClaimSettler} refunds whatever was taken and frees the slot.
+ * Only answers that say nothing was booked release the slot at once: {@code insufficient_funds},
+ * {@code invalid_request}, {@code key_reused} (final answers) and {@code busy} (turned away before it
+ * started). Anything else, no answer, {@code unavailable} (the debit started and failed, maybe after
+ * its COMMIT) or a reason this version does not know, leaves the outcome unknown: the claim is voided
+ * and {@link ClaimSettler} asks again with the same key and refunds whatever was taken. The same
+ * happens when the claim cannot be confirmed after a debit.
  */
 @ApplicationScoped
 public class ClaimService {
 
     private static final Logger LOG = Logger.getLogger(ClaimService.class);
+
+    /** Final answers for a key: payments booked nothing under it for this request, and never will. */
+    static final Set<String> FINAL_REFUSALS = Set.of(WalletReply.INSUFFICIENT_FUNDS, WalletReply.INVALID_REQUEST,
+            WalletReply.KEY_REUSED);
+
+    /** Answers after which payments certainly booked nothing for this request. */
+    static final Set<String> NOT_CHARGED = Set.of(WalletReply.BUSY, WalletReply.INSUFFICIENT_FUNDS,
+            WalletReply.INVALID_REQUEST, WalletReply.KEY_REUSED);
 
     @Inject
     ClaimSteps steps;
@@ -48,14 +62,22 @@ public class ClaimService {
                     "payments did not answer in time; nothing was claimed, try again");
         }
         WalletReply answer = reply.get();
+        if (!answer.ok() && !NOT_CHARGED.contains(answer.reason())) {
+            // unavailable or unknown: the debit may have been booked; the settler finds out and refunds
+            LOG.warnf("payment outcome of claim %d unknown (%s); voiding it", claim.id(), answer.reason());
+            steps.markVoiding(claim, "payment outcome unknown: " + answer.reason());
+            throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                    "payments could not complete the charge; nothing was claimed, any charge will be refunded, "
+                            + "try again");
+        }
         if (!answer.ok()) {
             steps.release(claim, ClaimStatus.PENDING, answer.reason());
             if (WalletReply.INSUFFICIENT_FUNDS.equals(answer.reason())) {
                 throw ProblemException.paymentRequired("not enough credits: this lead costs " + claim.price());
             }
-            if (PaymentClient.UNAVAILABLE.equals(answer.reason())) {
+            if (WalletReply.BUSY.equals(answer.reason())) {
                 throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
-                        "payments are unavailable; nothing was claimed, try again");
+                        "payments are busy; nothing was claimed, try again");
             }
             LOG.errorf("payments refused claim %d: %s", claim.id(), answer.reason());
             throw new ProblemException(Response.Status.BAD_GATEWAY, "payments refused the charge: " + answer.reason());

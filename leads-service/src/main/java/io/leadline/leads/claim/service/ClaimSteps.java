@@ -112,8 +112,7 @@ public class ClaimSteps {
             }
         }
         outbox.appendAll(events);
-        Claim confirmed = new Claim(claim.id(), claim.leadId(), claim.accountId(), claim.idempotencyKey(),
-                claim.price(), ClaimStatus.CONFIRMED, newBalance, claim.createdAt(), claim.updatedAt());
+        Claim confirmed = claim.withStatus(ClaimStatus.CONFIRMED, newBalance);
         return new ClaimOutcome(confirmed, updated, false);
     }
 

@@ -23,9 +23,6 @@ public class PaymentClient {
 
     private static final Logger LOG = Logger.getLogger(PaymentClient.class);
 
-    /** Payments could not book anything this time; the same key may be retried. */
-    public static final String UNAVAILABLE = "unavailable";
-
     @Inject
     Connection nats;
 

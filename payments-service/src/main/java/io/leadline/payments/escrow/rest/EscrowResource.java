@@ -61,12 +61,14 @@ public class EscrowResource {
 
     @POST
     @Path("/{id}/release")
+    @Consumes(MediaType.WILDCARD) // no body: a bare POST must not be 415
     public EscrowView release(@PathParam("id") long id) {
         return EscrowView.of(escrows.release(id, actor()), null);
     }
 
     @POST
     @Path("/{id}/refund")
+    @Consumes(MediaType.WILDCARD) // no body: a bare POST must not be 415
     public EscrowView refund(@PathParam("id") long id) {
         return EscrowView.of(escrows.refund(id, actor()), null);
     }

@@ -30,6 +30,10 @@ import java.util.Locale;
  * held escrow and alone resolves a dispute. Someone who is neither a party nor an admin gets 404, so
  * escrow ids reveal nothing; a party asking for what its role may not do gets 403; a move the state
  * machine forbids is 409. Every refusal happens before anything is written.
+ *
+ * <p>Lock order: the payment row, then the escrow row. A provider webhook locks the payment and then,
+ * through {@link #onPaymentChanged}, the escrow; so every move here that touches the payment (refund,
+ * a dispute resolved as a refund) locks the payment before the escrow too.
  */
 @ApplicationScoped
 public class EscrowService {
@@ -109,7 +113,7 @@ public class EscrowService {
 
     @Transactional
     public Escrow refund(long id, Actor actor) {
-        Escrow escrow = lockVisible(id, actor);
+        Escrow escrow = lockVisibleWithPayment(id, actor);
         if (!actor.admin() && actor.userId() != escrow.sellerId()) {
             throw ProblemException.forbidden("only the seller or an admin can refund; a buyer raises a dispute");
         }
@@ -135,7 +139,7 @@ public class EscrowService {
         if (!actor.admin()) {
             throw ProblemException.forbidden("only an admin resolves a dispute");
         }
-        Escrow escrow = escrows.find(id, true).orElseThrow(() -> notFound(id));
+        Escrow escrow = lockVisibleWithPayment(id, actor);
         requireStatus(escrow, EscrowStatus.DISPUTED, "resolved");
         escrows.resolutionNote(id, note);
         return release ? transition(escrow, EscrowStatus.RELEASED, actor.label()) : refundHeld(escrow, actor.label());
@@ -184,6 +188,20 @@ public class EscrowService {
                         target.name(), actor)),
                 new Outbox.Pending(channel, update(after, target.name().toLowerCase(Locale.ROOT)))));
         return after;
+    }
+
+    /** Locks the escrow's payment (set at creation, never changed), then the escrow: the webhooks' order. */
+    private Escrow lockVisibleWithPayment(long id, Actor actor) {
+        Escrow unlocked = escrows.find(id, false).orElseThrow(() -> notFound(id));
+        requireVisible(unlocked, actor);
+        if (unlocked.paymentId() != null) {
+            payments.lock(unlocked.paymentId());
+        }
+        Escrow escrow = escrows.find(id, true).orElseThrow(() -> notFound(id));
+        if (!java.util.Objects.equals(escrow.paymentId(), unlocked.paymentId())) {
+            throw new IllegalStateException("escrow " + id + " changed its payment");
+        }
+        return escrow;
     }
 
     private Escrow lockVisible(long id, Actor actor) {

@@ -72,6 +72,16 @@ public class PaymentService {
     }
 
     /**
+     * Locks a payment row for the caller's transaction. Whoever changes a payment and its escrow locks
+     * the payment first (a webhook does: {@link #settle}, {@link #providerRefund}), so the two never
+     * wait on each other in a cycle.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Payment> lock(long id) {
+        return payments.findById(id, true);
+    }
+
+    /**
      * Applies a provider's verdict. {@code minorAmount} (cents, paise), when the provider sent one, must
      * match the payment. A succeeded payment that the provider later reports failed stays succeeded
      * (events can arrive out of order; a refund comes as its own event).
@@ -106,7 +116,9 @@ public class PaymentService {
     /**
      * Refunds {@code amount} (all that is left when null) of a succeeded payment, once per {@code key}.
      * A top-up's credits are taken back in proportion, but never below a zero balance: credits the
-     * customer already spent stay spent and are recorded as the refund's shortfall.
+     * customer already spent stay spent and are recorded as the refund's shortfall. The proportion is
+     * rounded on the running total ({@link #creditsFor}), so partial refunds that add up to the whole
+     * payment take back exactly its credits.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public RefundResult refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
@@ -129,8 +141,7 @@ public class PaymentService {
         long clawedBack = 0;
         long shortfall = 0;
         if (before.isTopUp()) {
-            long credits = BigDecimal.valueOf(before.credits()).multiply(refundAmount)
-                    .divide(before.amount(), 0, RoundingMode.HALF_UP).longValueExact();
+            long credits = creditsFor(before.credits(), before.amount(), before.refundedAmount(), refundAmount);
             if (credits > 0) {
                 WalletChange change = wallets.book(before.customerId(), -credits, LedgerKind.REFUND, "refund",
                         before.providerReference(), "refund:" + key, true);
@@ -173,6 +184,20 @@ public class PaymentService {
         }
         RefundResult result = refund(payment.id(), amount, "webhook", reason, key);
         return new SettleResult(Outcome.APPLIED, result.payment(), null);
+    }
+
+    /**
+     * The credits a refund of {@code amount} takes back, when {@code refundedBefore} of the payment's
+     * {@code total} was refunded already: round(credits × (before + amount) / total) − round(credits ×
+     * before / total). Rounding each refund on its own would lose or add credits over several (two
+     * refunds of half a credit each would take two credits, or many small ones none at all).
+     */
+    static long creditsFor(long credits, BigDecimal total, BigDecimal refundedBefore, BigDecimal amount) {
+        return proportion(credits, total, refundedBefore.add(amount)) - proportion(credits, total, refundedBefore);
+    }
+
+    private static long proportion(long credits, BigDecimal total, BigDecimal refunded) {
+        return BigDecimal.valueOf(credits).multiply(refunded).divide(total, 0, RoundingMode.HALF_UP).longValueExact();
     }
 
     private static String truncate(String text) {

@@ -31,8 +31,10 @@ import java.util.function.Function;
 /**
  * Answers {@code svc.payments.debit} and {@code svc.payments.credit}. The NATS dispatcher thread only
  * hands each message to a bounded worker pool (the database work blocks); when the queue is full the
- * request is answered {@code unavailable} at once rather than left to time out. Every request gets a
- * reply: a malformed one {@code invalid_request}, a failed database call {@code unavailable}.
+ * request is answered {@code busy} at once rather than left to time out: it was never started, so
+ * nothing was booked. Every request gets a reply: a malformed one {@code invalid_request}; one that
+ * started and failed (a database error, possibly a COMMIT whose outcome is unknown) {@code unavailable},
+ * which does not say whether it was booked: the caller asks again with the same key to find out.
  * The queue group spreads requests over all running instances.
  */
 @ApplicationScoped
@@ -106,6 +108,7 @@ public class WalletRpcResponder {
                 try {
                     reply = handler.apply(msg.getData());
                 } catch (RuntimeException e) {
+                    // may have failed after its COMMIT: not "nothing booked", only "ask again"
                     LOG.warnf(e, "wallet request on %s failed", msg.getSubject());
                     reply = WalletReply.failure(WalletReply.UNAVAILABLE);
                 }
@@ -113,7 +116,7 @@ public class WalletRpcResponder {
                 sample.stop(timer);
             });
         } catch (RejectedExecutionException e) {
-            reply(msg, WalletReply.failure(WalletReply.UNAVAILABLE));
+            reply(msg, WalletReply.failure(WalletReply.BUSY)); // turned away before it started
         }
     }
 
