@@ -30,6 +30,8 @@ describe('escrow page', opts, () => {
       const page = await signIn(context, system.pageUrl('escrow.html', { id: String(escrow.id) }), buyer);
       await page.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout: 20_000 });
       await page.locator('#escrow').waitFor({ state: 'visible', timeout: 15_000 });
+      await system.api.fundEscrow(escrow); // the buyer's payment succeeds: INITIATED → HELD
+      await page.locator('#status[data-status="HELD"]').waitFor({ timeout: 15_000 });
       await system.api.escrowAction(buyer.token, escrow.id, 'confirm');
       await eventually(async () => (await page.locator('#timeline li').count()) > 0, 'a timeline entry');
       await system.api.escrowAction(buyer.token, escrow.id, 'release');

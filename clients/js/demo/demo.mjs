@@ -175,12 +175,14 @@ async function main() {
     return `sent to ${answer?.recipients ?? 1} recipient(s)`;
   });
 
-  await step('An escrow goes through its lifecycle: INITIATED → HELD → RELEASED', async () => {
+  await step('An escrow goes through its lifecycle: INITIATED → HELD (paid) → RELEASED', async () => {
     const escrow = await api.createEscrow(customer.token, Number(provider.id), 250);
     const statuses = [escrow.status];
-    for (const action of ['confirm', 'release']) {
+    await api.fundEscrow(escrow); // the customer's payment succeeds (Stripe's signed webhook)
+    statuses.push(`paid: ${(await api.getEscrow(customer.token, escrow.id))?.status ?? '?'}`);
+    for (const [action, label] of [['confirm', 'buyer confirms'], ['release', 'buyer releases']]) {
       const answer = await api.escrowAction(customer.token, escrow.id, action);
-      statuses.push(answer?.status ?? action);
+      statuses.push(`${label}: ${answer?.status ?? '?'}`);
     }
     return `escrow ${escrow.id}: ${statuses.join(' → ')} (follow it at ${config.notifyUrl}/escrow.html?id=${escrow.id})`;
   });

@@ -33,9 +33,12 @@ export async function browserSystem() {
   }
   dashboard ||= live.config.notifyUrl;
   try {
+    // read both bodies to the end: an unread body keeps its connection, and so this process, alive
     const page = await fetch(dashboard + '/index.html');
+    const pageText = await page.text();
     const sdk = await fetch(dashboard + '/sdk/leadline.js');
-    if (!page.ok || !(await page.text()).includes('Provider dashboard') || !sdk.ok) {
+    await sdk.arrayBuffer();
+    if (!page.ok || !pageText.includes('Provider dashboard') || !sdk.ok) {
       await staticServer?.close();
       return {
         skip: `${dashboard} does not serve the dashboards yet (rebuild notify-service, or set LEADLINE_DASHBOARD_STATIC=1 ` +

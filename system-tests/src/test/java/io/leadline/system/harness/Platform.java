@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -41,12 +42,23 @@ public final class Platform implements AutoCloseable {
 
     /** Starts NATS and the three services (in parallel) and waits until each is ready. */
     public static Platform start(Class<?> testClass) {
+        return start(testClass, platform -> {
+        });
+    }
+
+    /**
+     * Like {@link #start(Class)}, with {@code configure} called once the services have their ports and
+     * before they are launched: it may add properties that depend on the ports
+     * ({@link ServiceProcess#property(String, String)}), such as the origins the dashboards come from.
+     */
+    public static Platform start(Class<?> testClass, Consumer<Platform> configure) {
         Platform platform = new Platform(NatsTestServer.start());
         try {
             String label = testClass.getSimpleName();
             platform.leads = platform.service("leads-service", "leads", label);
             platform.payments = platform.service("payments-service", "payments", label);
             platform.notify = platform.service("notify-service", "notify", label);
+            configure.accept(platform);
             List<ServiceProcess> all = platform.services();
             all.forEach(ServiceProcess::launch);
             CompletableFuture.allOf(all.stream()

@@ -74,6 +74,15 @@ public final class ServiceProcess implements AutoCloseable {
                 TestTokens.keyDir(), adminUsername, adminPassword));
     }
 
+    /** Sets a system property for the next launch (on top of or replacing the ones given). */
+    public ServiceProcess property(String key, String value) {
+        if (key.equals("quarkus.http.port")) {
+            throw new IllegalArgumentException("the port is chosen by ServiceProcess and kept across restarts");
+        }
+        properties.put(key, value);
+        return this;
+    }
+
     public String name() {
         return service;
     }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.leads.account.Role;
 import io.leadline.leads.account.repository.AccountRepository;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.BlockingResponder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +17,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers {@link LeadsSubjects#USERS_BY_ROLE} (notify-service's admin send to a role): the ids of every
@@ -49,51 +43,20 @@ public class UsersByRoleResponder {
     @Inject
     AccountRepository accounts;
 
-    private ThreadPoolExecutor workers;
-    private Dispatcher dispatcher;
+    @Inject
+    MeterRegistry registry;
+
+    private BlockingResponder responder;
 
     void start(@Observes StartupEvent ignored) {
-        AtomicInteger threads = new AtomicInteger();
-        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_CAPACITY),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "users-by-role-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        dispatcher = nats.createDispatcher();
-        dispatcher.subscribe(LeadsSubjects.USERS_BY_ROLE, QUEUE_GROUP, this::dispatch);
+        responder = new BlockingResponder(nats, registry, "users-by-role", WORKERS, QUEUE_CAPACITY)
+                .answer(LeadsSubjects.USERS_BY_ROLE, QUEUE_GROUP, this::answer, UNAVAILABLE, UNAVAILABLE, null);
         LOG.infof("answering %s", LeadsSubjects.USERS_BY_ROLE);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        if (dispatcher != null) {
-            try {
-                dispatcher.drain(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.debugf("dispatcher drain: %s", e.getMessage());
-            }
-        }
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void dispatch(Message msg) {
-        if (msg.getReplyTo() == null) {
-            return;
-        }
-        try {
-            workers.execute(() -> reply(msg, answer(msg.getData())));
-        } catch (RejectedExecutionException e) {
-            LOG.warn("users-by-role queue full; answering unavailable");
-            reply(msg, UNAVAILABLE);
+        if (responder != null) {
+            responder.stop();
         }
     }
 
@@ -128,11 +91,4 @@ public class UsersByRoleResponder {
         }
     }
 
-    private void reply(Message msg, byte[] body) {
-        try {
-            nats.publish(msg.getReplyTo(), body);
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot answer users-by-role: %s", e.getMessage());
-        }
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.BlockingResponder;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
@@ -11,8 +12,6 @@ import io.leadline.shared.rpc.WalletReply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,13 +19,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * Answers {@code svc.payments.debit} and {@code svc.payments.credit}. The NATS dispatcher thread only
@@ -54,69 +46,24 @@ public class WalletRpcResponder {
     @Inject
     MeterRegistry registry;
 
-    private ThreadPoolExecutor workers;
-    private Dispatcher dispatcher;
+    private BlockingResponder responder;
 
     void start(@Observes StartupEvent ignored) {
         PaymentsConfig.Rpc rpc = config.rpc();
-        AtomicInteger threads = new AtomicInteger();
-        workers = new ThreadPoolExecutor(rpc.workers(), rpc.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(rpc.queueCapacity()), runnable -> {
-                    Thread thread = new Thread(runnable, "wallet-rpc-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        Timer debitTimer = timer("debit");
-        Timer creditTimer = timer("credit");
-        dispatcher = nats.createDispatcher();
-        dispatcher.subscribe(PaymentSubjects.DEBIT, rpc.queueGroup(),
-                msg -> dispatch(msg, debitTimer, this::debit));
-        dispatcher.subscribe(PaymentSubjects.CREDIT, rpc.queueGroup(),
-                msg -> dispatch(msg, creditTimer, this::credit));
+        // turned away before it started: nothing booked; failed after starting: may be booked, ask again
+        byte[] busy = JsonCodec.encode(WalletReply.failure(WalletReply.BUSY));
+        byte[] unavailable = JsonCodec.encode(WalletReply.failure(WalletReply.UNAVAILABLE));
+        responder = new BlockingResponder(nats, registry, "wallet-rpc", rpc.workers(), rpc.queueCapacity())
+                .answer(PaymentSubjects.DEBIT, rpc.queueGroup(), data -> JsonCodec.encode(debit(data)), busy,
+                        unavailable, timer("debit"))
+                .answer(PaymentSubjects.CREDIT, rpc.queueGroup(), data -> JsonCodec.encode(credit(data)), busy,
+                        unavailable, timer("credit"));
         LOG.infof("answering %s and %s with %d workers", PaymentSubjects.DEBIT, PaymentSubjects.CREDIT, rpc.workers());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        if (dispatcher != null) {
-            try {
-                // stop taking requests, let the ones already queued finish and answer
-                dispatcher.drain(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.debugf("dispatcher drain: %s", e.getMessage());
-            }
-        }
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void dispatch(Message msg, Timer timer, Function<byte[], WalletReply> handler) {
-        if (msg.getReplyTo() == null) {
-            return; // nobody to answer; a wallet change must be asked for, not fired and forgotten
-        }
-        Timer.Sample sample = Timer.start(registry);
-        try {
-            workers.execute(() -> {
-                WalletReply reply;
-                try {
-                    reply = handler.apply(msg.getData());
-                } catch (RuntimeException e) {
-                    // may have failed after its COMMIT: not "nothing booked", only "ask again"
-                    LOG.warnf(e, "wallet request on %s failed", msg.getSubject());
-                    reply = WalletReply.failure(WalletReply.UNAVAILABLE);
-                }
-                reply(msg, reply);
-                sample.stop(timer);
-            });
-        } catch (RejectedExecutionException e) {
-            reply(msg, WalletReply.failure(WalletReply.BUSY)); // turned away before it started
+        if (responder != null) {
+            responder.stop();
         }
     }
 
@@ -153,14 +100,6 @@ public class WalletRpcResponder {
             return JsonCodec.mapper().treeToValue(tree, type);
         } catch (RuntimeException | JsonProcessingException e) {
             return null;
-        }
-    }
-
-    private void reply(Message msg, WalletReply reply) {
-        try {
-            nats.publish(msg.getReplyTo(), JsonCodec.encode(reply));
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot answer wallet request: %s", e.getMessage());
         }
     }
 
