@@ -32,6 +32,7 @@ public final class TestWallet implements AutoCloseable {
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> debits = new ConcurrentHashMap<>();
     private final Map<String, Long> credits = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> beforeNextDebitAnswer = new ConcurrentHashMap<>();
 
     private TestWallet() throws Exception {
         connection = Nats.connect(LeadlineTestResources.nats().url());
@@ -76,6 +77,14 @@ public final class TestWallet implements AutoCloseable {
         nextDebitFails.put(Long.toString(userId), new Failure(reason, booked));
     }
 
+    /**
+     * Runs {@code action} while the next debit of this user is being handled, after it is booked and
+     * before its answer goes back: something that happens while a claim is being paid for.
+     */
+    public void beforeNextDebitAnswer(long userId, Runnable action) {
+        beforeNextDebitAnswer.put(Long.toString(userId), action);
+    }
+
     /** A debit this wallet booked in an earlier life, e.g. before the leads database was restored. */
     public void remember(String debitKey, long userId, long amount, String reference) {
         answers.put("debit:" + debitKey, new Stored(Long.toString(userId), amount, reference, WalletReply.success(0)));
@@ -115,6 +124,10 @@ public final class TestWallet implements AutoCloseable {
         WalletReply answer = failure != null ? WalletReply.failure(failure.reason())
                 : sameRequest(stored, request.userId(), request.amount(), request.reference()) ? stored.answer()
                 : WalletReply.failure(WalletReply.KEY_REUSED);
+        Runnable action = beforeNextDebitAnswer.remove(request.userId());
+        if (action != null) {
+            action.run();
+        }
         if (!silent.contains(request.userId())) {
             connection.publish(message.getReplyTo(), JsonCodec.encode(answer));
         }

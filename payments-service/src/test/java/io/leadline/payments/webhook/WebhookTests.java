@@ -162,6 +162,48 @@ class WebhookTests {
     }
 
     @Test
+    void aRefusedRazorpayWebhookIsRecordedAndAnnouncedUnderItsHeaderEventId() {
+        long user = Users.next();
+        String paymentId = Payments.topUp(user, 12, "razorpay").getString("provider_reference");
+        String eventId = Webhooks.eventId("evt_rzp_");
+        String bodyId = Webhooks.eventId("evt_body_");
+        // Razorpay's event id travels in X-Razorpay-Event-Id; a body "id" must not win over it
+        String body = Webhooks.razorpayPayment("payment.captured", paymentId, 1200)
+                .replaceFirst("\\{", "{\"id\":\"" + bodyId + "\",");
+
+        try (TestNats.ChannelWatch monitor = TestNats.watch(Channels.PAYMENTS_MONITOR)) {
+            Webhooks.razorpay(body, eventId, "deadbeef").statusCode(400).contentType("application/problem+json");
+
+            assertThat(Db.scalar(dataSource, "SELECT count(*) FROM webhook_events WHERE provider = 'razorpay' "
+                    + "AND event_id = ? AND status = 'failed' AND NOT signature_valid", eventId)).isEqualTo(1);
+            assertThat(Db.scalar(dataSource, "SELECT count(*) FROM webhook_events WHERE event_id = ?", bodyId))
+                    .isZero();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(webhookEvents(monitor, eventId, "webhook_received")).hasSize(1);
+                assertThat(webhookEvents(monitor, eventId, "webhook_failed")).singleElement().satisfies(e -> {
+                    assertThat(e.path("data").path("provider").asText()).isEqualTo("razorpay");
+                    assertThat(e.path("data").path("type").asText()).isEqualTo("payment.captured");
+                    assertThat(e.path("data").path("status").asText()).isEqualTo("rejected");
+                });
+            });
+
+            // the refusal did not claim the id: the genuine event is still applied, once
+            Webhooks.razorpay(body, eventId).statusCode(200).body("status", equalTo("processed"));
+            Webhooks.razorpay(body, eventId).statusCode(200).body("status", equalTo("duplicate"));
+            assertThat(Payments.balance(user)).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void aRefusedRazorpayWebhookWithoutTheHeaderFallsBackToTheBodyId() {
+        String bodyId = Webhooks.eventId("evt_body_");
+        String body = "{\"id\":\"" + bodyId + "\",\"event\":\"payment.captured\"}";
+        Webhooks.razorpay(body, "", "deadbeef").statusCode(400);
+        assertThat(Db.scalar(dataSource, "SELECT count(*) FROM webhook_events WHERE provider = 'razorpay' "
+                + "AND event_id = ? AND status = 'failed' AND NOT signature_valid", bodyId)).isEqualTo(1);
+    }
+
+    @Test
     void razorpayFailedMarksThePaymentFailed() {
         long user = Users.next();
         JsonPath topUp = Payments.topUp(user, 30, "razorpay");

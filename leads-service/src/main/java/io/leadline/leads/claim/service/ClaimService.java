@@ -84,6 +84,12 @@ public class ClaimService {
         }
         try {
             return steps.confirm(claim, answer.newBalance() == null ? 0 : answer.newBalance());
+        } catch (ClaimSteps.LeadEnded e) {
+            // the lead was closed or expired while we were charging: no claim, the debit goes back
+            LOG.infof("claim %d debited but its lead ended meanwhile; refunding", claim.id());
+            steps.markVoiding(claim, "lead ended before confirmation");
+            settler.settle(claim.id());
+            throw ProblemException.conflict(e.getMessage() + "; nothing was claimed and the charge is refunded");
         } catch (RuntimeException e) {
             // the money is gone but the claim is not recorded: give it back
             LOG.errorf(e, "claim %d debited but not confirmed; refunding", claim.id());

@@ -32,6 +32,17 @@ public class ClaimSteps {
 
     private static final Set<LeadStatus> CLAIMABLE = EnumSet.of(LeadStatus.VERIFIED, LeadStatus.DISTRIBUTED);
 
+    /** Leads whose life is over: they never take a claim again, not even one reserved before. */
+    private static final Set<LeadStatus> ENDED = EnumSet.of(LeadStatus.CLOSED, LeadStatus.EXPIRED);
+
+    /** Thrown by {@link #confirm} when the lead was closed or expired after the slot was reserved. */
+    public static final class LeadEnded extends RuntimeException {
+
+        public LeadEnded(String message) {
+            super(message);
+        }
+    }
+
     @Inject
     LeadRepository leads;
 
@@ -66,6 +77,9 @@ public class ClaimSteps {
             }
             throw ProblemException.conflict("a claim with this Idempotency-Key is still being processed");
         }
+        if (ENDED.contains(lead.status())) {
+            throw ended(lead);
+        }
         if (claims.findLive(leadId, accountId).isPresent()) {
             throw ProblemException.conflict("you have already claimed lead " + leadId);
         }
@@ -92,6 +106,10 @@ public class ClaimSteps {
     @Transactional
     public ClaimOutcome confirm(Claim claim, long newBalance) {
         Lead lead = leads.findForUpdate(claim.leadId()).orElseThrow();
+        if (ENDED.contains(lead.status())) {
+            // closed or expired while this claim was being paid for: the slot is gone, nothing changes here
+            throw new LeadEnded(ended(lead).getMessage());
+        }
         if (!claims.transition(claim.id(), ClaimStatus.PENDING, ClaimStatus.CONFIRMED, newBalance, "debited")) {
             throw new IllegalStateException("claim " + claim.id() + " is no longer pending");
         }
@@ -114,6 +132,11 @@ public class ClaimSteps {
         outbox.appendAll(events);
         Claim confirmed = claim.withStatus(ClaimStatus.CONFIRMED, newBalance);
         return new ClaimOutcome(confirmed, updated, false);
+    }
+
+    private static ProblemException ended(Lead lead) {
+        return ProblemException.conflict("lead " + lead.id() + " is " + lead.status().wireName()
+                + " and can no longer be claimed");
     }
 
     /** Frees the slot of a claim that was never paid. */

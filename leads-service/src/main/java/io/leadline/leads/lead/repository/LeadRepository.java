@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,21 @@ public class LeadRepository {
     public Lead updateStatus(long id, LeadStatus status) {
         return jdbc.one("UPDATE leads SET status = ? WHERE id = ? RETURNING " + COLUMNS, LeadRepository::map,
                 status.wireName(), id).orElseThrow();
+    }
+
+    /**
+     * Expires one verified or distributed lead verified before {@code verifiedBefore}, if there is one
+     * nobody else holds: {@code SKIP LOCKED} lets several instances (and claims holding a lead's row)
+     * work side by side. Runs in the caller's transaction; returns the expired lead's id.
+     */
+    public Optional<Long> expireOne(Instant verifiedBefore) {
+        return jdbc.one("""
+                UPDATE leads SET status = 'expired'
+                WHERE id = (SELECT id FROM leads
+                            WHERE status IN ('verified', 'distributed') AND verified_at < ?
+                            ORDER BY verified_at, id LIMIT 1
+                            FOR UPDATE SKIP LOCKED)
+                RETURNING id""", row -> row.getLong(1), verifiedBefore);
     }
 
     /** Counts one more confirmed claim; the lead turns full with the last one. */

@@ -71,6 +71,14 @@ public class LeadResource {
         return LeadView.of(leads.verify(id), true);
     }
 
+    /** Ends a lead's life on the marketplace: verified, distributed or full → closed; anything else is 409. */
+    @POST
+    @Path("/{id}/close")
+    @RolesAllowed(Roles.ADMIN)
+    public LeadView close(@PathParam("id") long id) {
+        return LeadView.of(leads.close(id), true);
+    }
+
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.PROVIDER, Roles.PROPERTY_MANAGER})
     public LeadPage list(

@@ -70,6 +70,30 @@ public class LeadService {
         return verified;
     }
 
+    /** Leads an admin may close: those on the marketplace. */
+    private static final java.util.Set<LeadStatus> CLOSABLE =
+            java.util.EnumSet.of(LeadStatus.VERIFIED, LeadStatus.DISTRIBUTED, LeadStatus.FULL);
+
+    /**
+     * Closes a lead for good: it leaves the marketplace and can no longer be claimed. Confirmed claims
+     * stay; a claim still being paid for is refused at confirmation and refunded (see ClaimSteps).
+     */
+    @Transactional
+    public Lead close(long id) {
+        Lead lead = leads.findForUpdate(id).orElseThrow(() -> notFound(id));
+        if (!CLOSABLE.contains(lead.status())) {
+            throw ProblemException.conflict("lead " + id + " is " + lead.status().wireName()
+                    + "; only verified, distributed or full leads can be closed");
+        }
+        return leads.updateStatus(id, LeadStatus.CLOSED);
+    }
+
+    /** Expires one lead verified before {@code verifiedBefore}, in a transaction of its own. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Long> expireOne(Instant verifiedBefore) {
+        return leads.expireOne(verifiedBefore);
+    }
+
     public Optional<Lead> find(long id) {
         return leads.find(id);
     }

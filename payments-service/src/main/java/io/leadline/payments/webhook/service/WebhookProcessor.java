@@ -73,9 +73,16 @@ public class WebhookProcessor {
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    WebhookOutcome reject(String provider, JsonNode tree, String error, byte[] body) {
-        // ids from an unverified body are only labels for the record, never trusted
-        String eventId = tree == null ? null : label(tree.path("id"));
+    /**
+     * Records a refused webhook. {@code eventIdHeader} is the provider's event id from a header
+     * (Razorpay's {@code X-Razorpay-Event-Id}), or null when the provider puts it in the body (Stripe);
+     * without it the body's {@code id} is used. Either is only a label here, never trusted.
+     */
+    WebhookOutcome reject(String provider, String eventIdHeader, JsonNode tree, String error, byte[] body) {
+        String eventId = label(eventIdHeader);
+        if (eventId == null) {
+            eventId = tree == null ? null : label(tree.path("id"));
+        }
         String type = tree == null ? null : label(tree.path("stripe".equals(provider) ? "type" : "event"));
         webhooks.insertFailed(provider, eventId, type, error, payload(body));
         outbox.appendAll(List.of(
@@ -88,10 +95,14 @@ public class WebhookProcessor {
     }
 
     private static String label(JsonNode node) {
-        if (!node.isTextual()) {
+        return node.isTextual() ? label(node.asText()) : null;
+    }
+
+    private static String label(String value) {
+        if (value == null || value.isBlank()) {
             return null;
         }
-        String text = node.asText();
+        String text = value.trim();
         return text.length() > 100 ? text.substring(0, 100) : text;
     }
 

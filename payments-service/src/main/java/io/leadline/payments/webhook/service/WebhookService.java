@@ -38,10 +38,10 @@ public class WebhookService {
                 Instant.now());
         JsonNode tree = parse(body);
         if (invalid != null) {
-            return processor.reject("stripe", tree, invalid, body);
+            return processor.reject("stripe", null, tree, invalid, body);
         }
         ProviderEvent event = tree == null ? null : ProviderEvents.stripe(tree);
-        return event == null ? processor.reject("stripe", tree, "malformed event: id and type are required", body)
+        return event == null ? processor.reject("stripe", null, tree, "malformed event: id and type are required", body)
                 : processor.process(event, body);
     }
 
@@ -49,10 +49,10 @@ public class WebhookService {
         String invalid = WebhookSignatures.verifyRazorpay(signature, body, config.webhook().razorpaySecret());
         JsonNode tree = parse(body);
         if (invalid != null) {
-            return processor.reject("razorpay", tree, invalid, body);
+            return processor.reject("razorpay", eventId, tree, invalid, body);
         }
         ProviderEvent event = tree == null ? null : ProviderEvents.razorpay(tree, eventId);
-        return event == null ? processor.reject("razorpay", tree, "malformed event: event and X-Razorpay-Event-Id are required", body)
+        return event == null ? processor.reject("razorpay", eventId, tree, "malformed event: event and X-Razorpay-Event-Id are required", body)
                 : processor.process(event, body);
     }
 
