@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# bench/run-fanout.sh - the fan-out benchmark of docs/benchmarks.md: notify-service side by side with
+# comparison peers (../shared/peers), in ONE run, with the same loader, payload and publish rates.
+#
+#   bench/run-fanout.sh            full run (about 12-15 minutes on 2 cores)
+#   bench/run-fanout.sh --smoke    small run to check the wiring (200/500 connections, short steps)
+#
+# Per server, in this order: handshakes/s and memory per idle connection (MEM_N connections), then a
+# publish-rate sweep with SMALL subscribers (highest rate with p99 <= 200 ms), then LARGE subscribers
+# (p99 <= 1 s). Prints a table with ratios notify/peer; raw JSON and logs stay in $RUN.
+#
+# Environment (defaults in brackets):
+#   PEERS ["nats-ws node-ws socketio"]   comparison servers (nats-ws, node-ws, socketio, fastapi)
+#   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts
+#   LADDER_SMALL / LADDER_LARGE  deliveries/s steps of the sweeps (publish rate = step / subscribers)
+#   WARMUP_S [2]  MEASURE_S [5]  per step
+#   NOTIFY_JAVA_OPTS ["-Xms256m -Xmx1g"]   JVM options of notify-service
+#   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
+#   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
+#   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
+#
+# Everything listens on 127.0.0.1; every wait is bounded; the EXIT trap stops what this script started
+# (notify-service, its nats-server, the peers it started, a running loader) and drops the database.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PEERS_DIR=${PEERS_DIR:-$(cd "$ROOT/.." && pwd)/shared/peers}
+PEERS=${PEERS-"nats-ws node-ws socketio"}
+SMALL=${SMALL:-1000}
+LARGE=${LARGE:-10000}
+MEM_N=${MEM_N:-10000}
+WARM_N=${WARM_N:-2000}   # connections opened and closed first (JIT, pools), not measured
+LADDER_SMALL=${LADDER_SMALL:-"50k,100k,150k,200k,250k,300k,350k,400k,450k,500k,600k,700k,800k,900k"}
+LADDER_LARGE=${LADDER_LARGE:-"20k,50k,100k,150k,175k,200k,250k,300k,400k,500k"}
+WARMUP_S=${WARMUP_S:-2}
+MEASURE_S=${MEASURE_S:-5}
+NOTIFY_JAVA_OPTS=${NOTIFY_JAVA_OPTS:-"-Xms256m -Xmx1g"}
+PG_HOST=${PG_HOST:-127.0.0.1}
+PG_USER=${PG_USER:-leadline}
+PG_PASSWORD=${PG_PASSWORD:-leadline}
+NATS_SERVER=${NATS_SERVER:-/usr/sbin/nats-server}
+STEP_BUDGET_S=${STEP_BUDGET_S:-180}   # per sweep
+if [ "${1:-}" = "--smoke" ]; then
+  SMALL=200; LARGE=500; MEM_N=500; WARM_N=200; WARMUP_S=1; MEASURE_S=2; STEP_BUDGET_S=40
+  LADDER_SMALL="5k,10k,20k"; LADDER_LARGE="5k,10k"
+fi
+
+RUN=${BENCH_RUN:-$(mktemp -d /tmp/leadline-fanout.XXXXXX)}
+mkdir -p "$RUN"
+export PEERS_RUN=$RUN/peers
+BENCH_JAR=$ROOT/bench/target/leadline-bench.jar
+DB=bench_fanout_$$
+NOTIFY_PID="" NATS_PID="" LOADER_PID="" STARTED_PEERS=""
+
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+psql_admin() { PGPASSWORD=$PG_PASSWORD psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+stop_pid() { # stop_pid PID NAME: TERM, wait up to 15 s, then KILL
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+  set +e
+  [ -n "$LOADER_PID" ] && stop_pid "$LOADER_PID"
+  for p in $STARTED_PEERS; do "$PEERS_DIR/peers.sh" stop "$p" >/dev/null 2>&1; done
+  stop_pid "$NOTIFY_PID"
+  stop_pid "$NATS_PID"
+  psql_admin "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+  log "stopped everything; results in $RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# loader MODE ARGS... : runs the loader (bounded by `timeout`), output to the console and $RUN/loader.log
+loader() {
+  timeout --kill-after=10 900 java -Xms512m -Xmx2g -XX:+UseParallelGC -jar "$BENCH_JAR" "$@" \
+    > >(grep --line-buffered -v -e '^SLF4J' -e '^JSON ' | tee -a "$RUN/loader.log") 2>&1 &
+  LOADER_PID=$!
+  wait "$LOADER_PID" || log "loader exited with $?"
+  LOADER_PID=""
+}
+
+# ---- build what is missing --------------------------------------------------------------------------
+cd "$ROOT"
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$BENCH_JAR" ]; then
+  log "building the loader: ./mvnw -B -q -f bench/pom.xml package"
+  ./mvnw -B -q -f bench/pom.xml package 2>&1 | grep -v '^SLF4J' || true
+fi
+[ -f "$BENCH_JAR" ] || { echo "no $BENCH_JAR" >&2; exit 1; }
+if [ ! -f notify-service/target/quarkus-app/quarkus-run.jar ]; then
+  log "building notify-service: ./mvnw -B -q -pl notify-service package -DskipTests"
+  ./mvnw -B -q -pl notify-service package -DskipTests
+fi
+# a private copy: others may rebuild notify-service while this runs
+cp -r notify-service/target/quarkus-app "$RUN/notify-app"
+
+# ---- NATS, database, keys, tokens ---------------------------------------------------------------------
+NATS_PORT=$(free_port)
+"$NATS_SERVER" -js -a 127.0.0.1 -p "$NATS_PORT" -sd "$RUN/js" -l "$RUN/nats-server.log" &
+NATS_PID=$!
+for i in $(seq 1 50); do (echo > "/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break; sleep 0.2; done
+psql_admin "DROP DATABASE IF EXISTS $DB"
+psql_admin "CREATE DATABASE $DB"
+mkdir -p "$RUN/keys"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN/keys/private.pem" 2>/dev/null
+openssl pkey -in "$RUN/keys/private.pem" -pubout -out "$RUN/keys/public.pem"
+TOKENS=$(( LARGE > MEM_N ? LARGE : MEM_N )); TOKENS=$(( TOKENS > WARM_N ? TOKENS : WARM_N ))
+log "minting $TOKENS RS256 tokens (distinct users, role provider)"
+loader mint --key-dir="$RUN/keys" --count="$TOKENS" --file="$RUN/tokens.txt"
+
+# ---- notify-service ------------------------------------------------------------------------------------
+HTTP_PORT=$(free_port)
+log "starting notify-service on :$HTTP_PORT ($NOTIFY_JAVA_OPTS)"
+# shellcheck disable=SC2086
+(cd "$RUN/notify-app" && exec java $NOTIFY_JAVA_OPTS \
+  -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
+  -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" \
+  -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$DB" \
+  -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
+  -Dleadline.jwt.key-dir="$RUN/keys" -Dleadline.jwt.generate-if-missing=false \
+  -Dleadline.gateway.max-connections-per-user=100000 -Dquarkus.shutdown.timeout=5s \
+  -jar quarkus-run.jar > "$RUN/notify.log" 2>&1) &
+NOTIFY_PID=$!
+for i in $(seq 1 150); do
+  curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$NOTIFY_PID" 2>/dev/null || { tail -30 "$RUN/notify.log"; exit 1; }
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null || { echo "notify-service not ready" >&2; tail -30 "$RUN/notify.log"; exit 1; }
+# the java process itself (the subshell exec'd it)
+log "notify-service ready, pid $NOTIFY_PID"
+
+# ---- scenarios --------------------------------------------------------------------------------------------
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) (+ working tree); notify-service jar built $(date -u -r "$RUN/notify-app/app/notify-service-0.1.0-SNAPSHOT.jar" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "settings: SMALL=$SMALL LARGE=$LARGE MEM_N=$MEM_N WARMUP_S=$WARMUP_S MEASURE_S=$MEASURE_S PEERS=$PEERS"
+  echo "notify: $NOTIFY_JAVA_OPTS"
+} > "$RUN/meta.txt"
+cat "$RUN/meta.txt"
+
+common=(--warmup-s="$WARMUP_S" --measure-s="$MEASURE_S" --max-seconds="$STEP_BUDGET_S")
+for T in notify $PEERS; do
+  if [ "$T" = notify ]; then
+    PID=$NOTIFY_PID
+    targs=(--target=notify --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"
+           --nats-url="nats://127.0.0.1:$NATS_PORT")
+  else
+    log "starting peer $T"
+    "$PEERS_DIR/peers.sh" start "$T" > "$RUN/peer-$T.log" 2>&1 || { cat "$RUN/peer-$T.log"; exit 1; }
+    STARTED_PEERS="$STARTED_PEERS $T"
+    PID=$(cat "$PEERS_RUN/$T"/*.pid | tail -1)
+    targs=(--target="$T")
+  fi
+  echo "load at $T start ($(date +%H:%M:%S)): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
+  log "== $T: handshakes and memory, $MEM_N connections"
+  loader connect "${targs[@]}" --n="$MEM_N" --warmup-conns="$WARM_N" --server-pid="$PID" --class-histogram \
+    --out="$RUN/$T-connect.json"
+  sleep 2
+  log "== $T: $SMALL subscribers, sweep to p99 <= 200 ms"
+  loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 --deliveries="$LADDER_SMALL" --server-pid="$PID" \
+    "${common[@]}" --out="$RUN/$T-small.json"
+  sleep 2
+  log "== $T: $LARGE subscribers, sweep to p99 <= 1 s"
+  loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 --deliveries="$LADDER_LARGE" --server-pid="$PID" \
+    "${common[@]}" --out="$RUN/$T-large.json"
+  if [ "$T" != notify ]; then
+    "$PEERS_DIR/peers.sh" stop "$T" >> "$RUN/peer-$T.log" 2>&1 || true
+    STARTED_PEERS=${STARTED_PEERS/ $T/}
+  fi
+  sleep 2
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
+
+python3 "$ROOT/bench/fanout-report.py" "$RUN" notify $PEERS | tee "$RUN/results.md"

@@ -1,0 +1,45 @@
+package io.leadline.bench;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The event every server carries: a leadline envelope as io.leadline.shared.event.EventEnvelope and
+ * JsonCodec write it ({@code {"id","type","channel","ts","data"}}, snake_case), with a LeadCreated-like
+ * data object of exactly {@value #DATA_BYTES} bytes. {@code ts} is the creation time in epoch
+ * milliseconds; receivers subtract it from their receipt time. The peers get the same text.
+ */
+final class Payload {
+
+    static final int DATA_BYTES = 100;
+    private static final String DATA_HEAD = "{\"id\":\"L%08d\",\"title\":\"";
+    private static final String DATA_TAIL = "\",\"category\":\"plumbing\",\"city\":\"Austin\",\"state\":\"TX\",\"price\":120}";
+
+    private Payload() {
+    }
+
+    static String newId() {
+        return UlidCreator.getMonotonicUlid().toString();
+    }
+
+    static byte[] envelope(String id, long ts, long n) {
+        return text(id, ts, n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(String id, long ts, long n) {
+        return "{\"id\":\"" + id + "\",\"type\":\"lead_created\",\"channel\":\"leads\",\"ts\":" + ts
+                + ",\"data\":" + data(n) + "}";
+    }
+
+    static String data(long n) {
+        String head = String.format(DATA_HEAD, n % 100_000_000L);
+        int titleLength = DATA_BYTES - head.length() - DATA_TAIL.length();
+        StringBuilder title = new StringBuilder("Leaking kitchen sink, urgent");
+        while (title.length() < titleLength) {
+            title.append('.');
+        }
+        title.setLength(Math.max(0, titleLength));
+        return head + title + DATA_TAIL;
+    }
+}

@@ -1,0 +1,288 @@
+package io.leadline.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A server under test: how to connect and subscribe, how to read a delivery's {@code ts}, and how to
+ * publish to it. notify-service is the leadline gateway; the others are ../shared/peers.
+ */
+abstract class Target {
+
+    final String name;
+    final String host;
+    final int port;
+    final String uri;
+    Loader loader;
+
+    Target(String name, String url) {
+        this.name = name;
+        URI u = URI.create(url);
+        this.host = u.getHost();
+        this.port = u.getPort();
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        this.uri = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+    }
+
+    static Target of(Args args) throws Exception {
+        String name = args.required("target");
+        return switch (name) {
+            case "notify" -> new Notify(args.str("url", "ws://127.0.0.1:8080/ws"), args);
+            case "nats-ws" -> new NatsWs(args.str("url", "ws://127.0.0.1:8003/"), args);
+            case "node-ws" -> new Plain("node-ws", args.str("url", "ws://127.0.0.1:8005/"),
+                    args.str("publish-url", "http://127.0.0.1:8005/publish"));
+            case "socketio" -> new SocketIo(args.str("url", "ws://127.0.0.1:8004/socket.io/?EIO=4&transport=websocket"),
+                    args.str("publish-url", "http://127.0.0.1:8004/publish"));
+            case "fastapi" -> new Plain("fastapi", args.str("url", "ws://127.0.0.1:8002/ws"),
+                    args.str("publish-url", "http://127.0.0.1:8002/publish"));
+            default -> throw new IllegalArgumentException("unknown --target " + name
+                    + " (notify, nats-ws, node-ws, socketio, fastapi)");
+        };
+    }
+
+    /** Tokens and the like, before connecting {@code count} connections. */
+    void prepare(Args args, int count) throws Exception {
+    }
+
+    void headers(WebSocketConnectOptions options, Conn conn) {
+    }
+
+    /** The upgrade succeeded. */
+    abstract void onOpen(Conn conn);
+
+    /** A data frame (text, binary or continuation). */
+    abstract void onData(Conn conn, Buffer data);
+
+    abstract Publisher publisher(Vertx vertx, Args args) throws Exception;
+
+    // ---- notify-service -------------------------------------------------------------------------
+
+    static final class Notify extends Target {
+        private static final Buffer SUBSCRIBE = Buffer.buffer("{\"type\":\"subscribe\",\"channel\":\"leads\"}");
+        private final String channel;
+        private List<String> tokens;
+        private boolean queryToken;
+
+        Notify(String url, Args args) {
+            super("notify", url);
+            this.channel = args.str("channel", "leads");
+        }
+
+        @Override
+        void prepare(Args args, int count) throws Exception {
+            long t0 = System.nanoTime();
+            tokens = Tokens.load(args, count);
+            queryToken = args.flag("query-token");
+            System.out.printf("tokens: %d ready in %.1f s%n", tokens.size(), (System.nanoTime() - t0) / 1e9);
+        }
+
+        @Override
+        void headers(WebSocketConnectOptions options, Conn conn) {
+            String token = tokens.get(conn.index);
+            if (queryToken) {
+                options.setURI(uri + (uri.contains("?") ? "&" : "?") + "token=" + token);
+            } else {
+                options.addHeader("Authorization", "Bearer " + token);
+            }
+        }
+
+        @Override
+        void onOpen(Conn conn) {
+            loader.opened(conn);
+        }
+
+        @Override
+        void onData(Conn conn, Buffer data) {
+            if (conn.state == Conn.READY) {
+                long ts = Scan.ts(data, 0, data.length());
+                if (ts > 0) {
+                    loader.delivery(ts);
+                }
+                return;
+            }
+            if (Scan.contains(data, "\"type\":\"connected\"")) {
+                loader.connected(conn);
+                conn.ws.writeTextMessage(SUBSCRIBE.toString());
+            } else if (Scan.contains(data, "\"type\":\"subscribed\"")) {
+                loader.ready(conn);
+            } else if (Scan.contains(data, "\"type\":\"error\"")) {
+                loader.protocolError(conn, data.toString());
+            }
+        }
+
+        @Override
+        Publisher publisher(Vertx vertx, Args args) throws Exception {
+            return new Publishers.JetStreamPublisher(args.str("nats-url", "nats://127.0.0.1:4222"),
+                    "ch." + channel);
+        }
+    }
+
+    // ---- NATS' own WebSocket listener: the NATS client protocol over WebSocket ---------------------
+
+    static final class NatsWs extends Target {
+        private static final Buffer HELLO = Buffer.buffer(
+                "CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1}\r\nSUB bench 1\r\nPING\r\n");
+        private static final Buffer PONG = Buffer.buffer("PONG\r\n");
+        private final String subject;
+
+        NatsWs(String url, Args args) {
+            super("nats-ws", url);
+            this.subject = args.str("subject", "bench");
+        }
+
+        @Override
+        void onOpen(Conn conn) {
+            loader.opened(conn);
+            loader.connected(conn);
+            conn.ws.writeBinaryMessage(HELLO);
+        }
+
+        @Override
+        void onData(Conn conn, Buffer data) {
+            Buffer buf = data;
+            if (conn.pending != null) {
+                buf = conn.pending.appendBuffer(data);
+                conn.pending = null;
+            }
+            int pos = 0;
+            int len = buf.length();
+            while (pos < len) {
+                int eol = indexOfCrlf(buf, pos, len);
+                if (eol < 0) {
+                    break;
+                }
+                byte c0 = buf.getByte(pos);
+                if (c0 == 'M' && eol - pos > 4 && buf.getByte(pos + 1) == 'S' && buf.getByte(pos + 2) == 'G') {
+                    // MSG <subject> <sid> [reply-to] <#bytes>
+                    int size = 0;
+                    int k = eol - 1;
+                    int mul = 1;
+                    while (k > pos && buf.getByte(k) >= '0' && buf.getByte(k) <= '9') {
+                        size += (buf.getByte(k) - '0') * mul;
+                        mul *= 10;
+                        k--;
+                    }
+                    int start = eol + 2;
+                    if (start + size + 2 > len) {
+                        break; // payload not complete yet
+                    }
+                    long ts = Scan.ts(buf, start, start + size);
+                    if (ts > 0 && conn.state == Conn.READY) {
+                        loader.delivery(ts);
+                    }
+                    pos = start + size + 2;
+                    continue;
+                }
+                if (c0 == 'P' && eol - pos == 4) {
+                    if (buf.getByte(pos + 1) == 'I') {
+                        conn.ws.writeBinaryMessage(PONG); // PING
+                    } else if (conn.state < Conn.READY) {
+                        loader.ready(conn); // PONG to our PING: the SUB is in place
+                    }
+                } else if (c0 == '-') {
+                    loader.protocolError(conn, buf.getString(pos, eol, "UTF-8"));
+                }
+                pos = eol + 2;
+            }
+            if (pos < len) {
+                conn.pending = Buffer.buffer(len - pos).appendBuffer(buf, pos, len - pos);
+            }
+        }
+
+        private static int indexOfCrlf(Buffer b, int from, int to) {
+            for (int i = from; i + 1 < to; i++) {
+                if (b.getByte(i) == '\r' && b.getByte(i + 1) == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        Publisher publisher(Vertx vertx, Args args) throws Exception {
+            return new Publishers.NatsCorePublisher(args.str("nats-url", "nats://127.0.0.1:4232"), subject);
+        }
+    }
+
+    // ---- plain WebSocket broadcasters (node ws, FastAPI): no subscribe frame, HTTP publish ----------
+
+    static final class Plain extends Target {
+        private final String publishUrl;
+
+        Plain(String name, String url, String publishUrl) {
+            super(name, url);
+            this.publishUrl = publishUrl;
+        }
+
+        @Override
+        void onOpen(Conn conn) {
+            loader.opened(conn);
+            loader.connected(conn);
+            loader.ready(conn);
+        }
+
+        @Override
+        void onData(Conn conn, Buffer data) {
+            long ts = Scan.ts(data, 0, data.length());
+            if (ts > 0) {
+                loader.delivery(ts);
+            }
+        }
+
+        @Override
+        Publisher publisher(Vertx vertx, Args args) {
+            return new Publishers.HttpPublisher(vertx, publishUrl);
+        }
+    }
+
+    // ---- Socket.IO 4 (Engine.IO 4) over a raw WebSocket ---------------------------------------------
+
+    static final class SocketIo extends Target {
+        private final String publishUrl;
+
+        SocketIo(String url, String publishUrl) {
+            super("socketio", url);
+            this.publishUrl = publishUrl;
+        }
+
+        @Override
+        void onOpen(Conn conn) {
+            loader.opened(conn);
+            loader.connected(conn);
+        }
+
+        @Override
+        void onData(Conn conn, Buffer data) {
+            if (data.length() == 0) {
+                return;
+            }
+            byte c0 = data.getByte(0);
+            if (c0 == '4' && data.length() > 1 && data.getByte(1) == '2') {
+                long ts = Scan.ts(data, 2, data.length());
+                if (ts > 0 && conn.state == Conn.READY) {
+                    loader.delivery(ts);
+                }
+            } else if (c0 == '0') {
+                conn.ws.writeTextMessage("40"); // Engine.IO open -> Socket.IO connect to namespace /
+            } else if (c0 == '4' && data.length() > 1 && data.getByte(1) == '0') {
+                loader.ready(conn);
+            } else if (c0 == '2' && data.length() == 1) {
+                conn.ws.writeTextMessage("3"); // ping -> pong
+            }
+        }
+
+        @Override
+        Publisher publisher(Vertx vertx, Args args) {
+            return new Publishers.HttpPublisher(vertx, publishUrl);
+        }
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
