@@ -192,11 +192,6 @@ public final class ClientSession {
         return keptUp;
     }
 
-    public long lastSeq(String channel) {
-        Cursor cursor = cursors.get(channel);
-        return cursor == null ? 0 : cursor.lastSeq;
-    }
-
     /** Whether frames were written since the last flush; the loop's flusher calls {@link #flush}. */
     boolean takeDirty() {
         boolean was = dirty;

@@ -59,7 +59,7 @@ public class GatewayMetrics {
         recoveries.increment();
     }
 
-    void slowConsumer() {
+    public void slowConsumer() {
         slowConsumers.increment();
     }
 

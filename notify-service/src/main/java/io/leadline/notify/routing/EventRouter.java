@@ -1,7 +1,10 @@
 package io.leadline.notify.routing;
 
 import io.leadline.notify.gateway.ClientSession;
+import io.leadline.notify.gateway.ErrorCodes;
 import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.gateway.GatewayMetrics;
+import io.leadline.notify.gateway.Sessions;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +44,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public class EventRouter {
 
     private static final Logger LOG = Logger.getLogger(EventRouter.class);
-    public static final short SLOW_CONSUMER = 4008;
 
     @Inject
     Connection nats;
@@ -53,7 +55,10 @@ public class EventRouter {
     Subscriptions subscriptions;
 
     @Inject
-    io.leadline.notify.gateway.Sessions sessions;
+    Sessions sessions;
+
+    @Inject
+    GatewayMetrics metrics;
 
     @Inject
     GatewayConfig config;
@@ -63,7 +68,6 @@ public class EventRouter {
 
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
     private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
-    private static final short RESTARTING = 1012;
     private volatile boolean shuttingDown;
 
     private final AtomicLong lastSeq = new AtomicLong();
@@ -71,7 +75,6 @@ public class EventRouter {
     private JetStreamSubscription subscription;
     private Counter events;
     private Counter deliveries;
-    private Counter slowConsumers;
     private Counter framesOut;
     private Counter bytesOut;
     private Timer deliveryLatency;
@@ -79,7 +82,6 @@ public class EventRouter {
     void start(@Observes StartupEvent event) throws IOException, JetStreamApiException {
         events = registry.counter("leadline.gateway.events");
         deliveries = registry.counter("leadline.gateway.deliveries");
-        slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
         framesOut = registry.counter("leadline.gateway.frames.out");
         bytesOut = registry.counter("leadline.gateway.bytes.out");
         deliveryLatency = Timer.builder("leadline.gateway.delivery.latency")
@@ -110,7 +112,7 @@ public class EventRouter {
                     LOG.warnf("stream %s restarted its sequence (%d < %d); closing all sockets with 1012",
                             stream.name(), streamLast, lastSeq.get());
                     lastSeq.set(streamLast);
-                    sessions.all().forEach(session -> session.close(RESTARTING, "stream reset"));
+                    sessions.all().forEach(session -> session.close(ErrorCodes.CLOSE_RESTARTING, "stream reset"));
                 }
                 subscribeFrom(lastSeq.get() + 1);
                 LOG.infof("routing resumed after reconnect from #%d", lastSeq.get() + 1);
@@ -200,8 +202,8 @@ public class EventRouter {
                 if (session.deliver(channel, seq, frame, kind, maxPending)) {
                     delivered++;
                 } else {
-                    slowConsumers.increment();
-                    session.close(SLOW_CONSUMER, "slow consumer");
+                    metrics.slowConsumer();
+                    session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
                 }
             }
         } finally {

@@ -1,6 +1,7 @@
 package io.leadline.notify.routing;
 
 import io.leadline.notify.gateway.ClientSession;
+import io.leadline.notify.gateway.ErrorCodes;
 import io.leadline.notify.gateway.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
@@ -50,7 +51,6 @@ public class Replayer {
     private static final Logger LOG = Logger.getLogger(Replayer.class);
     private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
-    private static final short SERVER_ERROR = 1011;
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final int CHUNK = 128;
     private static final int THREADS = 8;
@@ -98,7 +98,7 @@ public class Replayer {
         try {
             pool.execute(() -> run(session, channel, handle, since, announce, onSlowConsumer));
         } catch (RejectedExecutionException busy) {
-            session.close(SERVER_ERROR, "replay capacity exhausted");
+            session.close(ErrorCodes.CLOSE_SERVER_ERROR, "replay capacity exhausted");
         }
     }
 
@@ -136,7 +136,7 @@ public class Replayer {
             boolean ok = session.endReplay(channel, handle, config.maxPendingBytes()) && replayKeptUp;
             if (replayFailed) {
                 // a gap must never pass silently: the client reconnects and asks again with its since
-                session.close(SERVER_ERROR, "replay failed");
+                session.close(ErrorCodes.CLOSE_SERVER_ERROR, "replay failed");
             } else if (!ok) {
                 onSlowConsumer.run();
             }
