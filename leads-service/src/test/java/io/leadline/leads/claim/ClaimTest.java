@@ -41,12 +41,12 @@ class ClaimTest {
 
     @Test
     void claimChargesOnceAndRevealsTheContact() throws Exception {
-        long leadId = verifiedLead("plumbing");
+        long leadId = Api.verifiedLead("plumbing");
         var provider = Api.register("provider");
         try (TestWallet wallet = TestWallet.start(); ChannelListener leads = ChannelListener.on(Channels.LEADS)) {
             wallet.fund(provider.id(), 100);
-            String key = key();
-            Response first = claim(provider.token(), leadId, key);
+            String key = Api.claimKey();
+            Response first = Api.claim(provider.token(), leadId, key);
             first.then().statusCode(201)
                     .body("lead_id", equalTo((int) leadId))
                     .body("status", equalTo("confirmed"))
@@ -55,14 +55,14 @@ class ClaimTest {
                     .body("contact.email", equalTo("jordan.carter@example.com"))
                     .body("contact.phone", equalTo("+1 (415) 555-0134"));
 
-            Response again = claim(provider.token(), leadId, key);
+            Response again = Api.claim(provider.token(), leadId, key);
             again.then().statusCode(200);
             assertThat(again.asString()).isEqualTo(first.asString());
             assertThat(wallet.balance(provider.id())).isEqualTo(75);
             assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
 
-            long otherLead = verifiedLead("plumbing");
-            claim(provider.token(), otherLead, key).then().statusCode(409).contentType("application/problem+json");
+            long otherLead = Api.verifiedLead("plumbing");
+            Api.claim(provider.token(), otherLead, key).then().statusCode(409).contentType("application/problem+json");
             assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
 
             given().auth().oauth2(provider.token()).get("/api/leads/{id}", leadId)
@@ -84,14 +84,14 @@ class ClaimTest {
 
     @Test
     void secondClaimIsCompetitiveAndAlertsTheFirstClaimant() throws Exception {
-        long leadId = verifiedLead("plumbing");
+        long leadId = Api.verifiedLead("plumbing");
         var first = Api.register("provider");
         var second = Api.register("property_manager");
         try (TestWallet wallet = TestWallet.start(); ChannelListener firstInbox = ChannelListener.on(Channels.user(first.id()))) {
             wallet.fund(first.id(), 100);
             wallet.fund(second.id(), 100);
-            claim(first.token(), leadId, key()).then().statusCode(201);
-            claim(second.token(), leadId, key()).then().statusCode(201);
+            Api.claim(first.token(), leadId, Api.claimKey()).then().statusCode(201);
+            Api.claim(second.token(), leadId, Api.claimKey()).then().statusCode(201);
 
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> !firstInbox.containing("\"reason\":\"competition\"").isEmpty());
@@ -108,7 +108,7 @@ class ClaimTest {
 
     @Test
     void aProviderClaimsALeadOnceAndAFullLeadNoMore() throws Exception {
-        long leadId = verifiedLead("property_management"); // max_claims 2
+        long leadId = Api.verifiedLead("property_management"); // max_claims 2
         var a = Api.register("provider");
         var b = Api.register("provider");
         var c = Api.register("provider");
@@ -116,11 +116,11 @@ class ClaimTest {
             for (var user : List.of(a, b, c)) {
                 wallet.fund(user.id(), 500);
             }
-            claim(a.token(), leadId, key()).then().statusCode(201);
-            claim(a.token(), leadId, key()).then().statusCode(409).contentType("application/problem+json")
+            Api.claim(a.token(), leadId, Api.claimKey()).then().statusCode(201);
+            Api.claim(a.token(), leadId, Api.claimKey()).then().statusCode(409).contentType("application/problem+json")
                     .body("detail", equalTo("you have already claimed lead " + leadId));
-            claim(b.token(), leadId, key()).then().statusCode(201);
-            claim(c.token(), leadId, key()).then().statusCode(409).body("detail", equalTo("lead " + leadId + " is full"));
+            Api.claim(b.token(), leadId, Api.claimKey()).then().statusCode(201);
+            Api.claim(c.token(), leadId, Api.claimKey()).then().statusCode(409).body("detail", equalTo("lead " + leadId + " is full"));
             assertThat(wallet.balance(a.id())).isEqualTo(450);
             assertThat(wallet.balance(c.id())).isEqualTo(500);
         }
@@ -130,7 +130,7 @@ class ClaimTest {
 
     @Test
     void concurrentClaimsNeverExceedTheMaximum() throws Exception {
-        long leadId = verifiedLead("property_management"); // max_claims 2
+        long leadId = Api.verifiedLead("property_management"); // max_claims 2
         List<Api.User> providers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             providers.add(Api.register("provider"));
@@ -139,7 +139,7 @@ class ClaimTest {
         try (TestWallet wallet = TestWallet.start()) {
             providers.forEach(user -> wallet.fund(user.id(), 100));
             List<Callable<Integer>> attempts = providers.stream()
-                    .<Callable<Integer>>map(user -> () -> claim(user.token(), leadId, key()).statusCode()).toList();
+                    .<Callable<Integer>>map(user -> () -> Api.claim(user.token(), leadId, Api.claimKey()).statusCode()).toList();
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> result : pool.invokeAll(attempts)) {
                 statuses.add(result.get());
@@ -158,16 +158,16 @@ class ClaimTest {
 
     @Test
     void insufficientCreditsIs402AndChangesNothing() throws Exception {
-        long leadId = verifiedLead("roofing"); // price 40
+        long leadId = Api.verifiedLead("roofing"); // price 40
         var provider = Api.register("provider");
         long outboxBefore = database.rows("outbox");
         try (TestWallet wallet = TestWallet.start()) {
             wallet.fund(provider.id(), 39);
-            claim(provider.token(), leadId, key()).then().statusCode(402).contentType("application/problem+json");
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(402).contentType("application/problem+json");
             assertThat(wallet.balance(provider.id())).isEqualTo(39);
             // after topping up, a new attempt goes through
             wallet.fund(provider.id(), 40);
-            claim(provider.token(), leadId, key()).then().statusCode(201).body("new_balance", equalTo(0));
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(201).body("new_balance", equalTo(0));
         }
         assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released'", leadId))
                 .isEqualTo(1);
@@ -176,12 +176,12 @@ class ClaimTest {
 
     @Test
     void paymentTimeoutIs503RecordsNoClaimAndRefundsALateDebit() throws Exception {
-        long leadId = verifiedLead("hvac"); // price 30
+        long leadId = Api.verifiedLead("hvac"); // price 30
         var provider = Api.register("provider");
         try (TestWallet wallet = TestWallet.start()) {
             wallet.fund(provider.id(), 100);
             wallet.silence(provider.id()); // the debit is booked but its answer never arrives
-            claim(provider.token(), leadId, key()).then().statusCode(503).contentType("application/problem+json");
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503).contentType("application/problem+json");
             assertThat(wallet.balance(provider.id())).isEqualTo(70);
             assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'confirmed'",
                     leadId)).isZero();
@@ -200,12 +200,12 @@ class ClaimTest {
     void anUnavailableOrUnknownAnswerMayHaveChargedSoTheClaimIsVoidedAndRefundedNotReleased() throws Exception {
         // "unavailable": the debit started and failed, possibly after its COMMIT went through
         for (String reason : List.of(WalletReply.UNAVAILABLE, "a_reason_from_a_newer_payments")) {
-            long leadId = verifiedLead("hvac"); // price 30
+            long leadId = Api.verifiedLead("hvac"); // price 30
             var provider = Api.register("provider");
             try (TestWallet wallet = TestWallet.start()) {
                 wallet.fund(provider.id(), 100);
                 wallet.failNextDebit(provider.id(), reason, true);
-                claim(provider.token(), leadId, key()).then().statusCode(503).contentType("application/problem+json");
+                Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503).contentType("application/problem+json");
                 assertThat(wallet.balance(provider.id())).isEqualTo(70); // the money did go
                 assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'confirmed'",
                         leadId)).isZero();
@@ -223,26 +223,26 @@ class ClaimTest {
 
     @Test
     void busyMeansNotStartedSoTheSlotIsReleasedAtOnceAndARetryCharges() throws Exception {
-        long leadId = verifiedLead("hvac"); // price 30
+        long leadId = Api.verifiedLead("hvac"); // price 30
         var provider = Api.register("provider");
         try (TestWallet wallet = TestWallet.start()) {
             wallet.fund(provider.id(), 100);
             wallet.failNextDebit(provider.id(), WalletReply.BUSY, false);
-            String key = key();
-            claim(provider.token(), leadId, key).then().statusCode(503).contentType("application/problem+json")
+            String key = Api.claimKey();
+            Api.claim(provider.token(), leadId, key).then().statusCode(503).contentType("application/problem+json")
                     .body("detail", equalTo("payments are busy; nothing was claimed, try again"));
             assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released' "
                     + "AND outcome = 'busy'", leadId)).isEqualTo(1);
             assertThat(wallet.balance(provider.id())).isEqualTo(100);
 
-            claim(provider.token(), leadId, key).then().statusCode(201).body("new_balance", equalTo(70));
+            Api.claim(provider.token(), leadId, key).then().statusCode(201).body("new_balance", equalTo(70));
             assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
         }
     }
 
     @Test
     void claimIdsHandedOutAgainNeverMeetTheDebitsOfForgottenClaims() throws Exception {
-        long leadId = verifiedLead("plumbing"); // price 25
+        long leadId = Api.verifiedLead("plumbing"); // price 25
         var provider = Api.register("provider");
         // the ids the next claims will get, as a database restored from an older backup hands them out again
         long next = database.count("SELECT nextval(pg_get_serial_sequence('claims', 'id'))") + 1;
@@ -251,7 +251,7 @@ class ClaimTest {
             for (long id = next; id < next + 50; id++) {
                 wallet.remember("lead-claim-" + id, provider.id(), 25, "lead:0:claim:" + id);
             }
-            claim(provider.token(), leadId, key()).then().statusCode(201).body("new_balance", equalTo(75));
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(201).body("new_balance", equalTo(75));
             assertThat(wallet.balance(provider.id())).isEqualTo(75);
             assertThat(wallet.debitCount(provider.id())).isEqualTo(1);
             String paymentKey = database.text("SELECT payment_key::text FROM claims WHERE lead_id = ? AND account_id = ?",
@@ -274,44 +274,28 @@ class ClaimTest {
 
     @Test
     void noPaymentsServiceIs503() {
-        long leadId = verifiedLead("painting");
+        long leadId = Api.verifiedLead("painting");
         var provider = Api.register("provider");
-        claim(provider.token(), leadId, key()).then().statusCode(503);
+        Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503);
         assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status IN ('pending', "
                 + "'confirmed')", leadId)).isZero();
     }
 
     @Test
     void badClaimRequests() {
-        long leadId = verifiedLead("plumbing");
+        long leadId = Api.verifiedLead("plumbing");
         var provider = Api.register("provider");
         given().auth().oauth2(provider.token()).post("/api/leads/{id}/claim", leadId)
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("Idempotency-Key"));
-        claim(provider.token(), leadId, "short").then().statusCode(400)
+        Api.claim(provider.token(), leadId, "short").then().statusCode(400)
                 .body("errors[0].field", equalTo("Idempotency-Key"));
-        claim(Api.register("customer").token(), leadId, key()).then().statusCode(403);
-        claim(Api.adminToken(), leadId, key()).then().statusCode(403);
-        given().header("Idempotency-Key", key()).post("/api/leads/{id}/claim", leadId).then().statusCode(401);
-        claim(provider.token(), 999_999_999L, key()).then().statusCode(404);
+        Api.claim(Api.register("customer").token(), leadId, Api.claimKey()).then().statusCode(403);
+        Api.claim(Api.adminToken(), leadId, Api.claimKey()).then().statusCode(403);
+        given().header("Idempotency-Key", Api.claimKey()).post("/api/leads/{id}/claim", leadId).then().statusCode(401);
+        Api.claim(provider.token(), 999_999_999L, Api.claimKey()).then().statusCode(404);
         long unverified = Api.submitLead();
-        claim(provider.token(), unverified, key()).then().statusCode(404);
+        Api.claim(provider.token(), unverified, Api.claimKey()).then().statusCode(404);
         assertThat(database.count("SELECT count(*) FROM claims WHERE account_id = ?", provider.id())).isZero();
-    }
-
-    private static Response claim(String token, long leadId, String key) {
-        return given().auth().oauth2(token).header("Idempotency-Key", key).post("/api/leads/{id}/claim", leadId);
-    }
-
-    private static String key() {
-        return "claim-" + UUID.randomUUID();
-    }
-
-    private static long verifiedLead(String category) {
-        Map<String, Object> form = Api.validLeadForm();
-        form.put("category", category);
-        long id = Api.submitLead(form);
-        Api.verify(id);
-        return id;
     }
 }

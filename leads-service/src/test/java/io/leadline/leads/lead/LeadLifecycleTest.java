@@ -31,22 +31,22 @@ class LeadLifecycleTest {
 
     @Test
     void anAdminClosesVerifiedDistributedAndFullLeads() throws Exception {
-        long verified = verifiedLead("plumbing");
+        long verified = Api.verifiedLead("plumbing");
         close(Api.adminToken(), verified).then().statusCode(200)
                 .body("id", equalTo((int) verified)).body("status", equalTo("closed"));
 
-        long distributed = verifiedLead("plumbing");
+        long distributed = Api.verifiedLead("plumbing");
         database.update("UPDATE leads SET status = 'distributed' WHERE id = ?", distributed); // whatever matched
         close(Api.adminToken(), distributed).then().statusCode(200).body("status", equalTo("closed"));
 
-        long full = verifiedLead("property_management"); // max_claims 2
+        long full = Api.verifiedLead("property_management"); // max_claims 2
         var a = Api.register("provider");
         var b = Api.register("provider");
         try (TestWallet wallet = TestWallet.start()) {
             wallet.fund(a.id(), 100);
             wallet.fund(b.id(), 100);
-            claim(a.token(), full, key()).then().statusCode(201);
-            claim(b.token(), full, key()).then().statusCode(201);
+            Api.claim(a.token(), full, Api.claimKey()).then().statusCode(201);
+            Api.claim(b.token(), full, Api.claimKey()).then().statusCode(201);
         }
         close(Api.adminToken(), full).then().statusCode(200).body("status", equalTo("closed"))
                 .body("current_claims", equalTo(2));
@@ -66,18 +66,18 @@ class LeadLifecycleTest {
         close(Api.adminToken(), fresh).then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("is new"));
 
-        long closed = verifiedLead("plumbing");
+        long closed = Api.verifiedLead("plumbing");
         close(Api.adminToken(), closed).then().statusCode(200);
         close(Api.adminToken(), closed).then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("is closed"));
 
-        long expired = verifiedLead("plumbing");
+        long expired = Api.verifiedLead("plumbing");
         database.update("UPDATE leads SET status = 'expired' WHERE id = ?", expired);
         close(Api.adminToken(), expired).then().statusCode(409).body("detail", containsString("is expired"));
 
         close(Api.adminToken(), 999_999_999L).then().statusCode(404).contentType("application/problem+json");
 
-        long open = verifiedLead("plumbing");
+        long open = Api.verifiedLead("plumbing");
         close(Api.register("provider").token(), open).then().statusCode(403).contentType("application/problem+json");
         close(Api.register("customer").token(), open).then().statusCode(403);
         given().post("/api/leads/{id}/close", open).then().statusCode(401);
@@ -89,10 +89,10 @@ class LeadLifecycleTest {
 
     @Test
     void leadsVerifiedLongerAgoThanTheExpiryAgeExpire() {
-        long oldVerified = verifiedLead("plumbing");
-        long oldDistributed = verifiedLead("plumbing");
-        long oldFull = verifiedLead("plumbing");
-        long recent = verifiedLead("plumbing");
+        long oldVerified = Api.verifiedLead("plumbing");
+        long oldDistributed = Api.verifiedLead("plumbing");
+        long oldFull = Api.verifiedLead("plumbing");
+        long recent = Api.verifiedLead("plumbing");
         long unverified = Api.submitLead();
         database.update("UPDATE leads SET verified_at = now() - interval '73 hours' WHERE id IN (?, ?, ?)",
                 oldVerified, oldDistributed, oldFull);
@@ -114,9 +114,9 @@ class LeadLifecycleTest {
 
     @Test
     void closedAndExpiredLeadsCannotBeClaimedAndNothingIsCharged() throws Exception {
-        long closed = verifiedLead("plumbing");
+        long closed = Api.verifiedLead("plumbing");
         close(Api.adminToken(), closed).then().statusCode(200);
-        long expired = verifiedLead("plumbing");
+        long expired = Api.verifiedLead("plumbing");
         database.update("UPDATE leads SET verified_at = now() - interval '80 hours' WHERE id = ?", expired);
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 "expired".equals(database.text("SELECT status FROM leads WHERE id = ?", expired)));
@@ -124,9 +124,9 @@ class LeadLifecycleTest {
         var provider = Api.register("provider");
         try (TestWallet wallet = TestWallet.start()) {
             wallet.fund(provider.id(), 100);
-            claim(provider.token(), closed, key()).then().statusCode(409).contentType("application/problem+json")
+            Api.claim(provider.token(), closed, Api.claimKey()).then().statusCode(409).contentType("application/problem+json")
                     .body("detail", equalTo("lead " + closed + " is closed and can no longer be claimed"));
-            claim(provider.token(), expired, key()).then().statusCode(409).contentType("application/problem+json")
+            Api.claim(provider.token(), expired, Api.claimKey()).then().statusCode(409).contentType("application/problem+json")
                     .body("detail", equalTo("lead " + expired + " is expired and can no longer be claimed"));
             assertThat(wallet.debitCount(provider.id())).isZero();
             assertThat(wallet.debitKeys()).isEmpty();
@@ -137,7 +137,7 @@ class LeadLifecycleTest {
 
     @Test
     void aClaimBeingPaidForWhenTheLeadIsClosedIsRefusedAndRefunded() throws Exception {
-        long leadId = verifiedLead("plumbing");
+        long leadId = Api.verifiedLead("plumbing");
         var provider = Api.register("provider");
         String adminToken = Api.adminToken();
         try (TestWallet wallet = TestWallet.start()) {
@@ -145,7 +145,7 @@ class LeadLifecycleTest {
             // the slot is reserved and the debit booked; the admin closes the lead before the answer arrives
             wallet.beforeNextDebitAnswer(provider.id(), () -> close(adminToken, leadId).then().statusCode(200));
 
-            claim(provider.token(), leadId, key()).then().statusCode(409).contentType("application/problem+json")
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(409).contentType("application/problem+json")
                     .body("detail", containsString("lead " + leadId + " is closed and can no longer be claimed"))
                     .body("detail", containsString("refunded"));
 
@@ -167,21 +167,5 @@ class LeadLifecycleTest {
 
     private static Response close(String token, long leadId) {
         return given().auth().oauth2(token).post("/api/leads/{id}/close", leadId);
-    }
-
-    private static Response claim(String token, long leadId, String key) {
-        return given().auth().oauth2(token).header("Idempotency-Key", key).post("/api/leads/{id}/claim", leadId);
-    }
-
-    private static String key() {
-        return "claim-" + UUID.randomUUID();
-    }
-
-    private static long verifiedLead(String category) {
-        Map<String, Object> form = Api.validLeadForm();
-        form.put("category", category);
-        long id = Api.submitLead(form);
-        Api.verify(id);
-        return id;
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.restassured.response.Response;
+
 import static io.restassured.RestAssured.given;
 
 /** Calls through the public API, the way a client would, to set up what a test needs. */
@@ -78,5 +80,23 @@ public final class Api {
 
     public static void verify(long leadId) {
         given().auth().oauth2(adminToken()).post("/api/leads/{id}/verify", leadId).then().statusCode(200);
+    }
+
+    /** POST /api/leads/{id}/claim with an Idempotency-Key. */
+    public static Response claim(String token, long leadId, String key) {
+        return given().auth().oauth2(token).header("Idempotency-Key", key).post("/api/leads/{id}/claim", leadId);
+    }
+
+    public static String claimKey() {
+        return "claim-" + UUID.randomUUID();
+    }
+
+    /** A lead of {@code category}, submitted and verified by the admin. */
+    public static long verifiedLead(String category) {
+        Map<String, Object> form = validLeadForm();
+        form.put("category", category);
+        long id = submitLead(form);
+        verify(id);
+        return id;
     }
 }
