@@ -1,11 +1,11 @@
 // Provider dashboard: live leads with claim counts and competition, credit balance, notification bell.
 import { h, $, api, withSession, liveClient, toast, beep, mountHeader, formatTime, uuid } from './app.js';
+import { UnreadCounter } from '../sdk/leadline.js';
 
 const MAX_LEADS = 50;
-const INBOX_TYPES = new Set(['notification_message', 'lead_alert', 'lead_distributed', 'balance_updated']);
 const leads = new Map(); // lead id (string) -> entry
-let unread = 0;
-let unreadSync = null;
+// the badge: the newest inbox snapshot (REST answers, notification_read) plus inbox events seen since
+const unread = new UnreadCounter();
 let inboxAvailable = true;
 
 withSession($('#main'), start, { title: 'Sign in to see live leads' });
@@ -39,9 +39,8 @@ function start(current) {
   }));
   client.onEvent('notification_read', (e) => onNotificationRead(e.data));
   client.onEvent('*', (e) => {
-    if (INBOX_TYPES.has(e.type)) {
-      setUnread(unread + 1);
-      scheduleUnreadSync();
+    if (unread.observe(e)) {
+      showUnread();
       if (!$('#inbox').hidden) loadInbox();
     }
   });
@@ -238,33 +237,31 @@ function onBalance(data) {
 
 // ---- notifications ---------------------------------------------------------------------------------
 
-function setUnread(n) {
-  unread = Math.max(0, n | 0);
+function showUnread() {
+  const count = Math.max(0, unread.count);
   const badge = $('#badge');
-  badge.hidden = unread === 0;
-  badge.textContent = unread > 9 ? '9+' : String(unread);
-  badge.dataset.count = String(unread);
-  $('#bell-label').textContent = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
+  badge.hidden = count === 0;
+  badge.textContent = count > 9 ? '9+' : String(count);
+  badge.dataset.count = String(count);
+  $('#bell-label').textContent = count === 0 ? 'Notifications, none unread' : `Notifications, ${count} unread`;
+}
+
+/** A snapshot of the inbox (a REST answer or a notification_read event): the badge follows the newest. */
+function applySnapshot(snapshot) {
+  if (unread.apply(snapshot)) showUnread();
 }
 
 async function loadUnread() {
   try {
-    const answer = await api.notify('/api/notifications/unread-count');
-    setUnread(answer.unread_count);
+    applySnapshot(await api.notify('/api/notifications/unread-count'));
     inboxAvailable = true;
   } catch (e) {
     if (e.status === 404) inboxAvailable = false;
   }
 }
 
-/** The inbox stores events asynchronously: read the true count shortly after a burst of events. */
-function scheduleUnreadSync() {
-  clearTimeout(unreadSync);
-  unreadSync = setTimeout(loadUnread, 1500);
-}
-
 function onNotificationRead(data) {
-  if (typeof data.unread_count === 'number') setUnread(data.unread_count);
+  applySnapshot(data);
   const ids = new Set((data.notification_ids || []).map(String));
   for (const li of document.querySelectorAll('#inbox-list li')) {
     if (data.all || ids.has(li.dataset.id)) markItemRead(li);
@@ -301,8 +298,7 @@ function setupInbox() {
   });
   $('#read-all').addEventListener('click', async () => {
     try {
-      const result = await api.notify('/api/notifications/read-all', { method: 'POST' });
-      onNotificationRead({ ...result, all: true });
+      onNotificationRead(await api.notify('/api/notifications/read-all', { method: 'POST' }));
     } catch (e) {
       toast({ title: 'Could not mark read', message: e.message, kind: 'error' });
     }
@@ -327,6 +323,7 @@ async function loadInbox() {
   }
   try {
     const page = await api.notify('/api/notifications?size=20');
+    applySnapshot(page);
     const items = page.items || [];
     list.replaceChildren(...items.map((n) => h('li', { class: n.read ? '' : 'unread', dataset: { id: String(n.id) } },
       h('div', {}, h('strong', {}, n.title || n.type), h('div', {}, n.message || '')),

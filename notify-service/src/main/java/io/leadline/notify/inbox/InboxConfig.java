@@ -5,44 +5,51 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** The notification inbox: its durable stream consumers and the admin send path. */
+/** The notification inbox: its writer, the reads that wait for it, and the admin send path. */
 @ConfigMapping(prefix = "leadline.inbox")
 public interface InboxConfig {
 
-    /** Durable pull consumer on {@code ch.user.>}, shared by every notify instance. */
-    @WithDefault("notify-inbox-users")
-    String usersConsumer();
+    /** Stream messages read into one transaction, at most. */
+    @WithDefault("512")
+    int batchSize();
 
-    /** Durable pull consumer on {@code ch.escrow.>}, shared by every notify instance. */
-    @WithDefault("notify-inbox-escrows")
-    String escrowsConsumer();
-
-    /** Messages taken per fetch and stored in one transaction. */
-    @WithDefault("256")
-    int fetchBatch();
-
-    /** How long one fetch waits for messages; also bounds how long shutdown waits for a fetcher. */
+    /** How long the writer waits for the next message before it renews its lease. */
     @WithDefault("1s")
-    Duration fetchWait();
+    Duration idleWait();
 
-    /** An unacknowledged message is delivered again after this long. */
-    @WithDefault("30s")
-    Duration ackWait();
+    /**
+     * How long the writer's lease lasts without renewal: when its instance dies, another takes over
+     * after at most this long (at once when it shuts down cleanly).
+     */
+    @WithDefault("10s")
+    Duration lease();
 
-    /** Messages delivered and not yet acknowledged, per consumer, across all instances. */
-    @WithDefault("2048")
-    int maxAckPending();
+    /** How often an instance that is not writing checks whether the writer's lease has lapsed. */
+    @WithDefault("2s")
+    Duration standbyCheck();
 
-    /** Pause before a failed message is delivered again, and before a failed fetcher resubscribes. */
+    /** Pause after a failure (database or NATS) before the writer starts again from its stored position. */
     @WithDefault("2s")
     Duration retryDelay();
 
     /**
-     * Deliveries of a {@code status_change} whose escrow parties are still unknown before it is
-     * dropped (the parties bucket is written by payments-service and may lag the event).
+     * How long a REST read waits for the inbox to reach the stream's last sequence. Past it the answer
+     * is given as it stands; its {@code as_of_seq} says how far it goes.
      */
-    @WithDefault("10")
-    int unknownEscrowDeliveries();
+    @WithDefault("5s")
+    Duration readWait();
+
+    /** While reads wait on an instance that is not the writer, how often it reads the stored position. */
+    @WithDefault("5ms")
+    Duration positionPoll();
+
+    /** How often escrow notifications parked for their parties are tried again. */
+    @WithDefault("2s")
+    Duration parkedRetryInterval();
+
+    /** A parked escrow notification whose parties are still unknown after this long is dropped. */
+    @WithDefault("1h")
+    Duration parkedMaxAge();
 
     /** How long an admin send to a role waits for leads-service to list the role's users. */
     @WithDefault("3s")

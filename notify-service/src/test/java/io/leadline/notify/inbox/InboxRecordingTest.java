@@ -1,6 +1,8 @@
 package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.leadline.notify.inbox.service.InboxWriter;
 import io.leadline.notify.routing.EscrowParties;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
@@ -17,9 +19,6 @@ import io.leadline.shared.event.user.NotificationRead;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +34,8 @@ import static io.leadline.notify.inbox.InboxFixtures.hasTitle;
 import static io.leadline.notify.inbox.InboxFixtures.newUser;
 import static io.leadline.notify.inbox.InboxFixtures.publish;
 import static io.leadline.notify.inbox.InboxFixtures.token;
+import static io.leadline.notify.inbox.InboxFixtures.tree;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Events published to the stream land in the right inboxes, once each. */
@@ -44,6 +45,12 @@ class InboxRecordingTest {
 
     @Inject
     Connection nats;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    InboxWriter writer;
 
     @Test
     void notificationLikeUserEventsAreStoredWithTheirText() throws Exception {
@@ -56,7 +63,7 @@ class InboxRecordingTest {
                 new LeadScore(88, "excellent", new LeadScore.Badge("Hot", "red", "high"), List.of("close by")),
                 new ReadyNotification("New lead: Roof repair", "Roof repair in Austin, scored 88", "high")));
         publish(nats, channel, new BalanceUpdated(125, 100, 25, "top_up", "pi_123"));
-        publish(nats, channel, new NotificationRead(List.of(1L), false, 0)); // not inbox material
+        publish(nats, channel, new NotificationRead(List.of(1L), false, 0, 0, 0)); // not inbox material
         publish(nats, Channels.LEADS, lead("lead-9")); // another channel entirely
         publish(nats, channel, new NotificationMessage("Last one", "marker", "low", "admin"));
 
@@ -143,14 +150,25 @@ class InboxRecordingTest {
     }
 
     @Test
-    void everyInstanceSharesTwoDurableConsumersThatAcknowledgeExplicitly() throws Exception {
-        JetStreamManagement jsm = nats.jetStreamManagement();
-        for (String[] consumer : new String[][] {{"notify-inbox-users", "ch.user.>"},
-                {"notify-inbox-escrows", "ch.escrow.>"}}) {
-            ConsumerConfiguration configuration = jsm.getConsumerInfo("CHANNELS", consumer[0]).getConsumerConfiguration();
-            assertThat(configuration.getDurable()).isEqualTo(consumer[0]);
-            assertThat(configuration.getFilterSubject()).isEqualTo(consumer[1]);
-            assertThat(configuration.getAckPolicy()).isEqualTo(AckPolicy.Explicit);
+    void theInboxPositionFollowsTheStreamAndOneInstanceHoldsTheWriterLease() throws Exception {
+        String user = newUser("position");
+        publish(nats, Channels.LEADS, lead("lead-10")); // not inbox material: the position passes it too
+        publish(nats, Channels.user(user), new NotificationMessage("Counted", "marker", "low", "admin"));
+        long head = nats.jetStreamManagement().getStreamInfo("CHANNELS").getStreamState().getLastSequence();
+
+        JsonNode count = tree(given().auth().oauth2(token(user)).get("/api/notifications/unread-count")
+                .then().statusCode(200).extract().asString());
+
+        assertThat(count.path("unread_count").asLong()).isEqualTo(1);
+        assertThat(count.path("as_of_seq").asLong()).isGreaterThanOrEqualTo(head);
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement();
+                var rs = statement.executeQuery("SELECT stream_seq, writer, lease_until > now() FROM inbox_position")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(head);
+            assertThat(rs.getString(2)).isEqualTo(writer.writerId());
+            assertThat(rs.getBoolean(3)).as("a current lease").isTrue();
+            assertThat(rs.next()).as("a single position row").isFalse();
         }
     }
 

@@ -1,7 +1,9 @@
 package io.leadline.notify.inbox.rest;
 
+import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.Priority;
 import io.leadline.notify.inbox.repository.NotificationRepository;
+import io.leadline.notify.inbox.service.InboxPosition;
 import io.leadline.notify.inbox.service.InboxService;
 import io.leadline.notify.inbox.service.NotificationSender;
 import io.leadline.notify.inbox.service.NotificationText;
@@ -29,7 +31,12 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The caller's own notification inbox; admins may also send notifications. */
+/**
+ * The caller's own notification inbox; admins may also send notifications. Every read and change
+ * first waits until the inbox holds what the stream held when the request arrived
+ * ({@link InboxPosition}): a notification a client has seen on its socket is there, by its inbox id
+ * and by the event id of its frame.
+ */
 @Path("/api/notifications")
 @Tag(name = "notifications")
 @Authenticated
@@ -47,6 +54,9 @@ public class NotificationResource {
     NotificationSender sender;
 
     @Inject
+    InboxPosition position;
+
+    @Inject
     JsonWebToken caller;
 
     @GET
@@ -60,34 +70,57 @@ public class NotificationResource {
             String unread) {
         int pageNumber = Integer.parseInt(page);
         int pageSize = Integer.parseInt(size);
-        NotificationRepository.Page found = inbox.list(userId(), Boolean.parseBoolean(unread), pageNumber, pageSize);
-        return new NotificationPage(found.items().stream().map(NotificationView::of).toList(), pageNumber, pageSize,
-                found.total());
+        String user = userId();
+        position.awaitStreamHead();
+        NotificationRepository.Page found = inbox.list(user, Boolean.parseBoolean(unread), pageNumber, pageSize);
+        return NotificationPage.of(found, pageNumber, pageSize);
     }
 
     @GET
     @Path("/unread-count")
     public UnreadCount unreadCount() {
-        return new UnreadCount(inbox.unreadCount(userId()));
+        String user = userId();
+        position.awaitStreamHead();
+        return UnreadCount.of(inbox.unread(user));
     }
 
-    /** Marks one of the caller's notifications read and tells every connection of the caller. */
+    /** One of the caller's notifications, by its inbox id or by the id of the event a frame carried. */
+    @GET
+    @Path("/{id}")
+    public NotificationView get(@PathParam("id") String id) {
+        String user = userId();
+        NotificationId notification = parse(id);
+        position.awaitStreamHead();
+        return NotificationView.of(inbox.find(user, notification));
+    }
+
+    /**
+     * Marks one of the caller's notifications read, by its inbox id or by the id of the event a frame
+     * carried, and tells every connection of the caller.
+     */
     @POST
     @Path("/{id}/read")
-    public ReadResult markRead(@PathParam("id") long id) {
-        return ReadResult.of(inbox.markRead(userId(), id));
+    public ReadResult markRead(@PathParam("id") String id) {
+        String user = userId();
+        NotificationId notification = parse(id);
+        position.awaitStreamHead();
+        return ReadResult.of(inbox.markRead(user, notification));
     }
 
     @POST
     @Path("/read-all")
     public ReadResult markAllRead() {
-        return ReadResult.of(inbox.markAllRead(userId()));
+        String user = userId();
+        position.awaitStreamHead();
+        return ReadResult.of(inbox.markAllRead(user));
     }
 
-    /** Clears the caller's whole inbox. */
+    /** Clears the caller's whole inbox: everything it could have seen, up to the stream's head. */
     @DELETE
     public Response clear() {
-        inbox.clear(userId());
+        String user = userId();
+        position.awaitStreamHead();
+        inbox.clear(user);
         return Response.noContent().build();
     }
 
@@ -102,6 +135,12 @@ public class NotificationResource {
                         request.priority() == null ? Priority.NORMAL : request.priority()),
                 from);
         return Response.accepted(new SendResult(recipients)).build();
+    }
+
+    /** An id that can name no notification is simply not found, like someone else's. */
+    private static NotificationId parse(String id) {
+        return NotificationId.parse(id)
+                .orElseThrow(() -> ProblemException.notFound("no notification has that id"));
     }
 
     private String userId() {

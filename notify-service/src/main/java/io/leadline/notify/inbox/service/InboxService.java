@@ -2,6 +2,7 @@ package io.leadline.notify.inbox.service;
 
 import io.leadline.notify.inbox.NewNotification;
 import io.leadline.notify.inbox.Notification;
+import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.NotificationRead;
@@ -14,9 +15,12 @@ import jakarta.transaction.Transactional;
 import java.util.List;
 
 /**
- * A user's inbox. Marking notifications read also announces it on the user's channel
- * ({@code notification_read}, through the outbox in the same transaction), so every open connection
- * of that user clears them too.
+ * A user's inbox. Every answer carries {@code as_of_seq}, the stream position the inbox had reached in
+ * the snapshot it was read from: an unread count is exact for every event up to that sequence, and a
+ * client adds the inbox events it saw after it. Changes to the read state are announced on the user's
+ * channel ({@code notification_read}, through the outbox in the same transaction), so every open
+ * connection of that user follows; one user's changes are serialized, so their announced counts follow
+ * one another.
  */
 @ApplicationScoped
 public class InboxService {
@@ -27,54 +31,76 @@ public class InboxService {
     @Inject
     Outbox outbox;
 
-    /** What a read changed: the ids marked read ({@code all} for read-all) and the unread count after it. */
-    public record ReadOutcome(List<Long> notificationIds, boolean all, long unreadCount) {
-    }
-
-    /** Stores entries from the stream; a repeated {@code (user, event)} is skipped. Returns how many were new. */
-    @Transactional
-    public int record(List<NewNotification> entries) {
-        return notifications.insertAll(entries);
+    /** What a change did: the ids marked read ({@code all} for every one), and the unread count after it. */
+    public record ReadOutcome(List<Long> notificationIds, boolean all, NotificationRepository.Unread unread) {
     }
 
     @Transactional
     public NotificationRepository.Page list(String userId, boolean unreadOnly, int page, int size) {
+        notifications.readOneSnapshot();
         return notifications.page(userId, unreadOnly, page, size);
     }
 
     @Transactional
-    public long unreadCount(String userId) {
-        return notifications.unreadCount(userId);
+    public NotificationRepository.Unread unread(String userId) {
+        return notifications.unread(userId);
+    }
+
+    /** One of the user's own notifications; someone else's id is not found. */
+    @Transactional
+    public Notification find(String userId, NotificationId id) {
+        return notifications.findOwn(userId, id).orElseThrow(() -> notFound(id));
     }
 
     /** Marks one of the user's own notifications read; someone else's id is not found. */
     @Transactional
-    public ReadOutcome markRead(String userId, long id) {
-        Notification notification = notifications.findOwnForUpdate(userId, id)
-                .orElseThrow(() -> ProblemException.notFound("notification " + id + " not found"));
+    public ReadOutcome markRead(String userId, NotificationId id) {
+        notifications.raiseReadVersion(userId);
+        Notification notification = notifications.findOwnForUpdate(userId, id).orElseThrow(() -> notFound(id));
         if (notification.read()) {
-            return new ReadOutcome(List.of(), false, notifications.unreadCount(userId)); // nothing changed
+            return outcome(userId, List.of(), false); // nothing changed, nothing to announce
         }
-        notifications.markRead(id);
-        return announce(userId, new ReadOutcome(List.of(id), false, notifications.unreadCount(userId)));
+        notifications.markRead(notification.id());
+        return announce(userId, outcome(userId, List.of(notification.id()), false));
     }
 
+    /** Marks read every notification up to the position the answer reports. */
     @Transactional
     public ReadOutcome markAllRead(String userId) {
+        notifications.raiseReadVersion(userId);
+        notifications.holdPosition();
         int changed = notifications.markAllRead(userId);
-        ReadOutcome outcome = new ReadOutcome(List.of(), true, notifications.unreadCount(userId));
+        ReadOutcome outcome = outcome(userId, List.of(), true);
         return changed == 0 ? outcome : announce(userId, outcome);
     }
 
-    /** Deletes the user's whole inbox; returns how many notifications went. */
+    /** Deletes the user's whole inbox; the other connections learn it as "all read", which their badges show. */
     @Transactional
-    public int clear(String userId) {
-        return notifications.deleteAll(userId);
+    public ReadOutcome clear(String userId) {
+        notifications.raiseReadVersion(userId);
+        notifications.holdPosition();
+        int deleted = notifications.deleteAll(userId);
+        ReadOutcome outcome = outcome(userId, List.of(), true);
+        return deleted == 0 ? outcome : announce(userId, outcome);
+    }
+
+    /** Stores entries read from the stream; a repeated {@code (user, event)} is skipped. Returns how many were new. */
+    int store(List<NewNotification> entries) {
+        return notifications.insertAll(entries);
+    }
+
+    private ReadOutcome outcome(String userId, List<Long> ids, boolean all) {
+        return new ReadOutcome(ids, all, notifications.unread(userId));
     }
 
     private ReadOutcome announce(String userId, ReadOutcome outcome) {
-        outbox.append(Channels.user(userId),
-                new NotificationRead(outcome.notificationIds(), outcome.all(), outcome.unreadCount()));
+        NotificationRepository.Unread unread = outcome.unread();
+        outbox.append(Channels.user(userId), new NotificationRead(outcome.notificationIds(), outcome.all(),
+                unread.count(), unread.asOfSeq(), unread.readVersion()));
         return outcome;
+    }
+
+    private static ProblemException notFound(NotificationId id) {
+        return ProblemException.notFound("notification " + id + " not found");
     }
 }
