@@ -233,6 +233,11 @@ export class Leadline {
     return http('GET', this.config.notifyUrl + '/api/notifications' + query, { token });
   }
 
+  /** One notification by its inbox id or by the event id of the frame that carried it. */
+  notification(token, id) {
+    return http('GET', `${this.config.notifyUrl}/api/notifications/${encodeURIComponent(id)}`, { token });
+  }
+
   unreadCount(token) {
     return http('GET', this.config.notifyUrl + '/api/notifications/unread-count', { token });
   }

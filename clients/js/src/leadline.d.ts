@@ -279,4 +279,31 @@ export declare class SeqTracker {
   forget(channel: string): void;
 }
 
+/** The events the server also stores in the inbox of the user who receives them. */
+export declare const INBOX_EVENT_TYPES: Readonly<{ user: readonly string[]; escrow: readonly string[] }>;
+
+export declare function isInboxEvent(event: { channel?: string; type?: string } | null | undefined): boolean;
+
+/** A snapshot of a user's inbox: a REST answer or the data of a `notification_read` event. */
+export interface InboxSnapshot {
+  unread_count: number;
+  /** The stream sequence up to which the count is exact. */
+  as_of_seq: number;
+  /** The version of the user's read state the count reflects. */
+  read_version?: number;
+}
+
+/**
+ * An exact unread count: the newest inbox snapshot plus the inbox events received on the socket
+ * after its `as_of_seq`; older snapshots arriving late are ignored.
+ */
+export declare class UnreadCounter {
+  /** An event from the socket; true when it changed the count. */
+  observe(event: { id?: string; channel: string; type: string; seq?: number }): boolean;
+  /** True when the snapshot was newer than the one applied before, and was applied. */
+  apply(snapshot: InboxSnapshot): boolean;
+  readonly count: number;
+  readonly asOfSeq: number;
+}
+
 export default LeadlineClient;

@@ -129,6 +129,76 @@ export class SeqTracker {
   }
 }
 
+/**
+ * The events the server stores in a user's inbox (notify-service's InboxEntries): these four on the
+ * user's own channel, and escrow status changes on the channel of an escrow the user is a party to.
+ */
+export const INBOX_EVENT_TYPES = Object.freeze({
+  user: Object.freeze(['notification_message', 'lead_alert', 'lead_distributed', 'balance_updated']),
+  escrow: Object.freeze(['status_change']),
+});
+
+/** True for an event the server also stores in the inbox of the user who receives it. */
+export function isInboxEvent(event) {
+  if (!event || typeof event.channel !== 'string' || typeof event.type !== 'string') return false;
+  const kind = event.channel.startsWith('user.') ? 'user' : event.channel.startsWith('escrow.') ? 'escrow' : null;
+  return kind !== null && INBOX_EVENT_TYPES[kind].includes(event.type);
+}
+
+/**
+ * The unread count a user sees, kept exact from two sources: snapshots of the inbox (the REST answers
+ * and `notification_read` events, each with `unread_count`, `as_of_seq` and `read_version`) and the
+ * inbox events received on the socket after the newest snapshot's `as_of_seq`. A snapshot older than one
+ * already applied (lower `as_of_seq` or lower `read_version`) is ignored, so answers arriving out of
+ * order never move the count backwards.
+ */
+export class UnreadCounter {
+  constructor() {
+    this._base = 0;
+    this._asOf = -1;
+    this._version = -1;
+    this._after = new Map(); // event id → seq, for inbox events after the snapshot
+  }
+
+  /** An event from the socket; true when it changed the count. */
+  observe(event) {
+    if (!isInboxEvent(event) || typeof event.seq !== 'number' || event.seq <= this._asOf) return false;
+    const key = event.id ?? `${event.channel}#${event.seq}`;
+    if (this._after.has(key)) return false;
+    this._after.set(key, event.seq);
+    return true;
+  }
+
+  /** A snapshot `{unread_count, as_of_seq, read_version}`; true when it was newer and applied. */
+  apply(snapshot) {
+    if (!snapshot || typeof snapshot.unread_count !== 'number' || typeof snapshot.as_of_seq !== 'number') {
+      return false;
+    }
+    const version = typeof snapshot.read_version === 'number' ? snapshot.read_version : 0;
+    if (snapshot.as_of_seq < this._asOf || version < this._version
+      || (snapshot.as_of_seq === this._asOf && version === this._version)) {
+      return false;
+    }
+    this._base = snapshot.unread_count;
+    this._asOf = snapshot.as_of_seq;
+    this._version = version;
+    for (const [key, seq] of this._after) {
+      if (seq <= this._asOf) this._after.delete(key);
+    }
+    return true;
+  }
+
+  /** Unread notifications: the snapshot's count and the inbox events received after it. */
+  get count() {
+    return this._base + this._after.size;
+  }
+
+  /** The stream position of the newest snapshot applied, or -1 before the first. */
+  get asOfSeq() {
+    return this._asOf;
+  }
+}
+
 /** Reads `exp` (seconds) from a JWT without verifying it; null when it cannot. */
 export function jwtExpiry(token) {
   try {

@@ -33,7 +33,7 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     private WsTestClient(URI uri, String authorization, String origin, String browserToken) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
         if (browserToken != null) {
             builder.subprotocols("bearer-token-carrier", java.net.URLEncoder.encode(
                     "quarkus-http-upgrade#Authorization#Bearer " + browserToken, java.nio.charset.StandardCharsets.UTF_8)

@@ -83,7 +83,7 @@ class LimitsTest {
                 WsTestClient bystander = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
             flooder.awaitType("connected", WAIT);
             bystander.awaitType("connected", WAIT);
-            for (int i = 0; i < 400 && !flooder.isClosed(); i++) {
+            for (int i = 0; i < 5_000 && !flooder.isClosed(); i++) {
                 try {
                     flooder.send("{\"type\":\"ping\"}");
                 } catch (RuntimeException closedMeanwhile) {

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /** Test users, events published straight to the stream (as the outbox relay does) and inbox reads over REST. */
 final class InboxFixtures {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger USERS = new AtomicInteger();
 
     private InboxFixtures() {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "notify"))
 class RecoveryTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger USERS = new AtomicInteger(5000);
 
     @TestHTTPResource("/ws")
