@@ -20,6 +20,13 @@ function client(options) {
   return c;
 }
 
+/**
+ * A token provider for a user: each connection gets a token issued then, so that no test depends on how
+ * long the suite has been running (with LEADLINE_TOKEN_LIFETIME_SECONDS=20, for the 4001 test, a token
+ * taken at the start would expire a few tests later).
+ */
+const tokensOf = (user) => () => live.api.token(user.username, user.password);
+
 /** Collects the events of one type whose lead id is in `ids` (other tests publish leads too). */
 function collector(c, channel, type) {
   const events = [];
@@ -39,7 +46,7 @@ describe('SDK against the real gateway', opts, () => {
   });
 
   test('connects with a browser-style subprotocol token and receives lead_created on leads', async () => {
-    const c = client({ token: provider.token });
+    const c = client({ token: await tokensOf(provider)() });
     const created = collector(c, 'leads', 'lead_created');
     const connected = await c.connect();
     assert.equal(String(connected.user_id), String(provider.id));
@@ -60,13 +67,13 @@ describe('SDK against the real gateway', opts, () => {
   });
 
   test('connects with the token as a query parameter too', async () => {
-    const c = client({ token: provider.token, auth: 'query' });
+    const c = client({ token: await tokensOf(provider)(), auth: 'query' });
     const frame = await c.connect();
     assert.equal(String(frame.user_id), String(provider.id));
   });
 
   test('a forbidden channel is refused with an error, the connection stays up', async () => {
-    const c = client({ token: provider.token });
+    const c = client({ token: await tokensOf(provider)() });
     await c.connect();
     const sub = c.subscribe('payments.monitor', () => {});
     await assert.rejects(sub.ready(), (e) => e.code === 'forbidden');
@@ -76,7 +83,7 @@ describe('SDK against the real gateway', opts, () => {
 
   test('after a dropped connection, events published meanwhile arrive once, in order', async () => {
     const window = new FakeWindow();
-    const c = client({ token: provider.token, onlineEvents: window });
+    const c = client({ getToken: tokensOf(provider), onlineEvents: window });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
@@ -84,7 +91,7 @@ describe('SDK against the real gateway', opts, () => {
     await eventually(() => created.some((e) => String(e.data.id) === String(before.id)), 'the first lead');
 
     // a second, live observer tells when the leads published during the outage are in the stream
-    const observer = client({ token: provider.token });
+    const observer = client({ getToken: tokensOf(provider) });
     const seenByObserver = collector(observer, 'leads', 'lead_created');
     await observer.connect();
     await eventually(() => observer.channels().includes('leads'), 'the observer subscription');
@@ -117,7 +124,7 @@ describe('SDK against the real gateway', opts, () => {
         sockets.push(this);
       }
     }
-    const c = client({ token: provider.token, WebSocket: TrackedWebSocket });
+    const c = client({ getToken: tokensOf(provider), WebSocket: TrackedWebSocket });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
@@ -134,7 +141,7 @@ describe('SDK against the real gateway', opts, () => {
     live.config?.paymentsUrl ? {} : { skip: 'set LEADLINE_PAYMENTS_URL: balance updates come from payments-service' }, async () => {
       const window = new FakeWindow();
       const user = await live.api.register('provider', 'sdk_bal');
-      const c = client({ token: user.token, onlineEvents: window });
+      const c = client({ getToken: tokensOf(user), onlineEvents: window });
       const balances = [];
       c.onEvent('balance_updated', (e) => balances.push(e));
       await c.connect();
@@ -146,7 +153,7 @@ describe('SDK against the real gateway', opts, () => {
 
       // a second connection of the same user, staying online, tells when the updates made during the
       // outage have been delivered: then the offline client would have had them by now too
-      const observer = client({ token: user.token });
+      const observer = client({ getToken: tokensOf(user) });
       const seenByObserver = [];
       observer.onEvent('balance_updated', (e) => seenByObserver.push(e.data.new_balance));
       await observer.connect();
@@ -187,7 +194,7 @@ describe('SDK against the real gateway', opts, () => {
         super.send(text);
       }
     }
-    const c = client({ token: provider.token, WebSocket: RewindingWebSocket });
+    const c = client({ getToken: tokensOf(provider), WebSocket: RewindingWebSocket });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
