@@ -1,8 +1,8 @@
 // The admin payment-monitoring page: live metrics and transactions; a provider is told "not allowed".
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot } from './support/browser.js';
-import { eventually, notBuiltYet } from '../testing/env.js';
+import { browserSystem, signIn, screenshot, liveUpdatesActive } from './support/browser.js';
+import { eventually, notBuiltYet, Waits } from '../testing/env.js';
 
 const system = await browserSystem();
 const opts = system.skip ? { skip: system.skip }
@@ -26,13 +26,15 @@ describe('admin payment monitoring', opts, () => {
   });
 
   test('connects and shows the monitor', async () => {
-    await page.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout: 20_000 });
-    await page.locator('#monitor').waitFor({ state: 'visible', timeout: 10_000 });
+    await liveUpdatesActive(page);
+    await page.locator('#monitor').waitFor({ state: 'visible', timeout: Waits.ROUND_TRIP_MS });
     assert.equal(await page.locator('#forbidden').isHidden(), true);
   });
 
   test('metrics, transactions and webhooks update live; filters and sorting survive updates', async (t) => {
-    await page.locator('#m-count[data-value]').waitFor({ timeout: 10_000 });
+    // the page's first REST reads (metrics, then transactions) are done: none can land after a live update
+    await page.locator('#m-count[data-value]').waitFor({ timeout: Waits.ROUND_TRIP_MS });
+    await page.locator('#tx-count', { hasText: 'transactions' }).waitFor({ timeout: Waits.ROUND_TRIP_MS });
     const countBefore = Number(await page.locator('#m-count').getAttribute('data-value'));
     let payment;
     try {
@@ -45,7 +47,7 @@ describe('admin payment monitoring', opts, () => {
       throw e;
     }
     const row = page.locator(`#tx-body tr[data-id="${payment.id}"]`);
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: Waits.ROUND_TRIP_MS });
     await eventually(async () => Number(await page.locator('#m-count').getAttribute('data-value')) > countBefore,
       'the transaction count to rise');
     assert.equal(await row.getAttribute('data-status'), 'pending');
@@ -58,21 +60,25 @@ describe('admin payment monitoring', opts, () => {
     await system.api.stripeWebhook('payment_intent.succeeded', {
       id: payment.provider_reference, amount: Math.round(Number(payment.amount) * 100),
     });
-    await row.waitFor({ timeout: 15_000 }); // now succeeded, so it passes the filter
+    await row.waitFor({ timeout: Waits.ROUND_TRIP_MS }); // now succeeded, so it passes the filter
     assert.equal(await row.getAttribute('data-status'), 'succeeded');
     assert.equal(await page.getByLabel('Status').inputValue(), 'succeeded', 'the filter survived the update');
     assert.equal(await page.locator('th[aria-sort="descending"] button').textContent(), 'Amount', 'so did the sort');
-    await page.locator('#webhooks li', { hasText: 'payment_intent.succeeded' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('#webhooks li', { hasText: 'payment_intent.succeeded' }).first().waitFor({ timeout: Waits.ROUND_TRIP_MS });
+    // the rate comes with metrics_updated, which need not arrive before the webhook's or the row's events
+    await page.locator('#m-rate', { hasText: '%' }).waitFor({ timeout: Waits.ROUND_TRIP_MS });
     const rate = await page.locator('#m-rate').textContent();
     assert.match(rate, /%/);
     await screenshot(page, 'admin-live');
 
     // a second payment while filtered: counted, not shown
+    const total = async () => Number((/of (\d+) transactions/.exec(await page.locator('#tx-count').textContent()) || [])[1]);
+    const totalBefore = await total();
     const other = await system.api.topUp(customer.token, 3, 'stripe');
-    await eventually(async () => /of \d+ transactions/.test(await page.locator('#tx-count').textContent())
-      && (await page.locator(`#tx-body tr[data-id="${other.id}"]`).count()) === 0, 'the counter');
+    await eventually(async () => (await total()) > totalBefore
+      && (await page.locator(`#tx-body tr[data-id="${other.id}"]`).count()) === 0, 'the counter to count it');
     await page.getByLabel('Status').selectOption('');
-    await page.locator(`#tx-body tr[data-id="${other.id}"]`).waitFor({ timeout: 5_000 });
+    await page.locator(`#tx-body tr[data-id="${other.id}"]`).waitFor({ timeout: Waits.ROUND_TRIP_MS });
   });
 
   test('a provider opening the page sees "not allowed", not a blank page', async () => {
@@ -80,7 +86,7 @@ describe('admin payment monitoring', opts, () => {
     const other = await system.browser.newContext();
     try {
       const nosy = await signIn(other, system.pageUrl('admin.html'), provider);
-      await nosy.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor({ timeout: 20_000 });
+      await nosy.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor({ timeout: Waits.RECONNECT_MS });
       assert.equal(await nosy.locator('#monitor').isHidden(), true);
       await screenshot(nosy, 'admin-forbidden');
     } finally {

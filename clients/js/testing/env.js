@@ -18,8 +18,23 @@ export function liveSystem() {
   return { config, api: new Leadline(config), ws: wsUrl(config.notifyUrl) };
 }
 
-/** Resolves when predicate() is truthy, polling; rejects with `what` after timeoutMs. */
-export async function eventually(predicate, what, timeoutMs = 15_000, everyMs = 50) {
+/**
+ * Bounds for waits on a live system, generous for a loaded machine (CI also runs the suite while a CPU hog
+ * keeps every core busy, and everything takes 2-4 times longer). A bound only costs time when the awaited
+ * thing never comes; a tight one fails a slow but correct run.
+ */
+export const Waits = Object.freeze({
+  /** Something that takes a few server round trips: an event after a REST call, a page's first load. */
+  ROUND_TRIP_MS: 20_000,
+  /** A (re)connection: backoff, a new socket, resubscription and replay; a page connecting after sign-in. */
+  RECONNECT_MS: 60_000,
+});
+
+/**
+ * Resolves when predicate() is truthy, polling; rejects with `what` after timeoutMs (by default
+ * more than a few server round trips take on a loaded machine).
+ */
+export async function eventually(predicate, what, timeoutMs = 30_000, everyMs = 50) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -41,6 +56,7 @@ export function notBuiltYet(error) {
   return error instanceof HttpError && (error.status === 404 || error.status === 405);
 }
 
+/** A plain delay. Not a way to wait for something to happen: wait for the event or state with eventually(). */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**

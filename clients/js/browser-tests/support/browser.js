@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { liveSystem } from '../../testing/env.js';
+import { liveSystem, Waits } from '../../testing/env.js';
 import { startStaticServer } from './static-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,6 +76,31 @@ export async function signIn(context, url, user) {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return page;
+}
+
+/** Waits until the page shows its live connection as up (after sign-in, a reload or a restart). */
+export function liveUpdatesActive(page, timeout = Waits.RECONNECT_MS) {
+  return page.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout });
+}
+
+/**
+ * Waits until the server has confirmed the page's subscription to `channel` (the dashboards expose their
+ * client as window.__leadline). "Live updates active" only says the socket is up: an event published
+ * before the subscribe frame is processed is not replayed to a subscription without a position.
+ */
+export function subscribed(page, channel, timeout = Waits.RECONNECT_MS) {
+  return page.waitForFunction((name) => window.__leadline?.client?.channels().includes(name), channel, { timeout });
+}
+
+/**
+ * Starts waiting for `locator` now; await the result after the action that makes it appear. For elements
+ * that do not stay, such as toasts (gone after a few seconds, or pushed out by newer ones): a wait started
+ * only after other checks could begin when they have already left.
+ */
+export function appearing(locator, timeout = Waits.ROUND_TRIP_MS) {
+  const wait = locator.waitFor({ timeout });
+  wait.catch(() => {}); // the caller awaits it; a test failing before then must not leave an unhandled rejection
+  return wait;
 }
 
 export async function screenshot(page, name) {

@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { LeadlineClient, States } from '../../src/leadline.js';
-import { liveSystem, eventually, sleep } from '../../testing/env.js';
+import { liveSystem, eventually, Waits } from '../../testing/env.js';
 import { FakeWindow } from '../../testing/fakes.js';
 
 const live = liveSystem();
@@ -19,6 +19,13 @@ function client(options) {
   clients.push(c);
   return c;
 }
+
+/**
+ * A token provider for a user: each connection gets a token issued then, so that no test depends on how
+ * long the suite has been running (with LEADLINE_TOKEN_LIFETIME_SECONDS=20, for the 4001 test, a token
+ * taken at the start would expire a few tests later).
+ */
+const tokensOf = (user) => () => live.api.token(user.username, user.password);
 
 /** Collects the events of one type whose lead id is in `ids` (other tests publish leads too). */
 function collector(c, channel, type) {
@@ -39,7 +46,7 @@ describe('SDK against the real gateway', opts, () => {
   });
 
   test('connects with a browser-style subprotocol token and receives lead_created on leads', async () => {
-    const c = client({ token: provider.token });
+    const c = client({ token: await tokensOf(provider)() });
     const created = collector(c, 'leads', 'lead_created');
     const connected = await c.connect();
     assert.equal(String(connected.user_id), String(provider.id));
@@ -60,13 +67,13 @@ describe('SDK against the real gateway', opts, () => {
   });
 
   test('connects with the token as a query parameter too', async () => {
-    const c = client({ token: provider.token, auth: 'query' });
+    const c = client({ token: await tokensOf(provider)(), auth: 'query' });
     const frame = await c.connect();
     assert.equal(String(frame.user_id), String(provider.id));
   });
 
   test('a forbidden channel is refused with an error, the connection stays up', async () => {
-    const c = client({ token: provider.token });
+    const c = client({ token: await tokensOf(provider)() });
     await c.connect();
     const sub = c.subscribe('payments.monitor', () => {});
     await assert.rejects(sub.ready(), (e) => e.code === 'forbidden');
@@ -76,7 +83,7 @@ describe('SDK against the real gateway', opts, () => {
 
   test('after a dropped connection, events published meanwhile arrive once, in order', async () => {
     const window = new FakeWindow();
-    const c = client({ token: provider.token, onlineEvents: window });
+    const c = client({ getToken: tokensOf(provider), onlineEvents: window });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
@@ -84,7 +91,7 @@ describe('SDK against the real gateway', opts, () => {
     await eventually(() => created.some((e) => String(e.data.id) === String(before.id)), 'the first lead');
 
     // a second, live observer tells when the leads published during the outage are in the stream
-    const observer = client({ token: provider.token });
+    const observer = client({ getToken: tokensOf(provider) });
     const seenByObserver = collector(observer, 'leads', 'lead_created');
     await observer.connect();
     await eventually(() => observer.channels().includes('leads'), 'the observer subscription');
@@ -98,14 +105,15 @@ describe('SDK against the real gateway', opts, () => {
 
     window.dispatch('online');
     await eventually(() => during.every((l) => created.some((e) => String(e.data.id) === String(l.id))),
-      'the missed leads after reconnecting');
-    await sleep(500);
+      'the missed leads after reconnecting', Waits.RECONNECT_MS);
+    // a lead published after the recovery comes after the replay in the stream: once it has arrived,
+    // everything the replay brought is in `created`, and anything older coming later is dropped by seq
+    const after = await live.api.publishLead();
+    await eventually(() => created.some((e) => String(e.data.id) === String(after.id)), 'live events after recovery');
     const ids = created.map((e) => String(e.data.id));
     assert.equal(new Set(ids).size, ids.length, 'each event once');
     const seqs = created.map((e) => e.seq);
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in stream order');
-    const after = await live.api.publishLead();
-    await eventually(() => created.some((e) => String(e.data.id) === String(after.id)), 'live events after recovery');
   });
 
   test('a connection destroyed without a close handshake is replaced and events keep coming', async () => {
@@ -116,7 +124,7 @@ describe('SDK against the real gateway', opts, () => {
         sockets.push(this);
       }
     }
-    const c = client({ token: provider.token, WebSocket: TrackedWebSocket });
+    const c = client({ getToken: tokensOf(provider), WebSocket: TrackedWebSocket });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
@@ -125,7 +133,7 @@ describe('SDK against the real gateway', opts, () => {
     await reconnected;
     const lead = await live.api.publishLead();
     await eventually(() => c.state === States.CONNECTED && created.some((e) => String(e.data.id) === String(lead.id)),
-      'the lead after the reconnect');
+      'the lead after the reconnect', Waits.RECONNECT_MS);
     assert.ok(sockets.length >= 2);
   });
 
@@ -133,7 +141,7 @@ describe('SDK against the real gateway', opts, () => {
     live.config?.paymentsUrl ? {} : { skip: 'set LEADLINE_PAYMENTS_URL: balance updates come from payments-service' }, async () => {
       const window = new FakeWindow();
       const user = await live.api.register('provider', 'sdk_bal');
-      const c = client({ token: user.token, onlineEvents: window });
+      const c = client({ getToken: tokensOf(user), onlineEvents: window });
       const balances = [];
       c.onEvent('balance_updated', (e) => balances.push(e));
       await c.connect();
@@ -143,16 +151,25 @@ describe('SDK against the real gateway', opts, () => {
       assert.equal(balances[0].channel, `user.${user.id}`);
       assert.equal(balances[0].data.new_balance, 10);
 
+      // a second connection of the same user, staying online, tells when the updates made during the
+      // outage have been delivered: then the offline client would have had them by now too
+      const observer = client({ getToken: tokensOf(user) });
+      const seenByObserver = [];
+      observer.onEvent('balance_updated', (e) => seenByObserver.push(e.data.new_balance));
+      await observer.connect();
+      await eventually(() => observer.channels().includes(`user.${user.id}`), 'the observer on the user channel');
+
       window.dispatch('offline');
       await live.api.grant(user.id, 20, 'sdk test 2');
       await live.api.grant(user.id, 30, 'sdk test 3');
-      await sleep(1_000);
-      assert.equal(balances.length, 1);
+      await eventually(() => seenByObserver.includes(30) && seenByObserver.includes(60),
+        'the observer to see the updates made during the outage');
+      assert.equal(balances.length, 1, 'nothing while offline');
       window.dispatch('online');
-      await eventually(() => balances.length >= 3, 'the balance updates made while offline');
+      await eventually(() => balances.length >= 3, 'the balance updates made while offline', Waits.RECONNECT_MS);
       await live.api.grant(user.id, 40, 'sdk test 4');
-      await eventually(() => balances.length >= 4, 'a live balance update after recovery');
-      await sleep(500);
+      // this grant's update comes after the replay in the stream: once it has arrived, so has everything before it
+      await eventually(() => balances.some((e) => e.data.new_balance === 100), 'a live balance update after recovery');
       assert.deepEqual(balances.map((e) => e.data.new_balance), [10, 30, 60, 100], 'each once, in order');
     });
 
@@ -177,7 +194,7 @@ describe('SDK against the real gateway', opts, () => {
         super.send(text);
       }
     }
-    const c = client({ token: provider.token, WebSocket: RewindingWebSocket });
+    const c = client({ getToken: tokensOf(provider), WebSocket: RewindingWebSocket });
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
     await eventually(() => c.channels().includes('leads'), 'the leads subscription');
@@ -188,7 +205,8 @@ describe('SDK against the real gateway', opts, () => {
 
     const before = c.stats.duplicatesDropped;
     c.simulateDrop();
-    await eventually(() => c.state === States.CONNECTED && c.channels().includes('leads'), 'the resubscription');
+    await eventually(() => c.state === States.CONNECTED && c.channels().includes('leads'), 'the resubscription',
+      Waits.RECONNECT_MS);
     const next = await live.api.publishLead();
     await eventually(() => created.some((e) => String(e.data.id) === String(next.id)), 'the next lead');
     assert.ok(c.stats.duplicatesDropped - before >= 2, `the replayed events were dropped (${c.stats.duplicatesDropped - before})`);
@@ -202,16 +220,17 @@ describe('SDK against the real gateway', opts, () => {
       calls += 1;
       return live.api.token(provider.username, provider.password);
     };
-    // A clock running (lifetime - 6 s) ahead: the client believes the token expires in 6 s and
-    // refreshes half-way, while the server still accepts the token.
-    const lifetimeMs = (await c0ExpiresAt(provider.token)) * 1000 - Date.now();
+    // A clock running (lifetime - 6 s) ahead: the client believes a token just issued expires in 6 s and
+    // refreshes half-way, while the server still accepts the token. The lifetime is measured on a fresh
+    // token, as the ones getToken hands out: the suite's own token has been ageing since it began.
+    const lifetimeMs = (await c0ExpiresAt(await live.api.token(provider.username, provider.password))) * 1000 - Date.now();
     const skew = Math.max(0, lifetimeMs - 6_000);
     const clock = { now: () => Date.now() + skew };
     const c = client({ getToken, clock });
     const refreshed = [];
     c.on('token_refreshed', (r) => refreshed.push(r));
     const connected = await c.connect();
-    await eventually(() => refreshed.length >= 1, 'the refreshed frame', 15_000);
+    await eventually(() => refreshed.length >= 1, 'the refreshed frame');
     assert.ok(calls >= 2, 'the provider was asked again');
     assert.ok(refreshed[0].tokenExpiresAt >= connected.token_expires_at);
     assert.equal(c.connectionId, connected.connection_id, 'same connection');
@@ -219,7 +238,8 @@ describe('SDK against the real gateway', opts, () => {
   });
 
   test('after a 4001 close the client gets a new token and resumes (needs short-lived tokens)', async (t) => {
-    const lifetime = (await c0ExpiresAt(provider.token)) - Date.now() / 1000;
+    // the lifetime of a token as getToken will hand it out (the suite's own token has been ageing)
+    const lifetime = (await c0ExpiresAt(await live.api.token(provider.username, provider.password))) - Date.now() / 1000;
     if (lifetime > 90) {
       t.skip(`tokens live ${Math.round(lifetime)} s; start leads-service with LEADLINE_TOKEN_LIFETIME_SECONDS=20 to run this`);
       return;
@@ -235,8 +255,9 @@ describe('SDK against the real gateway', opts, () => {
     c.on('disconnected', (d) => codes.push(d.code));
     const created = collector(c, 'leads', 'lead_created');
     await c.connect();
-    await eventually(() => codes.includes(4001), 'the 4001 close', (lifetime + 15) * 1000);
-    await eventually(() => c.state === States.CONNECTED && c.channels().includes('leads'), 'the reconnect');
+    await eventually(() => codes.includes(4001), 'the 4001 close', lifetime * 1000 + Waits.RECONNECT_MS);
+    await eventually(() => c.state === States.CONNECTED && c.channels().includes('leads'), 'the reconnect',
+      Waits.RECONNECT_MS);
     assert.ok(calls >= 2);
     const lead = await live.api.publishLead();
     await eventually(() => created.some((e) => String(e.data.id) === String(lead.id)), 'events after the new token');
