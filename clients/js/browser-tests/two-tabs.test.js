@@ -1,7 +1,7 @@
 // Two tabs of one user: both receive every event; marking read in one clears the badge in the other.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot } from './support/browser.js';
+import { browserSystem, signIn, screenshot, liveUpdatesActive, appearing } from './support/browser.js';
 import { eventually, notBuiltYet } from '../testing/env.js';
 
 const system = await browserSystem();
@@ -18,10 +18,10 @@ describe('two tabs of the same user', opts, () => {
     provider = await system.api.register('provider', 'ui_tabs');
     context = await system.browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone
     tabA = await signIn(context, system.pageUrl('index.html'), provider);
-    await tabA.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout: 20_000 });
+    await liveUpdatesActive(tabA);
     tabB = await context.newPage(); // same browser profile: already signed in
     await tabB.goto(system.pageUrl('index.html'));
-    await tabB.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout: 20_000 });
+    await liveUpdatesActive(tabB);
   });
 
   after(async () => {
@@ -30,6 +30,8 @@ describe('two tabs of the same user', opts, () => {
   });
 
   test('both tabs update, and marking read in one clears the badge in the other', async (t) => {
+    // toasts go away after a few seconds: wait for them from before they can appear
+    const toasts = [tabA, tabB].map((tab) => appearing(tab.locator('.toast', { hasText: 'Second note' })));
     try {
       await system.api.notify({ user_id: String(provider.id) }, { title: 'First note', message: 'one' });
     } catch (e) {
@@ -40,8 +42,8 @@ describe('two tabs of the same user', opts, () => {
       throw e;
     }
     await system.api.notify({ user_id: String(provider.id) }, { title: 'Second note', message: 'two' });
+    await Promise.all(toasts);
     for (const tab of [tabA, tabB]) {
-      await tab.locator('.toast', { hasText: 'Second note' }).waitFor({ timeout: 15_000 });
       await eventually(async () => (await badgeCount(tab)) === 2, 'a badge of 2 in both tabs');
     }
     await screenshot(tabB, 'two-tabs-before-read');
