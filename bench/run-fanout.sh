@@ -117,7 +117,7 @@ log "starting notify-service on :$HTTP_PORT ($NOTIFY_JAVA_OPTS)"
 # shellcheck disable=SC2086
 (cd "$RUN/notify-app" && exec java $NOTIFY_JAVA_OPTS \
   -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
-  -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" \
+  -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.provision-at-start=true \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$DB" \
   -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
   -Dleadline.jwt.key-dir="$RUN/keys" -Dleadline.jwt.generate-if-missing=false \

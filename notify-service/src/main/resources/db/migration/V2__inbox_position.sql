@@ -15,6 +15,7 @@ INSERT INTO inbox_position (id, stream_seq) VALUES (1, 0);
 CREATE TABLE inbox_parked (
     stream_seq  BIGINT      PRIMARY KEY,
     escrow_id   TEXT        NOT NULL,
+    subject     TEXT        NOT NULL,
     envelope    TEXT        NOT NULL,
     parked_at   TIMESTAMPTZ NOT NULL DEFAULT now()
 );

@@ -118,7 +118,7 @@ abstract class Target {
         @Override
         Publisher publisher(Vertx vertx, Args args) throws Exception {
             return new Publishers.JetStreamPublisher(args.str("nats-url", "nats://127.0.0.1:4222"),
-                    "ch." + channel);
+                    "ch.leads." + channel); // lead_created events, published as leads-service publishes them
         }
     }
 

@@ -5,13 +5,13 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.leads.LeadCreated;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.ServiceProcess;
 import io.leadline.system.harness.TestSocket;
 import io.leadline.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +48,7 @@ class GatewayInstancesIT {
     static void start() {
         platform = Platform.start(GatewayInstancesIT.class);
         second = new ServiceProcess("notify-service", "GatewayInstancesIT-2", platform.notifyService().database(),
-                ServiceProcess.standardProperties(platform.notifyService().database(), platform.nats().url(),
+                ServiceProcess.standardProperties("notify-service", platform.notifyService().database(), platform.nats(),
                         TestTokens.keyDir(), Platform.ADMIN_USERNAME, platform.adminPassword()));
         second.start();
     }
@@ -69,7 +69,7 @@ class GatewayInstancesIT {
             second.start();
         }
         int total = 10_000;
-        try (Connection nats = Nats.connect(platform.nats().url());
+        try (Connection nats = platform.nats().connect(NatsIdentity.LEADS);
                 TestSocket onFirst = subscribeToLeads(platform.notifyService());
                 TestSocket onSecond = subscribeToLeads(second)) {
             String prefix = "kill-" + System.nanoTime() + "-";
@@ -104,7 +104,7 @@ class GatewayInstancesIT {
         if (!second.isAlive()) {
             second.start();
         }
-        try (Connection nats = Nats.connect(platform.nats().url());
+        try (Connection nats = platform.nats().connect(NatsIdentity.LEADS);
                 TestSocket onFirst = subscribeToLeads(platform.notifyService());
                 TestSocket onSecond = subscribeToLeads(second)) {
             String prefix = "both-" + System.nanoTime() + "-";
@@ -151,8 +151,8 @@ class GatewayInstancesIT {
                 for (int i = batch; i < Math.min(count, batch + 250); i++) {
                     LeadCreated lead = new LeadCreated(prefix + i, "Lead " + i, "instances test", "plumbing", "Austin",
                             "TX", "medium", "residential", 2, 10, 3, Instant.now());
-                    acks.add(jetStream.publishAsync(Channels.subjectOf(Channels.LEADS),
-                            JsonCodec.encode(EventEnvelope.of(Channels.LEADS, lead))));
+                    EventEnvelope<LeadCreated> envelope = EventEnvelope.of(Channels.LEADS, lead);
+                    acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
                 }
                 acks.forEach(CompletableFuture::join);
             }

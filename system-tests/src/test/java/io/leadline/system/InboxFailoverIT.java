@@ -50,7 +50,7 @@ class InboxFailoverIT {
         database = TestDatabases.create("sys_inbox");
         for (int i = 1; i <= 2; i++) {
             instances.add(new ServiceProcess("notify-service", "InboxFailoverIT-" + i, database,
-                    ServiceProcess.standardProperties(database, nats.url(), TestTokens.keyDir(), "admin", "unused"))
+                    ServiceProcess.standardProperties("notify-service", database, nats, TestTokens.keyDir(), "admin", "unused"))
                     // a short lease, so that the takeover is quick to see
                     .property("leadline.inbox.lease", "3s")
                     .property("leadline.inbox.standby-check", "500ms"));

@@ -2,13 +2,16 @@ package io.leadline.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import io.leadline.shared.nats.security.NatsIdentity;
+
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * What a service test needs, all real: a fresh database on the machine's PostgreSQL, a private
- * JetStream-enabled NATS server, and the JWT keys of the run. Init arg {@code database} names the
- * service (the prefix of its test database).
+ * JetStream-enabled NATS server with the production permission model (the service connects as its own
+ * NATS user), and the JWT keys of the run. Init arg {@code database} names the service (the prefix of
+ * its test database, and its NATS user).
  */
 public class LeadlineTestResources implements QuarkusTestResourceLifecycleManager {
 
@@ -29,7 +32,7 @@ public class LeadlineTestResources implements QuarkusTestResourceLifecycleManage
         config.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
         config.put("quarkus.datasource.username", TestDatabases.USER);
         config.put("quarkus.datasource.password", TestDatabases.PASSWORD);
-        config.put("leadline.nats.url", nats.url());
+        config.putAll(nats.clientProperties(NatsIdentity.ofUser(prefix)));
         config.put("leadline.jwt.key-dir", TestTokens.keyDir().toString());
         return config;
     }

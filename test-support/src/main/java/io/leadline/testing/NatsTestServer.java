@@ -1,5 +1,12 @@
 package io.leadline.testing;
 
+import io.leadline.shared.nats.StreamLimits;
+import io.leadline.shared.nats.security.NatsIdentity;
+import io.leadline.shared.nats.security.NatsSetup;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,13 +19,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A private {@code nats-server -js} on a free loopback port with its own store, so a test owns its
- * stream and can break the server (pause, kill, restart) without touching anyone else.
+ * stream and can break the server (pause, kill, restart) without touching anyone else. It runs with the
+ * production permission model ({@link NatsIdentity}: one user per service, no anonymous access), and
+ * the stream and bucket are provisioned as they are in a deployment.
  */
 public final class NatsTestServer implements AutoCloseable {
 
@@ -28,18 +39,26 @@ public final class NatsTestServer implements AutoCloseable {
     private final int port;
     private final Path storeDir;
     private final Path logFile;
+    private final Path configDir;
+    private final Path configFile;
+    private final Map<NatsIdentity, Connection> connections = new EnumMap<>(NatsIdentity.class);
     private Process process;
 
-    private NatsTestServer(int port, Path storeDir) {
+    private NatsTestServer(int port, Path dir) {
         this.port = port;
-        this.storeDir = storeDir;
-        this.logFile = storeDir.resolve("nats-server.log");
+        this.storeDir = dir.resolve("store");
+        this.logFile = dir.resolve("nats-server.log");
+        this.configDir = dir.resolve("conf");
+        this.configFile = NatsSetup.writeServerConfig(configDir, "127.0.0.1", port, storeDir,
+                StreamLimits.DEFAULTS.name());
     }
 
+    /** Starts the server and provisions the stream and the bucket. */
     public static NatsTestServer start() {
         try {
             NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("leadline-nats-"));
             server.launch();
+            server.provision();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,6 +67,55 @@ public final class NatsTestServer implements AutoCloseable {
 
     public String url() {
         return "nats://127.0.0.1:" + port;
+    }
+
+    /** The password file of one identity (owner-only, as `./leadline up` writes them). */
+    public Path passwordFile(NatsIdentity identity) {
+        return NatsSetup.passwordFile(configDir, identity);
+    }
+
+    /** The configuration a service connects with, as {@code leadline.nats.*} properties. */
+    public Map<String, String> clientProperties(NatsIdentity identity) {
+        return Map.of("leadline.nats.url", url(),
+                "leadline.nats.username", identity.user(),
+                "leadline.nats.password-file", passwordFile(identity).toString());
+    }
+
+    /**
+     * A connection as {@code identity}, shared by the callers and closed with the server: tests publish
+     * events as the service that owns them, and watch channels as notify-service does.
+     */
+    public synchronized Connection connection(NatsIdentity identity) {
+        Connection connection = connections.get(identity);
+        if (connection == null || connection.getStatus() == Connection.Status.CLOSED) {
+            connection = connect(identity);
+            connections.put(identity, connection);
+        }
+        return connection;
+    }
+
+    /** A new connection as {@code identity}; the caller closes it. */
+    public Connection connect(NatsIdentity identity) {
+        try {
+            return Nats.connect(Options.builder().server(url()).connectionName("test-" + identity.user())
+                    .userInfo(identity.user(), NatsSetup.readPassword(passwordFile(identity)))
+                    .inboxPrefix(identity.inboxPrefix()).maxReconnects(-1).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates (or updates) the stream and the bucket as the provisioning identity. */
+    public void provision() {
+        try {
+            NatsSetup.provision(url(), NatsSetup.readPassword(passwordFile(NatsIdentity.PROVISIONER)),
+                    java.util.Optional.empty(), StreamLimits.DEFAULTS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot provision the test NATS server: " + e.getMessage(), e);
+        }
     }
 
     public int port() {
@@ -92,8 +160,18 @@ public final class NatsTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            connections.values().forEach(connection -> {
+                try {
+                    connection.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            connections.clear();
+        }
         stopProcess();
-        try (Stream<Path> files = Files.walk(storeDir)) {
+        try (Stream<Path> files = Files.walk(storeDir.getParent())) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // a temp dir left behind is harmless
@@ -101,8 +179,7 @@ public final class NatsTestServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(BINARY, "-a", "127.0.0.1", "-p", String.valueOf(port),
-                "-js", "-sd", storeDir.toString(), "-l", logFile.toString()));
+        List<String> command = new ArrayList<>(List.of(BINARY, "-c", configFile.toString(), "-l", logFile.toString()));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

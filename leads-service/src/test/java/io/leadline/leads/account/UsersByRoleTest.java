@@ -5,10 +5,10 @@ import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +65,7 @@ class UsersByRoleTest {
     @Test
     void manyConcurrentRequestsAreAllAnswered() throws Exception {
         var provider = Api.register("provider");
-        try (Connection nats = Nats.connect(LeadlineTestResources.nats().url())) {
+        try (Connection nats = LeadlineTestResources.nats().connect(NatsIdentity.NOTIFY)) {
             var replies = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Message>>();
             for (int i = 0; i < 40; i++) {
                 replies.add(nats.request(LeadsSubjects.USERS_BY_ROLE,
@@ -83,7 +83,7 @@ class UsersByRoleTest {
     }
 
     private static List<String> ask(String request) throws Exception {
-        try (Connection nats = Nats.connect(LeadlineTestResources.nats().url())) {
+        try (Connection nats = LeadlineTestResources.nats().connect(NatsIdentity.NOTIFY)) {
             Message reply = nats.request(LeadsSubjects.USERS_BY_ROLE, request.getBytes(StandardCharsets.UTF_8), TIMEOUT);
             assertThat(reply).as("a reply to %s", request).isNotNull();
             assertThat(reply.isStatusMessage()).as("a status instead of a reply to %s", request).isFalse();

@@ -1,11 +1,12 @@
 package io.leadline.leads.support;
 
 import io.leadline.shared.event.Channels;
+import io.leadline.shared.nats.StreamLimits;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamSubscription;
-import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -26,13 +27,14 @@ public final class ChannelListener implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
 
     private ChannelListener(String channel) throws Exception {
-        connection = Nats.connect(LeadlineTestResources.nats().url());
+        connection = LeadlineTestResources.nats().connect(NatsIdentity.NOTIFY); // reads as the gateway does
         dispatcher = connection.createDispatcher();
         var options = PushSubscribeOptions.builder()
+                .stream(StreamLimits.DEFAULTS.name()) // named: the reader may not list streams
                 .ordered(true)
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build())
                 .build();
-        subscription = connection.jetStream().subscribe(Channels.subjectOf(channel), dispatcher,
+        subscription = connection.jetStream().subscribe(Channels.subjectsOf(channel), dispatcher,
                 message -> messages.add(new String(message.getData(), StandardCharsets.UTF_8)), true, options);
     }
 

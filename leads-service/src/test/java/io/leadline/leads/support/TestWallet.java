@@ -5,10 +5,10 @@ import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
 import io.leadline.shared.rpc.WalletReply;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class TestWallet implements AutoCloseable {
     private final Map<String, Runnable> beforeNextDebitAnswer = new ConcurrentHashMap<>();
 
     private TestWallet() throws Exception {
-        connection = Nats.connect(LeadlineTestResources.nats().url());
+        connection = LeadlineTestResources.nats().connect(NatsIdentity.PAYMENTS); // plays payments-service
         var dispatcher = connection.createDispatcher();
         dispatcher.subscribe(PaymentSubjects.DEBIT, this::debit);
         dispatcher.subscribe(PaymentSubjects.CREDIT, this::credit);

@@ -36,6 +36,13 @@ public interface GatewayConfig {
     @WithDefault("10")
     int maxConnectionsPerUser();
 
+    /**
+     * The largest stream message forwarded to clients and inboxes; a larger one is dropped (it can only
+     * come from a publisher that bypassed the outbox's own limit).
+     */
+    @WithDefault("262144")
+    int maxEventBytes();
+
     /** Browser origins allowed to upgrade; empty allows all (requests without Origin are always allowed). */
     Optional<List<String>> allowedOrigins();
 }

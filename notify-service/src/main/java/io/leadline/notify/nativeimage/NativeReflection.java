@@ -1,5 +1,6 @@
 package io.leadline.notify.nativeimage;
 
+import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.escrow.ConfirmationAdded;
@@ -53,6 +54,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 // request-reply contract
                 CreditRequest.class, DebitRequest.class, WalletReply.class, UsersByRoleRequest.class,
                 UsersByRoleReply.class,
+                // escrow membership read from the escrow-parties key-value bucket
+                EscrowPartiesBucket.Parties.class,
                 // problem+json
                 Problem.class, Problem.FieldError.class
         },
@@ -64,8 +67,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "io.leadline.notify.gateway.ServerFrames$Pong",
                 "io.leadline.notify.gateway.ServerFrames$Refreshed",
                 "io.leadline.notify.gateway.ServerFrames$Error",
-                // escrow membership read from the escrow-parties key-value bucket
-                "io.leadline.notify.routing.EscrowParties$Parties",
                 // RawSockets: WebSocketConnectionBase#webSocket() is package-private, and the socket
                 // may be wrapped by Vert.x Web (its private field delegate)
                 "io.quarkus.websockets.next.runtime.WebSocketConnectionBase",

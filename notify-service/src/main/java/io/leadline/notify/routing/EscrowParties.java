@@ -1,16 +1,17 @@
 package io.leadline.notify.routing;
 
+import io.leadline.shared.escrow.EscrowPartiesBucket;
+import io.leadline.shared.escrow.EscrowPartiesBucket.Parties;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.ChannelStream;
+import io.leadline.shared.nats.NatsConfig;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.StorageType;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -24,19 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may watch an escrow, without asking payments-service: a local copy of the {@code escrow-parties}
- * key-value bucket that payments-service writes (key: escrow id, value: {@code {"buyer_id","seller_id"}}),
- * kept current by a watch.
+ * key-value bucket ({@link EscrowPartiesBucket}) that payments-service writes, kept current by a watch.
  */
 @Startup
 @Singleton
 public class EscrowParties {
 
-    public static final String BUCKET = "escrow-parties";
     private static final Logger LOG = Logger.getLogger(EscrowParties.class);
-    private static final int BUCKET_NOT_FOUND = 10059;
-
-    public record Parties(String buyerId, String sellerId) {
-    }
 
     private final Map<String, Parties> byEscrow = new ConcurrentHashMap<>();
     private volatile boolean loaded;
@@ -45,11 +40,17 @@ public class EscrowParties {
     @Inject
     Connection connection;
 
+    @Inject
+    NatsConfig natsConfig;
+
+    /** Provisioned together with the bucket: waiting for it first keeps the start order. */
+    @Inject
+    ChannelStream stream;
+
     @PostConstruct
     void watch() {
+        bucket = awaitBucket();
         try {
-            ensureBucket(connection.keyValueManagement());
-            bucket = connection.keyValue(BUCKET);
             bucket.watchAll(new KeyValueWatcher() {
                 @Override
                 public void watch(KeyValueEntry entry) {
@@ -66,7 +67,29 @@ public class EscrowParties {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("cannot watch the " + BUCKET + " bucket", e);
+            throw new IllegalStateException("cannot watch the " + EscrowPartiesBucket.NAME + " bucket", e);
+        }
+    }
+
+    /** The bucket, once provisioning has created it (this service may read it, never create it). */
+    private KeyValue awaitBucket() {
+        long deadline = System.nanoTime() + natsConfig.provisioningWait().toNanos();
+        while (true) {
+            try {
+                return connection.keyValue(EscrowPartiesBucket.NAME); // reads the bucket's stream: fails when missing
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the " + EscrowPartiesBucket.NAME + " bucket is not available "
+                            + "(provisioning creates it): " + e.getMessage(), e);
+                }
+                LOG.infof("waiting for the %s bucket to be provisioned: %s", EscrowPartiesBucket.NAME, e.getMessage());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(interrupted);
+                }
+            }
         }
     }
 
@@ -91,13 +114,13 @@ public class EscrowParties {
                 apply(entry);
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.debugf("cannot read escrow %s from %s: %s", escrowId, BUCKET, e.getMessage());
+            LOG.debugf("cannot read escrow %s from %s: %s", escrowId, EscrowPartiesBucket.NAME, e.getMessage());
         }
     }
 
     public boolean isParty(String escrowId, String userId) {
         Parties parties = byEscrow.get(escrowId);
-        return parties != null && (userId.equals(parties.buyerId()) || userId.equals(parties.sellerId()));
+        return parties != null && parties.includes(userId);
     }
 
     public boolean exists(String escrowId) {
@@ -113,22 +136,6 @@ public class EscrowParties {
             byEscrow.put(entry.getKey(), JsonCodec.decode(entry.getValue(), Parties.class));
         } catch (RuntimeException e) {
             LOG.warnf("ignoring malformed escrow parties for %s", entry.getKey());
-        }
-    }
-
-    static void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
-        try {
-            management.getStatus(BUCKET);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != BUCKET_NOT_FOUND) {
-                throw e;
-            }
-            try {
-                management.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
-                        .maxHistoryPerKey(1).build());
-            } catch (JetStreamApiException raced) {
-                management.getStatus(BUCKET); // created meanwhile by payments-service: fine if it exists now
-            }
         }
     }
 }

@@ -66,6 +66,9 @@ public class EventRouter {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    StreamEventCheck check;
+
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
     private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
     private volatile boolean shuttingDown;
@@ -103,7 +106,7 @@ public class EventRouter {
     void onReconnect(@ObservesAsync NatsReconnected event) {
         for (int attempt = 1; !shuttingDown; attempt++) {
             try {
-                stream.ensure();
+                stream.verify();
                 long streamLast = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState()
                         .getLastSequence();
                 if (streamLast < lastSeq.get()) {
@@ -118,7 +121,12 @@ public class EventRouter {
                 LOG.infof("routing resumed after reconnect from #%d", lastSeq.get() + 1);
                 return;
             } catch (IOException | JetStreamApiException | RuntimeException e) {
-                LOG.debugf("resubscribe attempt %d failed: %s", attempt, e.getMessage());
+                // routing is stopped until this succeeds: say why, with the cause, but not on every attempt
+                if (attempt == 3 || attempt % 20 == 0) {
+                    LOG.warnf(e, "routing not resumed after %d attempts since the NATS reconnect", attempt);
+                } else {
+                    LOG.debugf("resubscribe attempt %d failed: %s", attempt, e.getMessage());
+                }
                 try {
                     Thread.sleep(Math.min(RESUBSCRIBE_BACKOFF.toMillis() * attempt, MAX_BACKOFF.toMillis()));
                 } catch (InterruptedException interrupted) {
@@ -166,13 +174,16 @@ public class EventRouter {
 
     void route(Message message) {
         long seq = message.metaData().streamSequence();
-        String channel = Channels.channelOf(message.getSubject());
         byte[] envelope = message.getData();
         if (seq <= lastSeq.get()) {
             return; // already routed: a consumer recreated after an outage starts where the old one may have been
         }
         lastSeq.set(seq);
         events.increment();
+        if (!check.accept(seq, message.getSubject(), envelope)) {
+            return;
+        }
+        String channel = Channels.channelOf(message.getSubject());
         Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(channel);
         if (loops.isEmpty()) {
             return;

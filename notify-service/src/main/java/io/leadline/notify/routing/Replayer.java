@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +67,9 @@ public class Replayer {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    StreamEventCheck check;
 
     private ThreadPoolExecutor pool;
     private Counter replayed;
@@ -145,27 +149,33 @@ public class Replayer {
 
     /**
      * Whether the stream still holds every event of {@code channel} after {@code since}: nothing
-     * removed by age before it (the stream's first sequence), nothing removed by the per-channel limit
-     * (a channel at its limit whose oldest kept event is newer than {@code since + 1}), and a
-     * {@code since} the stream has actually reached (after a stream reset it has not).
+     * removed by age before it (the stream's first sequence), nothing removed by the per-subject limit
+     * (one of the channel's subjects, one per owner, at its limit with its oldest kept event newer than
+     * {@code since + 1}), and a {@code since} the stream has actually reached (after a stream reset it
+     * has not).
      */
     boolean recoverable(String channel, long since) throws IOException, JetStreamApiException {
         JetStreamManagement management = nats.jetStreamManagement();
-        String subject = Channels.subjectOf(channel);
-        StreamInfo info = management.getStreamInfo(stream.name(), StreamInfoOptions.filterSubjects(subject));
+        StreamInfo info = management.getStreamInfo(stream.name(),
+                StreamInfoOptions.filterSubjects(Channels.subjectsOf(channel)));
         StreamState state = info.getStreamState();
-        long perChannelLimit = info.getConfiguration().getMaxMsgsPerSubject();
+        long perSubjectLimit = info.getConfiguration().getMaxMsgsPerSubject();
         if (since > state.getLastSequence()) {
             return false;
         }
         if (state.getMsgCount() > 0 && since + 1 < state.getFirstSequence()) {
             return false;
         }
-        Long kept = state.getSubjectMap() == null ? null : state.getSubjectMap().get(subject);
-        if (kept == null || perChannelLimit <= 0 || kept < perChannelLimit) {
+        if (perSubjectLimit <= 0 || state.getSubjectMap() == null) {
             return true;
         }
-        return management.getFirstMessage(stream.name(), subject).getSeq() <= since + 1;
+        for (Map.Entry<String, Long> subject : state.getSubjectMap().entrySet()) {
+            if (subject.getValue() >= perSubjectLimit
+                    && management.getFirstMessage(stream.name(), subject.getKey()).getSeq() > since + 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean copy(ClientSession session, String channel, Object handle, long since)
@@ -182,7 +192,7 @@ public class Replayer {
                         .startSequence(since + 1)
                         .build())
                 .build();
-        JetStreamSubscription subscription = nats.jetStream().subscribe(Channels.subjectOf(channel), options);
+        JetStreamSubscription subscription = nats.jetStream().subscribe(Channels.subjectsOf(channel), options);
         try {
             return copy(subscription, session, channel, handle, since, until);
         } finally {
@@ -211,10 +221,12 @@ public class Replayer {
                     throw new IOException("stream stopped answering at " + seq + " of " + until);
                 }
                 seq = message.metaData().streamSequence();
-                chunk.add(seq, EventFrames.monitorKindOf(channel, message.getData()),
-                        EventFrames.encode(seq, message.getData()));
-                replayed.increment();
-                if (chunk.size() == CHUNK || seq >= until) {
+                if (check.accept(seq, message.getSubject(), message.getData())) {
+                    chunk.add(seq, EventFrames.monitorKindOf(channel, message.getData()),
+                            EventFrames.encode(seq, message.getData()));
+                    replayed.increment();
+                }
+                if (chunk.size() == CHUNK || (seq >= until && chunk.size() > 0)) {
                     Chunk full = chunk;
                     chunk = new Chunk();
                     if (!writeChunk(session, channel, handle, full, maxPending)) {
@@ -266,7 +278,7 @@ public class Replayer {
 
     private long lastSeqOf(String channel) throws IOException, JetStreamApiException {
         try {
-            return nats.jetStreamManagement().getLastMessage(stream.name(), Channels.subjectOf(channel)).getSeq();
+            return nats.jetStreamManagement().getLastMessage(stream.name(), Channels.subjectsOf(channel)).getSeq();
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
                 return 0;

@@ -1,6 +1,7 @@
 package io.leadline.notify.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
@@ -306,7 +307,8 @@ class GatewaySocketTest {
     }
 
     private PublishAck publish(String channel, io.leadline.shared.event.Event event) throws Exception {
-        return nats.jetStream().publish(Channels.subjectOf(channel), JsonCodec.encode(EventEnvelope.of(channel, event)));
+        EventEnvelope<?> envelope = EventEnvelope.of(channel, event);
+        return TestBus.publish(envelope, envelope.id());
     }
 
     private static LeadCreated lead(String id) {

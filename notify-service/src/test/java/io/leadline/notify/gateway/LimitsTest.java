@@ -1,6 +1,8 @@
 package io.leadline.notify.gateway;
 
+import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.leads.LeadCreated;
@@ -47,7 +49,7 @@ class LimitsTest {
         try (WsTestClient healthy = connectToLeads(); WsTestClient stuck = connectToLeads()) {
             stuck.pauseReading();
             String description = "x".repeat(4000);
-            JetStream jetStream = nats.jetStream();
+            JetStream jetStream = TestBus.as(NatsIdentity.LEADS).jetStream();
             // batches the healthy client reads before the next is sent: it is never behind, the stuck one falls ever further
             int sent = 0;
             for (int batch = 0; batch < 40; batch++) {
@@ -55,8 +57,8 @@ class LimitsTest {
                 for (int i = 0; i < 150; i++, sent++) {
                     LeadCreated lead = new LeadCreated("bulk-" + sent, "Bulk", description, "plumbing", "Austin", "TX",
                             "low", "residential", 1, 5, 3, Instant.now());
-                    acks.add(jetStream.publishAsync(Channels.subjectOf(Channels.LEADS),
-                            JsonCodec.encode(EventEnvelope.of(Channels.LEADS, lead))));
+                    EventEnvelope<LeadCreated> envelope = EventEnvelope.of(Channels.LEADS, lead);
+                    acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
                 }
                 acks.forEach(CompletableFuture::join);
                 String last = "bulk-" + (sent - 1);

@@ -2,7 +2,9 @@ package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
+import io.leadline.notify.TestBus;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
@@ -52,11 +54,12 @@ class AdminNotificationTest {
 
     @BeforeEach
     void startDirectory() {
-        leadsService = nats.createDispatcher(request -> {
+        Connection leads = TestBus.as(NatsIdentity.LEADS);
+        leadsService = leads.createDispatcher(request -> {
             String role = JsonCodec.decode(request.getData(), UsersByRoleRequest.class).role();
             List<String> users = directory.get(role);
             if (users != null) {
-                nats.publish(request.getReplyTo(), JsonCodec.encode(new UsersByRoleReply(users)));
+                leads.publish(request.getReplyTo(), JsonCodec.encode(new UsersByRoleReply(users)));
             }
         });
         leadsService.subscribe(LeadsSubjects.USERS_BY_ROLE);
@@ -64,7 +67,7 @@ class AdminNotificationTest {
 
     @AfterEach
     void stopDirectory() {
-        nats.closeDispatcher(leadsService);
+        TestBus.as(NatsIdentity.LEADS).closeDispatcher(leadsService);
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.leadline.shared.event.Channels;
+import io.leadline.notify.TestBus;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.testing.TestTokens;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 
 import java.io.IOException;
@@ -39,22 +37,16 @@ final class InboxFixtures {
         return TestTokens.token(user, "provider");
     }
 
-    static <E extends Event> EventEnvelope<E> publish(Connection nats, String channel, E event)
-            throws IOException, JetStreamApiException {
+    /** Publishes as the service that owns the event, as its outbox relay would. */
+    static <E extends Event> EventEnvelope<E> publish(String channel, E event) throws IOException, JetStreamApiException {
         EventEnvelope<E> envelope = EventEnvelope.of(channel, event);
-        publish(nats, envelope, envelope.id());
+        publish(envelope, envelope.id());
         return envelope;
     }
 
     /** Publishes with {@code Nats-Msg-Id} = {@code messageId}, or with none when it is null. */
-    static PublishAck publish(Connection nats, EventEnvelope<?> envelope, String messageId)
-            throws IOException, JetStreamApiException {
-        PublishOptions.Builder options = PublishOptions.builder();
-        if (messageId != null) {
-            options.messageId(messageId);
-        }
-        return nats.jetStream().publish(Channels.subjectOf(envelope.channel()), JsonCodec.encode(envelope),
-                options.build());
+    static PublishAck publish(EventEnvelope<?> envelope, String messageId) throws IOException, JetStreamApiException {
+        return TestBus.publish(envelope, messageId);
     }
 
     /** Every notification of the user, newest first, read through the REST API. */

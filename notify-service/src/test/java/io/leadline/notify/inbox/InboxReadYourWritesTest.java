@@ -2,7 +2,7 @@ package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.WsTestClient;
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.notify.TestBus;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.escrow.StatusChange;
 import io.leadline.shared.event.leads.LeadAlert;
@@ -62,8 +62,8 @@ class InboxReadYourWritesTest {
                 // the stream by the other services
                 switch (round % 3) {
                     case 0 -> adminSend(user, marker);
-                    case 1 -> publish(nats, Channels.user(user), new BalanceUpdated(round, round - 1, 1, "top_up", marker));
-                    default -> publish(nats, Channels.user(user), new LeadAlert(marker, LeadAlert.COMPETITION,
+                    case 1 -> publish(Channels.user(user), new BalanceUpdated(round, round - 1, 1, "top_up", marker));
+                    default -> publish(Channels.user(user), new LeadAlert(marker, LeadAlert.COMPETITION,
                             "Competition", "others claimed it", "high", 70, 2, 3));
                 }
                 JsonNode frame = socket.await(candidate -> carries(candidate, marker), WAIT);
@@ -97,7 +97,7 @@ class InboxReadYourWritesTest {
         String buyer = newUser("ryw-buyer");
         String seller = newUser("ryw-seller");
         String escrow = newUser("ryw-escrow");
-        nats.keyValue(EscrowParties.BUCKET).put(escrow, JsonCodec.encode(Map.of("buyer_id", buyer, "seller_id", seller)));
+        TestBus.putParties(escrow, buyer, seller);
         String token = token(seller);
         try (WsTestClient socket = WsTestClient.withHeader(ws, token)) {
             socket.awaitType("connected", WAIT);
@@ -105,7 +105,7 @@ class InboxReadYourWritesTest {
             socket.awaitType("subscribed", WAIT);
             String[] statuses = {"INITIATED", "HELD", "DISPUTED", "HELD", "RELEASED"};
             for (int i = 1; i < statuses.length; i++) {
-                publish(nats, Channels.escrow(escrow), new StatusChange(escrow, statuses[i - 1], statuses[i], buyer));
+                publish(Channels.escrow(escrow), new StatusChange(escrow, statuses[i - 1], statuses[i], buyer));
                 String eventId = socket.awaitType("status_change", WAIT).path("id").asText();
                 given().auth().oauth2(token).post("/api/notifications/{id}/read", eventId).then().statusCode(200);
             }
@@ -123,7 +123,7 @@ class InboxReadYourWritesTest {
         String ownerToken = token(owner);
         try (WsTestClient ownerSocket = WsTestClient.withHeader(ws, ownerToken)) {
             ownerSocket.awaitType("connected", WAIT);
-            publish(nats, Channels.user(owner), new NotificationMessage("Private", "for the owner", "normal", "admin"));
+            publish(Channels.user(owner), new NotificationMessage("Private", "for the owner", "normal", "admin"));
             JsonNode frame = ownerSocket.awaitType("notification_message", WAIT);
             String eventId = frame.path("id").asText();
             JsonNode before = unread(ownerToken);
@@ -147,7 +147,7 @@ class InboxReadYourWritesTest {
             assertThat(unread(ownerToken).path("unread_count")).isEqualTo(before.path("unread_count"));
             assertThat(unread(ownerToken).path("read_version")).isEqualTo(before.path("read_version"));
             // a marker proves that no notification_read went out before it
-            publish(nats, Channels.user(owner), new NotificationMessage("Marker", "after the attempts", "low", "admin"));
+            publish(Channels.user(owner), new NotificationMessage("Marker", "after the attempts", "low", "admin"));
             ownerSocket.await(candidate -> "Marker".equals(candidate.path("data").path("title").asText()), WAIT);
             assertThat(ownerSocket.seen()).noneMatch(raw -> raw.contains("\"notification_read\""));
         }

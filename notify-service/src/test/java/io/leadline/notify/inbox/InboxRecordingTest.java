@@ -3,7 +3,7 @@ package io.leadline.notify.inbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.leadline.notify.inbox.service.InboxWriter;
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.notify.TestBus;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.escrow.PaymentStatus;
@@ -56,16 +56,16 @@ class InboxRecordingTest {
     void notificationLikeUserEventsAreStoredWithTheirText() throws Exception {
         String user = newUser("rec");
         String channel = Channels.user(user);
-        publish(nats, channel, new NotificationMessage("Maintenance", "Down at 2am", "high", "admin"));
-        publish(nats, channel, new LeadAlert("lead-7", LeadAlert.COMPETITION, "Competition on your lead",
+        publish(channel, new NotificationMessage("Maintenance", "Down at 2am", "high", "admin"));
+        publish(channel, new LeadAlert("lead-7", LeadAlert.COMPETITION, "Competition on your lead",
                 "2 others claimed Roof repair", "urgent", 91, 3, 5));
-        publish(nats, channel, new LeadDistributed(lead("lead-8"),
+        publish(channel, new LeadDistributed(lead("lead-8"),
                 new LeadScore(88, "excellent", new LeadScore.Badge("Hot", "red", "high"), List.of("close by")),
                 new ReadyNotification("New lead: Roof repair", "Roof repair in Austin, scored 88", "high")));
-        publish(nats, channel, new BalanceUpdated(125, 100, 25, "top_up", "pi_123"));
-        publish(nats, channel, new NotificationRead(List.of(1L), false, 0, 0, 0)); // not inbox material
-        publish(nats, Channels.LEADS, lead("lead-9")); // another channel entirely
-        publish(nats, channel, new NotificationMessage("Last one", "marker", "low", "admin"));
+        publish(channel, new BalanceUpdated(125, 100, 25, "top_up", "pi_123"));
+        publish(channel, new NotificationRead(List.of(1L), false, 0, 0, 0)); // not inbox material
+        publish(Channels.LEADS, lead("lead-9")); // another channel entirely
+        publish(channel, new NotificationMessage("Last one", "marker", "low", "admin"));
 
         List<JsonNode> inbox = awaitInbox(token(user), items -> hasTitle(items, "Last one"));
 
@@ -95,11 +95,11 @@ class InboxRecordingTest {
         String user = newUser("dup");
         EventEnvelope<NotificationMessage> envelope = EventEnvelope.of(Channels.user(user),
                 new NotificationMessage("Once", "only once", "normal", "admin"));
-        publish(nats, envelope, envelope.id());
-        publish(nats, envelope, envelope.id()); // dropped by the stream's duplicate window
-        publish(nats, envelope, "another-message-id"); // kept by the stream: the inbox must drop it
-        publish(nats, envelope, null);
-        publish(nats, Channels.user(user), new NotificationMessage("After", "marker", "normal", "admin"));
+        publish(envelope, envelope.id());
+        publish(envelope, envelope.id()); // dropped by the stream's duplicate window
+        publish(envelope, "another-message-id"); // kept by the stream: the inbox must drop it
+        publish(envelope, null);
+        publish(Channels.user(user), new NotificationMessage("After", "marker", "normal", "admin"));
 
         List<JsonNode> inbox = awaitInbox(token(user), items -> hasTitle(items, "After"));
 
@@ -116,10 +116,10 @@ class InboxRecordingTest {
         putParties(escrow, buyer, seller);
         String channel = Channels.escrow(escrow);
 
-        publish(nats, channel, new PaymentStatus(escrow, "succeeded", "pay_1")); // shown live, not stored
-        publish(nats, channel, new StatusChange(escrow, "INITIATED", "HELD", buyer));
-        publish(nats, channel, new StatusChange(escrow, "HELD", "DISPUTED", seller));
-        publish(nats, Channels.user(bystander), new NotificationMessage("Marker", "for the bystander", "low", "x"));
+        publish(channel, new PaymentStatus(escrow, "succeeded", "pay_1")); // shown live, not stored
+        publish(channel, new StatusChange(escrow, "INITIATED", "HELD", buyer));
+        publish(channel, new StatusChange(escrow, "HELD", "DISPUTED", seller));
+        publish(Channels.user(bystander), new NotificationMessage("Marker", "for the bystander", "low", "x"));
 
         for (String party : List.of(buyer, seller)) {
             List<JsonNode> inbox = awaitInbox(token(party), items -> items.size() >= 2);
@@ -141,7 +141,7 @@ class InboxRecordingTest {
         String seller = newUser("early-seller");
         String escrow = newUser("early-escrow");
 
-        publish(nats, Channels.escrow(escrow), new StatusChange(escrow, "INITIATED", "HELD", buyer));
+        publish(Channels.escrow(escrow), new StatusChange(escrow, "INITIATED", "HELD", buyer));
         putParties(escrow, buyer, seller);
 
         assertThat(awaitInbox(token(buyer), items -> !items.isEmpty())).singleElement()
@@ -152,8 +152,8 @@ class InboxRecordingTest {
     @Test
     void theInboxPositionFollowsTheStreamAndOneInstanceHoldsTheWriterLease() throws Exception {
         String user = newUser("position");
-        publish(nats, Channels.LEADS, lead("lead-10")); // not inbox material: the position passes it too
-        publish(nats, Channels.user(user), new NotificationMessage("Counted", "marker", "low", "admin"));
+        publish(Channels.LEADS, lead("lead-10")); // not inbox material: the position passes it too
+        publish(Channels.user(user), new NotificationMessage("Counted", "marker", "low", "admin"));
         long head = nats.jetStreamManagement().getStreamInfo("CHANNELS").getStreamState().getLastSequence();
 
         JsonNode count = tree(given().auth().oauth2(token(user)).get("/api/notifications/unread-count")
@@ -173,8 +173,7 @@ class InboxRecordingTest {
     }
 
     private void putParties(String escrow, String buyer, String seller) throws Exception {
-        nats.keyValue(EscrowParties.BUCKET).put(escrow,
-                JsonCodec.encode(Map.of("buyer_id", buyer, "seller_id", seller)));
+        TestBus.putParties(escrow, buyer, seller);
     }
 
     private static LeadCreated lead(String id) {

@@ -83,7 +83,7 @@ class InboxSnapshotTest {
                 publishers[p] = CompletableFuture.runAsync(() -> {
                     try {
                         for (int i = 0; marking.get() && i < MAX_NOTIFICATIONS; i++) {
-                            publish(nats, Channels.user(user), new NotificationMessage(prefix + i, "body", "normal", "admin"));
+                            publish(Channels.user(user), new NotificationMessage(prefix + i, "body", "normal", "admin"));
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -121,7 +121,7 @@ class InboxSnapshotTest {
             }
             marking.set(false);
             publishing.join();
-            publish(nats, Channels.user(user), new NotificationMessage("done", "the last one", "low", "admin"));
+            publish(Channels.user(user), new NotificationMessage("done", "the last one", "low", "admin"));
 
             // everything the observer received, in order, as the SDK would see it
             observer.await(frame -> "done".equals(frame.path("data").path("title").asText()), WAIT);

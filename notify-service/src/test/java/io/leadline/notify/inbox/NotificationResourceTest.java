@@ -167,7 +167,7 @@ class NotificationResourceTest {
     /** Publishes one notification per title, oldest first, and waits until all are in the inbox. */
     private List<JsonNode> seed(String user, String... titles) throws Exception {
         for (String title : titles) {
-            publish(nats, Channels.user(user), new NotificationMessage(title, "about " + title, "normal", "admin"));
+            publish(Channels.user(user), new NotificationMessage(title, "about " + title, "normal", "admin"));
         }
         return awaitInbox(token(user), items -> items.size() == titles.length);
     }

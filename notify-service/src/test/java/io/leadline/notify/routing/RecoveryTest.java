@@ -1,7 +1,10 @@
 package io.leadline.notify.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.shared.event.EventType;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.leads.LeadCreated;
@@ -97,7 +100,7 @@ class RecoveryTest {
 
     @Test
     void sinceOlderThanTheRetainedHistoryIsAnsweredWithRecoveredFalse() throws Exception {
-        nats.jetStreamManagement().purgeStream("CHANNELS");
+        TestBus.as(NatsIdentity.PROVISIONER).jetStreamManagement().purgeStream("CHANNELS");
         publish("fresh", 3).join();
         String token = TestTokens.token(String.valueOf(USERS.incrementAndGet()), "provider");
         try (WsTestClient client = WsTestClient.withHeader(ws, token)) {
@@ -111,7 +114,7 @@ class RecoveryTest {
 
     @Test
     void sinceBeforeEventsDroppedByThePerChannelLimitIsAnsweredWithRecoveredFalse() throws Exception {
-        var management = nats.jetStreamManagement();
+        var management = TestBus.as(NatsIdentity.PROVISIONER).jetStreamManagement();
         var original = management.getStreamInfo("CHANNELS").getConfiguration();
         try {
             management.updateStream(io.nats.client.api.StreamConfiguration.builder(original).maxMessagesPerSubject(20).build());
@@ -172,16 +175,15 @@ class RecoveryTest {
     private CompletableFuture<List<PublishAck>> publish(String channel, String prefix, int count) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                JetStream jetStream = nats.jetStream();
                 List<CompletableFuture<PublishAck>> acks = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     LeadCreated lead = new LeadCreated(prefix + "-" + i, "Lead " + i, "recovery test", "plumbing",
                             "Austin", "TX", "medium", "residential", 2, 10, 3, Instant.now());
-                    byte[] body = Channels.LEADS.equals(channel)
-                            ? JsonCodec.encode(EventEnvelope.of(channel, lead))
-                            : JsonCodec.encode(EventEnvelope.of(channel,
-                                    new io.leadline.shared.event.user.NotificationMessage("t", prefix, "normal", "x")));
-                    acks.add(jetStream.publishAsync(Channels.subjectOf(channel), body));
+                    EventEnvelope<?> envelope = Channels.LEADS.equals(channel) ? EventEnvelope.of(channel, lead)
+                            : EventEnvelope.of(channel,
+                                    new io.leadline.shared.event.user.NotificationMessage("t", prefix, "normal", "x"));
+                    JetStream jetStream = TestBus.ownerOf(EventType.fromWireName(envelope.type())).jetStream();
+                    acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
                 }
                 List<PublishAck> done = new ArrayList<>(count);
                 for (CompletableFuture<PublishAck> ack : acks) {

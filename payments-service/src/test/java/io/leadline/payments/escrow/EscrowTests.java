@@ -5,6 +5,8 @@ import io.agroal.api.AgroalDataSource;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
+import io.leadline.shared.escrow.EscrowPartiesBucket;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.payments.support.Users;
 import io.leadline.payments.support.Webhooks;
 import io.leadline.shared.event.Channels;
@@ -52,7 +54,7 @@ class EscrowTests {
                 .extract().jsonPath();
         long id = created.getLong("id");
 
-        KeyValueEntry parties = TestNats.connection().keyValue("escrow-parties").get(String.valueOf(id));
+        KeyValueEntry parties = TestNats.as(NatsIdentity.NOTIFY).keyValue(EscrowPartiesBucket.NAME).get(String.valueOf(id));
         assertThat(parties).isNotNull();
         JsonNode value = JsonCodec.tree(parties.getValue());
         assertThat(value.path("buyer_id").asText()).isEqualTo(String.valueOf(buyer));
@@ -200,9 +202,9 @@ class EscrowTests {
         long buyer = Users.next();
         long seller = Users.next();
         long id = create(buyer, seller, "10.00").statusCode(201).extract().jsonPath().getLong("id");
-        KeyValue bucket = TestNats.connection().keyValue("escrow-parties");
+        KeyValue bucket = TestNats.as(NatsIdentity.NOTIFY).keyValue(EscrowPartiesBucket.NAME);
         // as if the put after commit had failed
-        bucket.purge(String.valueOf(id));
+        TestNats.as(NatsIdentity.PAYMENTS).keyValue(EscrowPartiesBucket.NAME).purge(String.valueOf(id));
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE escrows SET parties_published_at = NULL WHERE id = ?")) {
             ps.setLong(1, id);

@@ -3,11 +3,12 @@ package io.leadline.payments.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.StreamLimits;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -21,23 +22,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A client of the test's private NATS server, as another service or the gateway would be. */
 public final class TestNats {
 
-    private static Connection connection;
-
     private TestNats() {
     }
 
-    public static synchronized Connection connection() {
-        if (connection == null || connection.getStatus() == Connection.Status.CLOSED) {
-            try {
-                connection = Nats.connect(LeadlineTestResources.nats().url());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        return connection;
+    /** As leads-service, the one service that asks this one to debit and credit. */
+    public static Connection connection() {
+        return as(NatsIdentity.LEADS);
+    }
+
+    /** As another identity: notify-service reads the escrow-parties bucket, payments-service writes it. */
+    public static Connection as(NatsIdentity identity) {
+        return LeadlineTestResources.nats().connection(identity);
     }
 
     public static JsonNode request(String subject, String json) {
@@ -55,7 +50,7 @@ public final class TestNats {
 
     /** Everything published on a channel's subject, from the start of the stream, as envelopes. */
     public static ChannelWatch watch(String channel) {
-        return new ChannelWatch(Channels.subjectOf(channel));
+        return new ChannelWatch(Channels.subjectsOf(channel));
     }
 
     public static final class ChannelWatch implements AutoCloseable {
@@ -66,11 +61,13 @@ public final class TestNats {
 
         ChannelWatch(String subject) {
             try {
-                dispatcher = connection().createDispatcher();
+                Connection reader = as(NatsIdentity.NOTIFY);
+                dispatcher = reader.createDispatcher();
                 PushSubscribeOptions options = PushSubscribeOptions.builder()
+                        .stream(StreamLimits.DEFAULTS.name()) // named: the reader may not list streams
                         .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build())
                         .ordered(true).build();
-                subscription = connection().jetStream().subscribe(subject, dispatcher,
+                subscription = reader.jetStream().subscribe(subject, dispatcher,
                         msg -> events.add(JsonCodec.tree(msg.getData())), true, options);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot watch " + subject, e);

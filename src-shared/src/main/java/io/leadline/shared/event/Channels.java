@@ -3,8 +3,11 @@ package io.leadline.shared.event;
 import java.util.regex.Pattern;
 
 /**
- * Channel names and their NATS subjects. Channel {@code escrow.42} travels on subject
- * {@code ch.escrow.42}; the {@code CHANNELS} stream captures {@code ch.>}.
+ * Channel names and their NATS subjects. An event of channel {@code escrow.42} travels on
+ * {@code ch.{owner}.escrow.42}, where the owner is the service that publishes its type
+ * ({@code ch.payments.escrow.42}); every subject of a channel is {@code ch.*.escrow.42}, and the
+ * {@code CHANNELS} stream captures {@code ch.>}. The owner token lets NATS permissions keep each
+ * service to its own events and lets the gateway check who published what.
  */
 public final class Channels {
 
@@ -30,15 +33,52 @@ public final class Channels {
         return ESCROW_PREFIX + requireId(escrowId);
     }
 
-    public static String subjectOf(String channel) {
-        return SUBJECT_PREFIX + channel;
+    /** The subject an event of {@code type} on {@code channel} is published on. */
+    public static String subjectOf(EventType type, String channel) {
+        return SUBJECT_PREFIX + type.owner().token() + "." + channel;
     }
 
-    public static String channelOf(String subject) {
-        if (!subject.startsWith(SUBJECT_PREFIX)) {
-            throw new IllegalArgumentException("not a channel subject: " + subject);
+    /** The subject of an envelope, from its type's owner; an unknown type has none. */
+    public static String subjectOf(EventEnvelope<?> envelope) {
+        EventType type = EventType.fromWireName(envelope.type());
+        if (type == null) {
+            throw new IllegalArgumentException("unknown event type: " + envelope.type());
         }
-        return subject.substring(SUBJECT_PREFIX.length());
+        return subjectOf(type, envelope.channel());
+    }
+
+    /** Every subject of a channel, whoever published on it: a consumer filter such as {@code ch.*.leads}. */
+    public static String subjectsOf(String channel) {
+        return SUBJECT_PREFIX + "*." + channel;
+    }
+
+    /** Where every event of one owner goes, for its publish permission: {@code ch.payments.>}. */
+    public static String subjectsOwnedBy(Owner owner) {
+        return SUBJECT_PREFIX + owner.token() + ".>";
+    }
+
+    /** The channel a subject carries, or null when it is not {@code ch.{known owner}.{channel}}. */
+    public static String channelOf(String subject) {
+        int ownerEnd = ownerEnd(subject);
+        return ownerEnd < 0 ? null : subject.substring(ownerEnd + 1);
+    }
+
+    /** The owner named in a subject, or null when it is not {@code ch.{known owner}.{channel}}. */
+    public static Owner ownerOf(String subject) {
+        int ownerEnd = ownerEnd(subject);
+        return ownerEnd < 0 ? null : Owner.fromToken(subject.substring(SUBJECT_PREFIX.length(), ownerEnd));
+    }
+
+    private static int ownerEnd(String subject) {
+        if (subject == null || !subject.startsWith(SUBJECT_PREFIX)) {
+            return -1;
+        }
+        int dot = subject.indexOf('.', SUBJECT_PREFIX.length());
+        if (dot < 0 || dot == subject.length() - 1
+                || Owner.fromToken(subject.substring(SUBJECT_PREFIX.length(), dot)) == null) {
+            return -1;
+        }
+        return dot;
     }
 
     /** The kind of a channel, or {@code null} when the name is not one the platform knows. */

@@ -24,33 +24,34 @@ import java.util.Map;
 
 /**
  * Every event the platform publishes: its wire name, the record that carries its data, the kind of
- * channel it travels on and, for {@code payments.monitor}, the filter kind a subscriber may select.
+ * channel it travels on, for {@code payments.monitor} the filter kind a subscriber may select, and the
+ * service that owns it (the only one allowed to publish it).
  */
 public enum EventType {
     // user.{id}
-    NOTIFICATION_MESSAGE("notification_message", NotificationMessage.class, ChannelKind.USER, null),
-    LEAD_ALERT("lead_alert", LeadAlert.class, ChannelKind.USER, null),
-    LEAD_DISTRIBUTED("lead_distributed", LeadDistributed.class, ChannelKind.USER, null),
-    BALANCE_UPDATED("balance_updated", BalanceUpdated.class, ChannelKind.USER, null),
-    NOTIFICATION_READ("notification_read", NotificationRead.class, ChannelKind.USER, null),
+    NOTIFICATION_MESSAGE("notification_message", NotificationMessage.class, ChannelKind.USER, null, Owner.NOTIFY),
+    LEAD_ALERT("lead_alert", LeadAlert.class, ChannelKind.USER, null, Owner.LEADS),
+    LEAD_DISTRIBUTED("lead_distributed", LeadDistributed.class, ChannelKind.USER, null, Owner.LEADS),
+    BALANCE_UPDATED("balance_updated", BalanceUpdated.class, ChannelKind.USER, null, Owner.PAYMENTS),
+    NOTIFICATION_READ("notification_read", NotificationRead.class, ChannelKind.USER, null, Owner.NOTIFY),
     // leads
-    LEAD_CREATED("lead_created", LeadCreated.class, ChannelKind.LEADS, null),
-    LEAD_CLAIMED("lead_claimed", LeadClaimed.class, ChannelKind.LEADS, null),
+    LEAD_CREATED("lead_created", LeadCreated.class, ChannelKind.LEADS, null, Owner.LEADS),
+    LEAD_CLAIMED("lead_claimed", LeadClaimed.class, ChannelKind.LEADS, null, Owner.LEADS),
     // escrow.{id}
-    ESCROW_UPDATE("escrow_update", EscrowUpdate.class, ChannelKind.ESCROW, null),
-    PAYMENT_STATUS("payment_status", PaymentStatus.class, ChannelKind.ESCROW, null),
-    STATUS_CHANGE("status_change", StatusChange.class, ChannelKind.ESCROW, null),
-    CONFIRMATION_ADDED("confirmation_added", ConfirmationAdded.class, ChannelKind.ESCROW, null),
-    DISPUTE_RAISED("dispute_raised", DisputeRaised.class, ChannelKind.ESCROW, null),
+    ESCROW_UPDATE("escrow_update", EscrowUpdate.class, ChannelKind.ESCROW, null, Owner.PAYMENTS),
+    PAYMENT_STATUS("payment_status", PaymentStatus.class, ChannelKind.ESCROW, null, Owner.PAYMENTS),
+    STATUS_CHANGE("status_change", StatusChange.class, ChannelKind.ESCROW, null, Owner.PAYMENTS),
+    CONFIRMATION_ADDED("confirmation_added", ConfirmationAdded.class, ChannelKind.ESCROW, null, Owner.PAYMENTS),
+    DISPUTE_RAISED("dispute_raised", DisputeRaised.class, ChannelKind.ESCROW, null, Owner.PAYMENTS),
     // payments.monitor
-    TRANSACTION_CREATED("transaction_created", TransactionEvent.class, ChannelKind.PAYMENTS_MONITOR, "transactions"),
-    TRANSACTION_UPDATED("transaction_updated", TransactionEvent.class, ChannelKind.PAYMENTS_MONITOR, "transactions"),
-    REFUND_PROCESSED("refund_processed", RefundProcessed.class, ChannelKind.PAYMENTS_MONITOR, "transactions"),
-    METRICS_UPDATED("metrics_updated", MetricsUpdated.class, ChannelKind.PAYMENTS_MONITOR, "metrics"),
-    WEBHOOK_RECEIVED("webhook_received", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks"),
-    WEBHOOK_PROCESSED("webhook_processed", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks"),
-    WEBHOOK_FAILED("webhook_failed", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks"),
-    FRAUD_ALERT("fraud_alert", FraudAlert.class, ChannelKind.PAYMENTS_MONITOR, "fraud");
+    TRANSACTION_CREATED("transaction_created", TransactionEvent.class, ChannelKind.PAYMENTS_MONITOR, "transactions", Owner.PAYMENTS),
+    TRANSACTION_UPDATED("transaction_updated", TransactionEvent.class, ChannelKind.PAYMENTS_MONITOR, "transactions", Owner.PAYMENTS),
+    REFUND_PROCESSED("refund_processed", RefundProcessed.class, ChannelKind.PAYMENTS_MONITOR, "transactions", Owner.PAYMENTS),
+    METRICS_UPDATED("metrics_updated", MetricsUpdated.class, ChannelKind.PAYMENTS_MONITOR, "metrics", Owner.PAYMENTS),
+    WEBHOOK_RECEIVED("webhook_received", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks", Owner.PAYMENTS),
+    WEBHOOK_PROCESSED("webhook_processed", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks", Owner.PAYMENTS),
+    WEBHOOK_FAILED("webhook_failed", WebhookEvent.class, ChannelKind.PAYMENTS_MONITOR, "webhooks", Owner.PAYMENTS),
+    FRAUD_ALERT("fraud_alert", FraudAlert.class, ChannelKind.PAYMENTS_MONITOR, "fraud", Owner.PAYMENTS);
 
     private static final Map<String, EventType> BY_WIRE_NAME = new HashMap<>();
 
@@ -64,12 +65,15 @@ public enum EventType {
     private final Class<? extends Event> dataClass;
     private final ChannelKind channelKind;
     private final String monitorKind;
+    private final Owner owner;
 
-    EventType(String wireName, Class<? extends Event> dataClass, ChannelKind channelKind, String monitorKind) {
+    EventType(String wireName, Class<? extends Event> dataClass, ChannelKind channelKind, String monitorKind,
+            Owner owner) {
         this.wireName = wireName;
         this.dataClass = dataClass;
         this.channelKind = channelKind;
         this.monitorKind = monitorKind;
+        this.owner = owner;
     }
 
     public String wireName() {
@@ -87,6 +91,11 @@ public enum EventType {
     /** The {@code payments.monitor} filter kind (transactions, webhooks, fraud, metrics), else null. */
     public String monitorKind() {
         return monitorKind;
+    }
+
+    /** The service that publishes this event, and whose token its subject carries. */
+    public Owner owner() {
+        return owner;
     }
 
     public static EventType fromWireName(String wireName) {

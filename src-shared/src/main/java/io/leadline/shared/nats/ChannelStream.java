@@ -1,13 +1,7 @@
 package io.leadline.shared.nats;
 
-import io.leadline.shared.event.Channels;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.RetentionPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -18,15 +12,15 @@ import java.io.IOException;
 
 /**
  * The {@code CHANNELS} stream on {@code ch.>}: every client-visible event, replayable by its stream
- * sequence. Every service makes sure it exists with the configured limits when it starts.
+ * sequence. Provisioning creates it ({@link Provisioning}); a service checks at start that it is there,
+ * waiting up to {@code leadline.nats.provisioning-wait} for it. In the dev profile, where NATS is the
+ * developer's own and unauthenticated, a service provisions it itself.
  */
 @Startup
 @Singleton
 public class ChannelStream {
 
     private static final Logger LOG = Logger.getLogger(ChannelStream.class);
-    private static final int STREAM_NOT_FOUND = 10059;
-    private static final int STREAM_NAME_IN_USE = 10058;
 
     @Inject
     Connection connection;
@@ -34,13 +28,46 @@ public class ChannelStream {
     @Inject
     NatsConfig config;
 
-    /** Creates or updates the stream; also after a reconnect, when a server may have lost it. */
     @PostConstruct
-    public void ensure() {
+    void atStart() {
+        if (config.provisionAtStart()) {
+            try {
+                Provisioning.provision(connection, limits());
+            } catch (IOException | JetStreamApiException e) {
+                throw new IllegalStateException("cannot provision stream " + name(), e);
+            }
+            return;
+        }
+        long deadline = System.nanoTime() + config.provisioningWait().toNanos();
+        while (true) {
+            try {
+                verify();
+                return;
+            } catch (IllegalStateException missing) {
+                if (System.nanoTime() > deadline) {
+                    throw missing;
+                }
+                LOG.infof("waiting for stream %s to be provisioned: %s", name(), missing.getMessage());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw missing;
+                }
+            }
+        }
+    }
+
+    /**
+     * Fails when the stream is not there (never provisioned, or a restarted server lost it); used at
+     * start and after reconnects.
+     */
+    public void verify() {
         try {
-            ensure(connection.jetStreamManagement(), configuration());
+            connection.jetStreamManagement().getStreamInfo(name());
         } catch (IOException | JetStreamApiException e) {
-            throw new IllegalStateException("cannot create or update stream " + name(), e);
+            throw new IllegalStateException("stream " + name() + " is not available (provisioning creates it: "
+                    + "./leadline up, the nats-provisioning job, or NatsSetup provision): " + e.getMessage(), e);
         }
     }
 
@@ -48,44 +75,7 @@ public class ChannelStream {
         return config.stream().name();
     }
 
-    StreamConfiguration configuration() {
-        NatsConfig.Stream stream = config.stream();
-        return StreamConfiguration.builder()
-                .name(stream.name())
-                .subjects(Channels.ALL_SUBJECTS)
-                .storageType(StorageType.File)
-                .retentionPolicy(RetentionPolicy.Limits)
-                .discardPolicy(DiscardPolicy.Old)
-                .maxAge(stream.maxAge())
-                .maxMessagesPerSubject(stream.maxMsgsPerSubject())
-                .maxBytes(stream.maxBytes())
-                .duplicateWindow(stream.duplicateWindow())
-                .replicas(stream.replicas())
-                .build();
-    }
-
-    static void ensure(JetStreamManagement jsm, StreamConfiguration wanted) throws IOException, JetStreamApiException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                jsm.getStreamInfo(wanted.getName());
-                jsm.updateStream(wanted);
-                LOG.debugf("stream %s up to date", wanted.getName());
-                return;
-            } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-                    throw e;
-                }
-            }
-            try {
-                jsm.addStream(wanted);
-                LOG.infof("created stream %s on %s", wanted.getName(), wanted.getSubjects());
-                return;
-            } catch (JetStreamApiException e) {
-                // another service created it between our two calls: update it on the next round
-                if (e.getApiErrorCode() != STREAM_NAME_IN_USE || attempt > 3) {
-                    throw e;
-                }
-            }
-        }
+    public StreamLimits limits() {
+        return StreamLimits.of(config.stream());
     }
 }

@@ -25,7 +25,7 @@ public class NatsConnectionProducer {
     @Produces
     @Singleton
     Connection connection(NatsConfig config) throws IOException, InterruptedException {
-        Options options = Options.builder()
+        Options.Builder options = Options.builder()
                 .servers(config.url().split(","))
                 .connectionName(config.connectionName())
                 .connectionTimeout(config.connectTimeout())
@@ -33,10 +33,16 @@ public class NatsConnectionProducer {
                 .maxReconnects(-1)
                 .connectionListener(this::onConnectionEvent)
                 .errorListener(new ErrorListener() {
-                })
-                .build();
-        Connection connection = Nats.connect(options);
-        LOG.infof("connected to NATS at %s", connection.getConnectedUrl());
+                    @Override
+                    public void errorOccurred(Connection connection, String error) {
+                        // permission violations arrive here: a service doing what it may not is a bug to see
+                        LOG.warnf("NATS server error: %s", error);
+                    }
+                });
+        NatsCredentials.apply(config, options);
+        Connection connection = Nats.connect(options.build());
+        LOG.infof("connected to NATS at %s%s", connection.getConnectedUrl(),
+                config.username().map(user -> " as " + user).orElse(""));
         return connection;
     }
 

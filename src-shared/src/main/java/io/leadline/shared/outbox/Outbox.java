@@ -99,7 +99,7 @@ public class Outbox {
             for (int i = 0; i < envelopes.size(); i++) {
                 EventEnvelope<? extends Event> envelope = envelopes.get(i);
                 insert.setString(1, envelope.id());
-                insert.setString(2, Channels.subjectOf(envelope.channel()));
+                insert.setString(2, Channels.subjectOf(envelope));
                 insert.setString(3, envelope.type());
                 insert.setString(4, new String(payloads.get(i), StandardCharsets.UTF_8));
                 insert.addBatch();

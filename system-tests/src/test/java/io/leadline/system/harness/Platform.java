@@ -76,7 +76,7 @@ public final class Platform implements AutoCloseable {
     private ServiceProcess service(String module, String databasePrefix, String label) {
         String database = TestDatabases.create("sys_" + databasePrefix);
         databases.add(database);
-        return ServiceProcess.forTest(module, label, database, nats.url(), ADMIN_USERNAME, adminPassword);
+        return ServiceProcess.forTest(module, label, database, nats, ADMIN_USERNAME, adminPassword);
     }
 
     public ServiceProcess leads() {

@@ -1,5 +1,6 @@
 package io.leadline.system.harness;
 
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.NatsTestServer;
 import io.leadline.testing.TestDatabases;
 import io.leadline.testing.TestTokens;
@@ -53,14 +54,17 @@ public final class ServiceProcess implements AutoCloseable {
         this.logFile = Platform.targetDir().resolve("services").resolve(label + "-" + service + ".log");
     }
 
-    /** The standard properties of a service under test: its database, a NATS server, the run's JWT keys. */
-    public static Map<String, String> standardProperties(String database, String natsUrl, Path jwtKeyDir,
-            String adminUsername, String adminPassword) {
+    /**
+     * The standard properties of a service under test: its database, a NATS server (connected as the
+     * service's own NATS user, {@code leads-service} as {@code leads}), the run's JWT keys.
+     */
+    public static Map<String, String> standardProperties(String service, String database, NatsTestServer nats,
+            Path jwtKeyDir, String adminUsername, String adminPassword) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
         properties.put("quarkus.datasource.username", TestDatabases.USER);
         properties.put("quarkus.datasource.password", TestDatabases.PASSWORD);
-        properties.put("leadline.nats.url", natsUrl);
+        properties.putAll(nats.clientProperties(NatsIdentity.ofUser(service.replace("-service", ""))));
         properties.put("leadline.jwt.key-dir", jwtKeyDir.toString());
         properties.put("leadline.admin.username", adminUsername);
         properties.put("leadline.admin.password", adminPassword);
@@ -68,9 +72,9 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** A service on a fresh database with {@link #standardProperties}. */
-    public static ServiceProcess forTest(String service, String label, String database, String natsUrl,
+    public static ServiceProcess forTest(String service, String label, String database, NatsTestServer nats,
             String adminUsername, String adminPassword) {
-        return new ServiceProcess(service, label, database, standardProperties(database, natsUrl,
+        return new ServiceProcess(service, label, database, standardProperties(service, database, nats,
                 TestTokens.keyDir(), adminUsername, adminPassword));
     }
 

@@ -51,7 +51,7 @@ public class NotificationRepository {
     }
 
     /** An escrow notification waiting for its parties. */
-    public record Parked(long streamSeq, String escrowId, String envelope, Instant parkedAt) {
+    public record Parked(long streamSeq, String escrowId, String subject, String envelope, Instant parkedAt) {
     }
 
     /** Stores what is new and skips what is already there; returns how many rows were added. */
@@ -257,15 +257,16 @@ public class NotificationRepository {
 
     // --- escrow notifications waiting for their parties -----------------------------------------------------
 
-    public void park(long streamSeq, String escrowId, String envelope) {
+    public void park(long streamSeq, String escrowId, String subject, String envelope) {
         String sql = """
-                INSERT INTO inbox_parked (stream_seq, escrow_id, envelope) VALUES (?, ?, ?)
+                INSERT INTO inbox_parked (stream_seq, escrow_id, subject, envelope) VALUES (?, ?, ?, ?)
                 ON CONFLICT (stream_seq) DO NOTHING""";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setLong(1, streamSeq);
             insert.setString(2, escrowId);
-            insert.setString(3, envelope);
+            insert.setString(3, subject);
+            insert.setString(4, envelope);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -275,7 +276,7 @@ public class NotificationRepository {
     /** The oldest parked notifications that no other instance is resolving, locked until the transaction ends. */
     public List<Parked> lockParked(int limit) {
         String sql = """
-                SELECT stream_seq, escrow_id, envelope, parked_at FROM inbox_parked
+                SELECT stream_seq, escrow_id, subject, envelope, parked_at FROM inbox_parked
                 ORDER BY stream_seq LIMIT ? FOR UPDATE SKIP LOCKED""";
         List<Parked> parked = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
@@ -283,8 +284,8 @@ public class NotificationRepository {
             select.setInt(1, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    parked.add(new Parked(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant()));
+                    parked.add(new Parked(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant()));
                 }
             }
         } catch (SQLException e) {

@@ -2,7 +2,7 @@ package io.leadline.notify.inbox.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.inbox.NewNotification;
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.notify.routing.EventFrames;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
@@ -41,7 +41,7 @@ public final class InboxEntries {
     /** The outcome for one event; {@code escrowId} is set for {@link Kind#PARK}. */
     public record Outcome(Kind kind, List<NewNotification> entries, String escrowId) {
 
-        static final Outcome IGNORED = new Outcome(Kind.IGNORE, List.of(), null);
+        public static final Outcome IGNORED = new Outcome(Kind.IGNORE, List.of(), null);
         static final Outcome DROPPED = new Outcome(Kind.DROP, List.of(), null);
 
         static Outcome park(String escrowId) {
@@ -49,9 +49,9 @@ public final class InboxEntries {
         }
     }
 
-    private final Function<String, Optional<EscrowParties.Parties>> partiesOf;
+    private final Function<String, Optional<EscrowPartiesBucket.Parties>> partiesOf;
 
-    public InboxEntries(Function<String, Optional<EscrowParties.Parties>> partiesOf) {
+    public InboxEntries(Function<String, Optional<EscrowPartiesBucket.Parties>> partiesOf) {
         this.partiesOf = partiesOf;
     }
 
@@ -80,7 +80,7 @@ public final class InboxEntries {
         if (type.channelKind() == Channels.ChannelKind.USER) {
             recipients.add(channelId);
         } else {
-            Optional<EscrowParties.Parties> parties = partiesOf.apply(channelId);
+            Optional<EscrowPartiesBucket.Parties> parties = partiesOf.apply(channelId);
             if (parties.isEmpty()) {
                 return Outcome.park(channelId);
             }

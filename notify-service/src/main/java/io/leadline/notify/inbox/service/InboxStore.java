@@ -4,7 +4,6 @@ import io.leadline.notify.inbox.NewNotification;
 import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.notify.inbox.repository.NotificationRepository.Lease;
 import io.leadline.notify.inbox.repository.NotificationRepository.Parked;
-import io.leadline.shared.event.Channels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -84,7 +83,7 @@ public class InboxStore {
             switch (item.outcome().kind()) {
                 case STORE -> entries.addAll(item.outcome().entries());
                 case PARK -> {
-                    notifications.park(seq, item.outcome().escrowId(),
+                    notifications.park(seq, item.outcome().escrowId(), item.event().subject(),
                             new String(item.event().body(), StandardCharsets.UTF_8));
                     parked++;
                 }
@@ -116,8 +115,7 @@ public class InboxStore {
         int stored = 0;
         Instant tooOld = Instant.now().minus(maxAge);
         for (Parked parked : notifications.lockParked(limit)) {
-            InboxEntries.Outcome outcome = entries.of(new InboxEntries.StreamEvent(parked.streamSeq(),
-                    Channels.subjectOf(Channels.escrow(parked.escrowId())),
+            InboxEntries.Outcome outcome = entries.of(new InboxEntries.StreamEvent(parked.streamSeq(), parked.subject(),
                     parked.envelope().getBytes(StandardCharsets.UTF_8), parked.parkedAt()));
             if (outcome.kind() == InboxEntries.Kind.STORE) {
                 stored += notifications.insertAll(outcome.entries());

@@ -2,6 +2,8 @@ package io.leadline.notify.inbox.service;
 
 import io.leadline.notify.inbox.InboxConfig;
 import io.leadline.notify.routing.EscrowParties;
+import io.leadline.notify.routing.StreamEventCheck;
+import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
 import io.leadline.shared.nats.NatsReconnected;
@@ -68,6 +70,9 @@ public class InboxWriter {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    StreamEventCheck check;
 
     private final String writerId = newWriterId();
     private final InboxEntries entries = new InboxEntries(this::partiesOf);
@@ -199,9 +204,13 @@ public class InboxWriter {
     private List<InboxStore.Item> itemsOf(List<Message> batch) {
         List<InboxStore.Item> items = new ArrayList<>(batch.size());
         for (Message message : batch) {
-            InboxEntries.StreamEvent event = new InboxEntries.StreamEvent(message.metaData().streamSequence(),
-                    message.getSubject(), message.getData(), message.metaData().timestamp().toInstant());
-            items.add(new InboxStore.Item(event, entries.of(event)));
+            long seq = message.metaData().streamSequence();
+            InboxEntries.StreamEvent event = new InboxEntries.StreamEvent(seq, message.getSubject(), message.getData(),
+                    message.metaData().timestamp().toInstant());
+            // what the gateway would not forward is not stored either; the position passes it all the same
+            InboxEntries.Outcome outcome = check.accept(seq, message.getSubject(), message.getData())
+                    ? entries.of(event) : InboxEntries.Outcome.IGNORED;
+            items.add(new InboxStore.Item(event, outcome));
         }
         return items;
     }
@@ -223,8 +232,8 @@ public class InboxWriter {
     }
 
     /** The local watched copy first; the bucket itself when the watch has not caught up yet. */
-    private Optional<EscrowParties.Parties> partiesOf(String escrowId) {
-        Optional<EscrowParties.Parties> known = escrowParties.parties(escrowId);
+    private Optional<EscrowPartiesBucket.Parties> partiesOf(String escrowId) {
+        Optional<EscrowPartiesBucket.Parties> known = escrowParties.parties(escrowId);
         if (known.isPresent()) {
             return known;
         }

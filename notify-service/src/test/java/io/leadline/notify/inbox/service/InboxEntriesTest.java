@@ -1,6 +1,6 @@
 package io.leadline.notify.inbox.service;
 
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What the inbox makes of each kind of stream message, without a server. */
 class InboxEntriesTest {
 
-    private final Map<String, EscrowParties.Parties> known = Map.of("e1", new EscrowParties.Parties("b1", "s1"),
-            "e2", new EscrowParties.Parties("b2", "not an id!"));
+    private final Map<String, EscrowPartiesBucket.Parties> known = Map.of("e1", new EscrowPartiesBucket.Parties("b1", "s1"),
+            "e2", new EscrowPartiesBucket.Parties("b2", "not an id!"));
     private final InboxEntries entries = new InboxEntries(id -> Optional.ofNullable(known.get(id)));
 
     @Test
@@ -71,12 +71,12 @@ class InboxEntriesTest {
         // an event on the wrong kind of channel (envelopes refuse to be built so; raw bytes can still say it)
         String balance = new String(JsonCodec.encode(EventEnvelope.of(Channels.user("u1"),
                 new BalanceUpdated(1, 0, 1, "top_up", "r"))), StandardCharsets.UTF_8);
-        assertThat(entries.of(raw(4, "ch.escrow.e1", balance)).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
+        assertThat(entries.of(raw(4, "ch.payments.escrow.e1", balance)).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
         String status = new String(JsonCodec.encode(EventEnvelope.of(Channels.escrow("e1"),
                 new StatusChange("e1", "HELD", "RELEASED", "b"))), StandardCharsets.UTF_8);
-        assertThat(entries.of(raw(4, "ch.user.u1", status)).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
-        assertThat(entries.of(raw(5, "ch.leads", "{\"type\":\"lead_created\"}")).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
-        assertThat(entries.of(raw(6, "ch.user.u1", "")).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
+        assertThat(entries.of(raw(4, "ch.payments.user.u1", status)).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
+        assertThat(entries.of(raw(5, "ch.leads.leads", "{\"type\":\"lead_created\"}")).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
+        assertThat(entries.of(raw(6, "ch.notify.user.u1", "")).kind()).isEqualTo(InboxEntries.Kind.IGNORE);
     }
 
     @Test
@@ -84,12 +84,12 @@ class InboxEntriesTest {
         for (String body : List.of("{\"type\":\"notification_message\",", // not JSON
                 "{\"type\":\"notification_message\",\"data\":{\"title\":\"no id\"}}",
                 "{\"id\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\",\"type\":\"notification_message\",\"data\":\"not an object\"}")) {
-            assertThat(entries.of(raw(8, "ch.user.u1", body)).kind()).as(body).isEqualTo(InboxEntries.Kind.DROP);
+            assertThat(entries.of(raw(8, "ch.notify.user.u1", body)).kind()).as(body).isEqualTo(InboxEntries.Kind.DROP);
         }
     }
 
     private static InboxEntries.StreamEvent event(long seq, EventEnvelope<?> envelope) {
-        return new InboxEntries.StreamEvent(seq, Channels.subjectOf(envelope.channel()), JsonCodec.encode(envelope),
+        return new InboxEntries.StreamEvent(seq, Channels.subjectOf(envelope), JsonCodec.encode(envelope),
                 Instant.now());
     }
 

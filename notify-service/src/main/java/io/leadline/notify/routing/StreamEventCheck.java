@@ -1,0 +1,192 @@
+package io.leadline.notify.routing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventType;
+import io.leadline.shared.event.Owner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Whether a message of the stream may reach sockets and inboxes: valid UTF-8 JSON, an object, within
+ * the size limit, of a known type, with an id, published under its type's owner and on the channel its
+ * subject names. The bus is not trusted: a process on it that got past the permissions, or a publisher
+ * with a bug, must not be able to break delivery or recovery, nor speak for another service. A message
+ * that fails is dropped, counted by reason ({@code leadline.gateway.events.rejected}) and logged at most
+ * once a minute.
+ */
+@ApplicationScoped
+public class StreamEventCheck {
+
+    private static final Logger LOG = Logger.getLogger(StreamEventCheck.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    public enum Rejection {
+        UNKNOWN_SUBJECT, TOO_LARGE, NOT_UTF8, NOT_JSON, UNKNOWN_TYPE, NO_ID, WRONG_OWNER, WRONG_CHANNEL
+    }
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final AtomicLong sinceLogged = new AtomicLong();
+
+    @PostConstruct
+    void init() {
+        for (Rejection reason : Rejection.values()) {
+            rejected.put(reason, Counter.builder("leadline.gateway.events.rejected")
+                    .description("stream messages not forwarded to clients or inboxes")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+    }
+
+    /** True when the message may be forwarded; false (counted, maybe logged) when it is dropped. */
+    public boolean accept(long seq, String subject, byte[] body) {
+        Rejection reason = rejection(subject, body, config.maxEventBytes());
+        if (reason == null) {
+            return true;
+        }
+        rejected.get(reason).increment();
+        long dropped = sinceLogged.incrementAndGet();
+        long last = lastLogged.get();
+        long now = System.nanoTime();
+        if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+            sinceLogged.addAndGet(-dropped);
+            LOG.warnf("dropped %d stream message(s) not fit to forward in the last minute; latest #%d on %s: %s",
+                    dropped, seq, subject, reason.name().toLowerCase(Locale.ROOT));
+        }
+        return false;
+    }
+
+    /** Why a message must not be forwarded, or null when it may be. */
+    public static Rejection rejection(String subject, byte[] body, int maxBytes) {
+        String channel = Channels.channelOf(subject);
+        Owner owner = Channels.ownerOf(subject);
+        if (channel == null || owner == null || Channels.kindOf(channel) == null) {
+            return Rejection.UNKNOWN_SUBJECT;
+        }
+        if (body == null || body.length == 0) {
+            return Rejection.NOT_JSON;
+        }
+        if (body.length > maxBytes) {
+            return Rejection.TOO_LARGE;
+        }
+        if (!isUtf8(body)) {
+            return Rejection.NOT_UTF8;
+        }
+        Envelope envelope = read(body);
+        if (envelope == null) {
+            return Rejection.NOT_JSON;
+        }
+        EventType type = EventType.fromWireName(envelope.type);
+        if (type == null) {
+            return Rejection.UNKNOWN_TYPE;
+        }
+        if (envelope.id == null || envelope.id.isBlank()) {
+            return Rejection.NO_ID;
+        }
+        if (type.owner() != owner) {
+            return Rejection.WRONG_OWNER;
+        }
+        if (!channel.equals(envelope.channel) || Channels.kindOf(channel) != type.channelKind()) {
+            return Rejection.WRONG_CHANNEL;
+        }
+        return null;
+    }
+
+    /** The envelope fields the check needs; the data is parsed for well-formedness and then skipped. */
+    private static final class Envelope {
+        String id;
+        String type;
+        String channel;
+    }
+
+    private static Envelope read(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Envelope envelope = new Envelope();
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                switch (field) {
+                    case "id" -> envelope.id = text;
+                    case "type" -> envelope.type = text;
+                    case "channel" -> envelope.channel = text;
+                    default -> parser.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return null;
+            }
+            return envelope;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, nothing cut short. */
+    static boolean isUtf8(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int min;
+            if (b >= 0xC2 && b <= 0xDF) {
+                extra = 1;
+                min = 0x80;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                extra = 2;
+                min = 0x800;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                extra = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + extra >= bytes.length) {
+                return false;
+            }
+            int code = b & (0x3F >> extra);
+            for (int k = 1; k <= extra; k++) {
+                int next = bytes[i + k] & 0xFF;
+                if ((next & 0xC0) != 0x80) {
+                    return false;
+                }
+                code = (code << 6) | (next & 0x3F);
+            }
+            if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+                return false;
+            }
+            i += extra + 1;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+package io.leadline.notify.routing;
+
+import io.leadline.notify.routing.StreamEventCheck.Rejection;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.event.leads.LeadCreated;
+import io.leadline.shared.event.user.BalanceUpdated;
+import io.leadline.shared.json.JsonCodec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the gateway forwards from the stream, decided without a server. */
+class StreamEventCheckTest {
+
+    private static final int MAX = 4096;
+
+    private final EventEnvelope<BalanceUpdated> balance = EventEnvelope.of(Channels.user("7"),
+            new BalanceUpdated(10, 0, 10, "top_up", "pi_1"));
+
+    @Test
+    void anEnvelopeFromItsOwnerOnItsChannelPasses() {
+        assertThat(StreamEventCheck.rejection(Channels.subjectOf(balance), JsonCodec.encode(balance), MAX)).isNull();
+        EventEnvelope<LeadCreated> lead = EventEnvelope.of(Channels.LEADS, new LeadCreated("l1", "Roof", "d", "roofing",
+                "Austin", "TX", "high", "residential", 1, 10, 3, Instant.now()));
+        assertThat(StreamEventCheck.rejection("ch.leads.leads", JsonCodec.encode(lead), MAX)).isNull();
+    }
+
+    @Test
+    void eachWayOfBeingUnfitIsNamed() {
+        byte[] body = JsonCodec.encode(balance);
+        assertThat(reject("ch.user.7", body)).isEqualTo(Rejection.UNKNOWN_SUBJECT);
+        assertThat(reject("ch.payments.nowhere.7", body)).isEqualTo(Rejection.UNKNOWN_SUBJECT);
+        assertThat(reject("ch.leads.user.7", body)).as("leads speaking for payments").isEqualTo(Rejection.WRONG_OWNER);
+        assertThat(reject("ch.payments.user.8", body)).as("another user's channel").isEqualTo(Rejection.WRONG_CHANNEL);
+        assertThat(reject("ch.payments.escrow.7", text(body).replace("\"user.7\"", "\"escrow.7\"")))
+                .isEqualTo(Rejection.WRONG_CHANNEL);
+        assertThat(reject("ch.payments.user.7", new byte[0])).isEqualTo(Rejection.NOT_JSON);
+        assertThat(reject("ch.payments.user.7", new byte[MAX + 1])).isEqualTo(Rejection.TOO_LARGE);
+        assertThat(reject("ch.payments.user.7", new byte[] {'{', '"', (byte) 0xC3, '"', '}'})).isEqualTo(Rejection.NOT_UTF8);
+        assertThat(reject("ch.payments.user.7", text(body).replace("balance_updated", "balance_stolen")))
+                .isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.payments.user.7", text(body).replace("\"id\":\"" + balance.id() + "\"", "\"id\":\"\"")))
+                .isEqualTo(Rejection.NO_ID);
+        for (String json : new String[] {"[]", "null", "42", "\"x\"", "{", "{\"type\":}", text(body) + " {}", text(body) + "x",
+                text(body).substring(0, text(body).length() - 1)}) {
+            assertThat(reject("ch.payments.user.7", json)).as(json).isEqualTo(Rejection.NOT_JSON);
+        }
+    }
+
+    @Test
+    void strictUtf8() {
+        assertThat(StreamEventCheck.isUtf8("plain ascii".getBytes(StandardCharsets.US_ASCII))).isTrue();
+        assertThat(StreamEventCheck.isUtf8("Zürich, 東京, 🚀".getBytes(StandardCharsets.UTF_8))).isTrue();
+        for (byte[] bad : new byte[][] {{(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xFF}}) {
+            assertThat(StreamEventCheck.isUtf8(bad)).as(java.util.HexFormat.of().formatHex(bad)).isFalse();
+        }
+    }
+
+    @Test
+    void randomBytesAndMangledEnvelopesNeverPassAndNeverThrow() {
+        Random random = new Random(7);
+        byte[] good = JsonCodec.encode(balance);
+        int passed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] candidate;
+            if (i % 2 == 0) {
+                candidate = new byte[random.nextInt(200)];
+                random.nextBytes(candidate);
+            } else {
+                candidate = good.clone();
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    candidate[random.nextInt(candidate.length)] = (byte) random.nextInt(256);
+                }
+            }
+            if (StreamEventCheck.rejection("ch.payments.user.7", candidate, MAX) == null) {
+                passed++; // a flip inside a string value can leave a valid envelope: then it must still parse
+                assertThat(JsonCodec.decodeEnvelope(candidate).channel()).isEqualTo("user.7");
+            }
+        }
+        assertThat(passed).isLessThan(10_000);
+    }
+
+    private static Rejection reject(String subject, byte[] body) {
+        return StreamEventCheck.rejection(subject, body, MAX);
+    }
+
+    private static Rejection reject(String subject, String body) {
+        return reject(subject, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}

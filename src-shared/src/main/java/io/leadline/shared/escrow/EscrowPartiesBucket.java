@@ -1,0 +1,41 @@
+package io.leadline.shared.escrow;
+
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+
+/**
+ * The {@code escrow-parties} key-value bucket: payments-service puts each escrow's parties under its
+ * id, and notify-service watches it to authorize {@code escrow.{id}} subscriptions and to address
+ * escrow notifications. Only payments-service may write it; provisioning creates it.
+ */
+public final class EscrowPartiesBucket {
+
+    public static final String NAME = "escrow-parties";
+
+    private EscrowPartiesBucket() {
+    }
+
+    /** The value under an escrow's id: {@code {"buyer_id":"…","seller_id":"…"}}. */
+    public record Parties(String buyerId, String sellerId) {
+
+        public boolean includes(String userId) {
+            return userId != null && (userId.equals(buyerId) || userId.equals(sellerId));
+        }
+    }
+
+    /** The bucket's JetStream stream, named {@code KV_escrow-parties}. */
+    public static String streamName() {
+        return "KV_" + NAME;
+    }
+
+    /** Subjects of the bucket's keys: putting a key is publishing on one of them. */
+    public static String keySubjects() {
+        return "$KV." + NAME + ".>";
+    }
+
+    /** The configuration provisioning gives the bucket: one value per key, replicated as the stream is. */
+    public static KeyValueConfiguration configuration(int replicas) {
+        return KeyValueConfiguration.builder().name(NAME).storageType(StorageType.File).maxHistoryPerKey(1)
+                .replicas(replicas).build();
+    }
+}
