@@ -5,7 +5,6 @@ import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamSubscription;
-import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -26,7 +25,7 @@ public final class ChannelListener implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
 
     private ChannelListener(String channel) throws Exception {
-        connection = Nats.connect(LeadlineTestResources.nats().url());
+        connection = LeadlineTestResources.nats().connect();
         dispatcher = connection.createDispatcher();
         var options = PushSubscribeOptions.builder()
                 .ordered(true)

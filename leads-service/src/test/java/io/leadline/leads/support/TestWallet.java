@@ -6,9 +6,9 @@ import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
 import io.leadline.shared.rpc.WalletReply;
 import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 
 import java.util.List;
 import java.util.Map;
@@ -35,11 +35,11 @@ public final class TestWallet implements AutoCloseable {
     private final Map<String, Runnable> beforeNextDebitAnswer = new ConcurrentHashMap<>();
 
     private TestWallet() throws Exception {
-        connection = Nats.connect(LeadlineTestResources.nats().url());
+        connection = LeadlineTestResources.nats().connect();
         var dispatcher = connection.createDispatcher();
         dispatcher.subscribe(PaymentSubjects.DEBIT, this::debit);
         dispatcher.subscribe(PaymentSubjects.CREDIT, this::credit);
-        connection.flush(java.time.Duration.ofSeconds(5));
+        connection.flush(NatsTestServer.CLIENT_TIMEOUT); // the server has the subscriptions before any claim
     }
 
     private record Stored(String userId, long amount, String reference, WalletReply answer) {
