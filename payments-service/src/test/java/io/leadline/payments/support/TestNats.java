@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +28,8 @@ public final class TestNats {
     public static synchronized Connection connection() {
         if (connection == null || connection.getStatus() == Connection.Status.CLOSED) {
             try {
-                connection = Nats.connect(LeadlineTestResources.nats().url());
+                // generous time-outs for connecting, JetStream calls and publish acknowledgements
+                connection = LeadlineTestResources.nats().connect();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {
@@ -42,7 +42,7 @@ public final class TestNats {
 
     public static JsonNode request(String subject, String json) {
         try {
-            Message reply = connection().request(subject, json.getBytes(), Duration.ofSeconds(30));
+            Message reply = connection().request(subject, json.getBytes(), NatsTestServer.CLIENT_TIMEOUT);
             if (reply == null) {
                 throw new AssertionError("no reply on " + subject);
             }
