@@ -11,7 +11,6 @@ import io.leadline.system.harness.TestSocket;
 import io.leadline.testing.TestTokens;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -69,7 +68,7 @@ class GatewayInstancesIT {
             second.start();
         }
         int total = 10_000;
-        try (Connection nats = Nats.connect(platform.nats().url());
+        try (Connection nats = platform.nats().connect(); // publish acknowledgements may be slow under load
                 TestSocket onFirst = subscribeToLeads(platform.notifyService());
                 TestSocket onSecond = subscribeToLeads(second)) {
             String prefix = "kill-" + System.nanoTime() + "-";
@@ -104,7 +103,7 @@ class GatewayInstancesIT {
         if (!second.isAlive()) {
             second.start();
         }
-        try (Connection nats = Nats.connect(platform.nats().url());
+        try (Connection nats = platform.nats().connect();
                 TestSocket onFirst = subscribeToLeads(platform.notifyService());
                 TestSocket onSecond = subscribeToLeads(second)) {
             String prefix = "both-" + System.nanoTime() + "-";
