@@ -46,9 +46,12 @@ class ClaimsIT {
 
     private static final Logger LOG = Logger.getLogger(ClaimsIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
+    /** Across services (REST, outbox, NATS, gateway) on a possibly loaded machine: generous. */
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(30);
+    /** One claim: leads-service, a debit request-reply to payments-service, the commit. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build();
     /** plumbing: 25 credits, at most 3 claims (leads-service's application.properties). */
     private static final int PLUMBING_PRICE = 25;
     private static final int PLUMBING_MAX_CLAIMS = 3;
@@ -87,13 +90,13 @@ class ClaimsIT {
                 calls = users.stream().map(user -> CompletableFuture.supplyAsync(() -> {
                     HttpRequest request = claimRequest(user.token(), leadId, "burst-" + UUID.randomUUID());
                     try {
-                        start.await(30, TimeUnit.SECONDS);
+                        start.await(60, TimeUnit.SECONDS);
                         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, pool)).toList();
-                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
             } finally {
                 pool.shutdownNow();
             }
@@ -188,7 +191,7 @@ class ClaimsIT {
         for (int i = 0; i < 2; i++) {
             calls.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    start.await(30, TimeUnit.SECONDS);
+                    start.await(60, TimeUnit.SECONDS);
                     return HTTP.send(claimRequest(provider.token(), leadId, key), HttpResponse.BodyHandlers.ofString());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -386,7 +389,7 @@ class ClaimsIT {
 
     private static HttpRequest claimRequest(String token, String leadId, String key) {
         return HttpRequest.newBuilder(URI.create(platform.leads().baseUri() + "/api/leads/" + leadId + "/claim"))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(CLAIM_TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();

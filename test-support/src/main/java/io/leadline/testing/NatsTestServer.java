@@ -36,6 +36,17 @@ public final class NatsTestServer implements AutoCloseable {
     public static final String BINARY = System.getProperty("leadline.test.nats-server",
             TestDatabases.env("LEADLINE_TEST_NATS_SERVER", "/usr/sbin/nats-server"));
 
+    /** How long a start waits for the server to answer; a loaded machine may take many seconds. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a stop waits for the killed process to be gone (its port and store free again). */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The time-outs of test clients: connecting, JetStream API calls, and requests and async publishes
+     * without a time-out of their own. The client library's defaults (2 s and 5 s) are too short for a
+     * machine under load; a generous bound costs nothing when things are fast.
+     */
+    public static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+
     private final int port;
     private final Path storeDir;
     private final Path logFile;
@@ -97,15 +108,26 @@ public final class NatsTestServer implements AutoCloseable {
     /** A new connection as {@code identity}; the caller closes it. */
     public Connection connect(NatsIdentity identity) {
         try {
-            return Nats.connect(Options.builder().server(url()).connectionName("test-" + identity.user())
-                    .userInfo(identity.user(), NatsSetup.readPassword(passwordFile(identity)))
-                    .inboxPrefix(identity.inboxPrefix()).maxReconnects(-1).build());
+            return Nats.connect(clientOptions(identity).build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Client options for tests as {@code identity}: {@link #CLIENT_TIMEOUT} to connect, for JetStream API
+     * calls (they default to the connection time-out) and for requests and publish acknowledgements
+     * without a time-out of their own (they default to the request clean-up interval).
+     */
+    public Options.Builder clientOptions(NatsIdentity identity) {
+        return Options.builder().server(url()).connectionName("test-" + identity.user())
+                .userInfo(identity.user(), NatsSetup.readPassword(passwordFile(identity)))
+                .inboxPrefix(identity.inboxPrefix()).maxReconnects(-1)
+                .connectionTimeout(CLIENT_TIMEOUT)
+                .requestCleanupInterval(CLIENT_TIMEOUT);
     }
 
     /** Creates (or updates) the stream and the bucket as the provisioning identity. */
@@ -186,7 +208,7 @@ public final class NatsTestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + BINARY, e);
         }
-        awaitReady(Duration.ofSeconds(20));
+        awaitReady(START_TIMEOUT);
     }
 
     private void awaitReady(Duration timeout) {
@@ -196,7 +218,8 @@ public final class NatsTestServer implements AutoCloseable {
                 throw new IllegalStateException("nats-server exited: " + log());
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(5_000); // a server that accepts but does not greet yet is asked again
                 InputStream in = socket.getInputStream();
                 byte[] info = new byte[4];
                 if (in.readNBytes(info, 0, 4) == 4 && "INFO".equals(new String(info, StandardCharsets.US_ASCII))) {
@@ -220,7 +243,10 @@ public final class NatsTestServer implements AutoCloseable {
             resume();
             process.destroyForcibly();
             try {
-                process.waitFor(10, TimeUnit.SECONDS);
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("nats-server (pid " + process.pid() + ") still running "
+                            + STOP_TIMEOUT.toSeconds() + " s after SIGKILL");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

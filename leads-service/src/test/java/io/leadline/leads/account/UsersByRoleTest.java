@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "leads"))
 class UsersByRoleTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** A round trip through NATS and the database; generous for a loaded machine. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Test
     void listsEveryAccountOfTheRoleAndNoOther() throws Exception {
@@ -68,8 +69,8 @@ class UsersByRoleTest {
         try (Connection nats = LeadlineTestResources.nats().connect(NatsIdentity.NOTIFY)) {
             var replies = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Message>>();
             for (int i = 0; i < 40; i++) {
-                replies.add(nats.request(LeadsSubjects.USERS_BY_ROLE,
-                        "{\"role\":\"provider\"}".getBytes(StandardCharsets.UTF_8)));
+                replies.add(nats.requestWithTimeout(LeadsSubjects.USERS_BY_ROLE,
+                        "{\"role\":\"provider\"}".getBytes(StandardCharsets.UTF_8), TIMEOUT));
             }
             for (var reply : replies) {
                 Message message = reply.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -94,11 +94,12 @@ class LeadLifecycleTest {
         long oldFull = Api.verifiedLead("plumbing");
         long recent = Api.verifiedLead("plumbing");
         long unverified = Api.submitLead();
-        database.update("UPDATE leads SET verified_at = now() - interval '73 hours' WHERE id IN (?, ?, ?)",
-                oldVerified, oldDistributed, oldFull);
+        // statuses first, ages last: the expiry job runs every second and must only ever see the final state
         database.update("UPDATE leads SET status = 'distributed' WHERE id = ?", oldDistributed);
         database.update("UPDATE leads SET status = 'full' WHERE id = ?", oldFull);
         database.update("UPDATE leads SET created_at = now() - interval '100 hours' WHERE id = ?", unverified);
+        database.update("UPDATE leads SET verified_at = now() - interval '73 hours' WHERE id IN (?, ?, ?)",
+                oldVerified, oldDistributed, oldFull);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(database.count(
                 "SELECT count(*) FROM leads WHERE id IN (?, ?) AND status = 'expired'", oldVerified, oldDistributed))

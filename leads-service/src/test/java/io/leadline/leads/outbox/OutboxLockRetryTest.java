@@ -38,8 +38,9 @@ class OutboxLockRetryTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            // retries spread over up to 20 s, so the test can release the lock whenever it is ready
-            return Map.of("leadline.outbox.poll-interval", "1h", "leadline.outbox.lock-retries", "1000");
+            // retries spread over at least 60 s (more on a loaded machine), so the test can release the
+            // lock whenever it is ready; they stop at the first drain that gets the lock
+            return Map.of("leadline.outbox.poll-interval", "1h", "leadline.outbox.lock-retries", "3000");
         }
     }
 

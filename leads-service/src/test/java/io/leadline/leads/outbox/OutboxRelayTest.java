@@ -60,6 +60,9 @@ class OutboxRelayTest {
             }
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> published(first) && published(second));
+                // acknowledged by the stream is not yet delivered to this consumer: wait for the delivery
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> !leads.containing(first).isEmpty() && !leads.containing(second).isEmpty());
                 assertThat(leads.containing(first)).hasSize(1);
                 assertThat(leads.containing(second)).hasSize(1);
                 // the batch stopped at the poison row: nothing behind it overtook it

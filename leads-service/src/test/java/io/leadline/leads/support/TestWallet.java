@@ -7,6 +7,7 @@ import io.leadline.shared.rpc.PaymentSubjects;
 import io.leadline.shared.rpc.WalletReply;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 
@@ -39,7 +40,7 @@ public final class TestWallet implements AutoCloseable {
         var dispatcher = connection.createDispatcher();
         dispatcher.subscribe(PaymentSubjects.DEBIT, this::debit);
         dispatcher.subscribe(PaymentSubjects.CREDIT, this::credit);
-        connection.flush(java.time.Duration.ofSeconds(5));
+        connection.flush(NatsTestServer.CLIENT_TIMEOUT); // the server has the subscriptions before any claim
     }
 
     private record Stored(String userId, long amount, String reference, WalletReply answer) {

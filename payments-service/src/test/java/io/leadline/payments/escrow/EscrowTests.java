@@ -54,8 +54,10 @@ class EscrowTests {
                 .extract().jsonPath();
         long id = created.getLong("id");
 
-        KeyValueEntry parties = TestNats.as(NatsIdentity.NOTIFY).keyValue(EscrowPartiesBucket.NAME).get(String.valueOf(id));
-        assertThat(parties).isNotNull();
+        // put right after the commit; should that put fail, the retry job puts it a moment later
+        KeyValue bucket = TestNats.as(NatsIdentity.NOTIFY).keyValue(EscrowPartiesBucket.NAME);
+        KeyValueEntry parties = await().atMost(Duration.ofSeconds(30))
+                .until(() -> bucket.get(String.valueOf(id)), entry -> entry != null && entry.getValue() != null);
         JsonNode value = JsonCodec.tree(parties.getValue());
         assertThat(value.path("buyer_id").asText()).isEqualTo(String.valueOf(buyer));
         assertThat(value.path("seller_id").asText()).isEqualTo(String.valueOf(seller));

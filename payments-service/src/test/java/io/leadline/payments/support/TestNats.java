@@ -6,6 +6,7 @@ import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.nats.StreamLimits;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
+import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -14,7 +15,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +37,7 @@ public final class TestNats {
 
     public static JsonNode request(String subject, String json) {
         try {
-            Message reply = connection().request(subject, json.getBytes(), Duration.ofSeconds(30));
+            Message reply = connection().request(subject, json.getBytes(), NatsTestServer.CLIENT_TIMEOUT);
             if (reply == null) {
                 throw new AssertionError("no reply on " + subject);
             }
@@ -89,7 +89,7 @@ public final class TestNats {
             } catch (RuntimeException ignored) {
                 // already gone
             }
-            connection().closeDispatcher(dispatcher);
+            as(NatsIdentity.NOTIFY).closeDispatcher(dispatcher);
         }
     }
 }

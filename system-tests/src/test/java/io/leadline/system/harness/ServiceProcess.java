@@ -29,8 +29,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    public static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * Start-up of a packaged service, which may run next to two more starting at once on a loaded
+     * two-core machine; generous, since a start that is fast ends the wait at once.
+     */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** One readiness probe (health checks include the database and NATS); a slow answer is asked again. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a killed process may take to be gone, its port free for a restart. */
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
 
     private final String service;
     private final String database;
@@ -165,7 +173,7 @@ public final class ServiceProcess implements AutoCloseable {
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+                .timeout(PROBE_TIMEOUT).GET().build();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!isAlive()) {
@@ -194,7 +202,10 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() {
         if (isAlive()) {
             process.destroyForcibly();
-            waitForExit(Duration.ofSeconds(10));
+            if (!waitForExit(EXIT_TIMEOUT)) {
+                throw new IllegalStateException(service + " (pid " + process.pid() + ") still running "
+                        + EXIT_TIMEOUT.toSeconds() + " s after SIGKILL");
+            }
         }
     }
 

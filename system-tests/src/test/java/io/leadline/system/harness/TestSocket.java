@@ -28,8 +28,10 @@ import java.util.function.Predicate;
 public final class TestSocket implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Connecting and upgrading, and writing one frame: generous, for a loaded machine. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
     /** One received text frame: its raw text, parsed JSON (null when not JSON) and arrival time. */
     public record Frame(String raw, JsonNode json, long receivedAtNanos) {
@@ -119,7 +121,7 @@ public final class TestSocket implements AutoCloseable {
     /** Sends one text frame and waits until it is written. */
     public TestSocket send(String text) {
         try {
-            webSocket.sendText(text, true).get(5, TimeUnit.SECONDS);
+            webSocket.sendText(text, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return this;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot send " + text, e);
