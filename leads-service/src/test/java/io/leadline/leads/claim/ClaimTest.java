@@ -103,7 +103,7 @@ class ClaimTest {
         assertThat(database.count("SELECT count(*) FROM outbox WHERE event_type = 'lead_claimed' AND payload LIKE ? "
                 + "AND payload LIKE '%\"competitive\":true%'", "%\"lead_id\":\"" + leadId + "\"%")).isEqualTo(1);
         assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ? AND event_type = 'lead_alert'",
-                "ch.user." + second.id())).isZero();
+                "ch.leads.user." + second.id())).isZero();
     }
 
     @Test

@@ -76,12 +76,12 @@ class DistributionTest {
             assertThat(farData.path("score").path("tier").asText()).isIn("fair", "low");
         }
         // the outbox is the record of what was published: nothing for non-matching providers, no alert for fair
-        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ?", "ch.user." + otherCategory.id()))
+        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ?", "ch.leads.user." + otherCategory.id()))
                 .isZero();
-        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ?", "ch.user." + otherState.id()))
+        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ?", "ch.leads.user." + otherState.id()))
                 .isZero();
         assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = ? AND event_type = 'lead_alert'",
-                "ch.user." + fair.id())).isZero();
+                "ch.leads.user." + fair.id())).isZero();
         assertThat(database.count("SELECT count(*) FROM lead_distributions WHERE lead_id = ?", leadId)).isEqualTo(2);
         assertThat(database.count("SELECT count(*) FROM lead_distributions WHERE lead_id = ? AND account_id = ? "
                 + "AND score = 100 AND tier = 'excellent'", leadId, excellent.id())).isEqualTo(1);

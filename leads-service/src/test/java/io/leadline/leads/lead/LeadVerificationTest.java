@@ -73,7 +73,7 @@ class LeadVerificationTest {
         }
         assertThat(database.count("SELECT count(*) FROM leads WHERE id = ? AND status = 'verified'", leadId))
                 .isEqualTo(1);
-        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = 'ch.leads' AND event_type = "
+        assertThat(database.count("SELECT count(*) FROM outbox WHERE subject = 'ch.leads.leads' AND event_type = "
                 + "'lead_created' AND payload LIKE ?", "%\"id\":\"" + leadId + "\"%")).isEqualTo(1);
     }
 

@@ -3,7 +3,7 @@ package io.leadline.leads.outbox;
 import io.agroal.api.AgroalDataSource;
 import io.leadline.leads.support.Database;
 import io.leadline.shared.event.Channels;
-import io.leadline.shared.event.user.NotificationMessage;
+import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.outbox.OutboxRelay;
 import io.leadline.testing.LeadlineTestResources;
@@ -67,7 +67,8 @@ class OutboxLockRetryTest {
                 lock.executeQuery().close();
             }
             eventId = QuarkusTransaction.requiringNew().call(() -> outbox.append(Channels.user(7),
-                    new NotificationMessage("hello", "while another relay works", "low", "test")).id());
+                    new LeadAlert("7", LeadAlert.COMPETITION, "hello", "while another relay works", "low", null, null,
+                            null)).id());
             // the wake after our commit found the lock taken
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> registry.counter("leadline.outbox.lock.busy").count() > busyBefore);

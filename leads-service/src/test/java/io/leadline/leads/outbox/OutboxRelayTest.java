@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.leadline.leads.support.ChannelListener;
 import io.leadline.leads.support.Database;
 import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.outbox.Outbox;
 import io.leadline.testing.LeadlineTestResources;
@@ -81,18 +82,29 @@ class OutboxRelayTest {
     @Test
     void appendRefusesAnEventTheServerWouldNeverAccept() {
         long rowsBefore = database.rows("outbox");
-        NotificationMessage huge = new NotificationMessage("too big", "x".repeat(OVERSIZE), "low", "test");
+        LeadAlert huge = new LeadAlert("1", LeadAlert.COMPETITION, "too big", "x".repeat(OVERSIZE), "low", null, null, null);
         Throwable thrown = catchThrowable(() -> QuarkusTransaction.requiringNew().run(() -> outbox.appendAll(List.of(
-                new Outbox.Pending(Channels.user(1), new NotificationMessage("fine", "small", "low", "test")),
+                new Outbox.Pending(Channels.user(1), new LeadAlert("1", LeadAlert.COMPETITION, "fine", "small", "low",
+                        null, null, null)),
                 new Outbox.Pending(Channels.user(1), huge)))));
         Throwable cause = thrown;
         while (cause != null && !(cause instanceof Outbox.EventTooLargeException)) {
             cause = cause.getCause();
         }
         assertThat(cause).as("cause chain of %s", thrown).isInstanceOf(Outbox.EventTooLargeException.class)
-                .hasMessageContaining("notification_message")
+                .hasMessageContaining("lead_alert")
                 .hasMessageContaining("max_payload");
         assertThat(database.rows("outbox")).isEqualTo(rowsBefore); // the whole transaction rolled back
+    }
+
+    @Test
+    void appendRefusesAnEventAnotherServiceOwns() {
+        long rowsBefore = database.rows("outbox");
+        Throwable thrown = catchThrowable(() -> QuarkusTransaction.requiringNew().run(() -> outbox.append(
+                Channels.user(1), new NotificationMessage("not ours", "notify-service sends these", "low", "test"))));
+        assertThat(thrown).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("notification_message is published by notify");
+        assertThat(database.rows("outbox")).isEqualTo(rowsBefore);
     }
 
     private boolean published(String eventId) {
@@ -101,7 +113,7 @@ class OutboxRelayTest {
 
     private static void insertRow(Connection connection, String eventId, String payload) throws Exception {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (event_id, subject, event_type, payload) VALUES (?, 'ch.leads', 'test', ?)")) {
+                "INSERT INTO outbox (event_id, subject, event_type, payload) VALUES (?, 'ch.leads.leads', 'test', ?)")) {
             insert.setString(1, eventId);
             insert.setString(2, payload);
             insert.executeUpdate();

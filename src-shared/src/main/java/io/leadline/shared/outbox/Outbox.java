@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.event.EventType;
 import io.leadline.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,6 +49,9 @@ public class Outbox {
     OutboxRelay relay;
 
     @Inject
+    OutboxConfig config;
+
+    @Inject
     io.nats.client.Connection nats;
 
     private final AtomicLong knownMaxPayload = new AtomicLong(DEFAULT_MAX_PAYLOAD);
@@ -84,6 +88,13 @@ public class Outbox {
         if (envelopes.isEmpty()) {
             return;
         }
+        config.owner().ifPresent(owner -> envelopes.forEach(envelope -> {
+            EventType type = EventType.fromWireName(envelope.type());
+            if (type.owner() != owner) {
+                throw new IllegalArgumentException(type.wireName() + " is published by " + type.owner().token()
+                        + ", not by " + owner.token() + "; it was not written");
+            }
+        }));
         long limit = maxPayload() - HEADER_ALLOWANCE;
         List<byte[]> payloads = envelopes.stream().map(JsonCodec::encode).toList();
         for (int i = 0; i < payloads.size(); i++) {

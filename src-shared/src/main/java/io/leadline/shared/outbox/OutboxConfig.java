@@ -3,10 +3,19 @@ package io.leadline.shared.outbox;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import io.leadline.shared.event.Owner;
+
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "leadline.outbox")
 public interface OutboxConfig {
+
+    /**
+     * The service whose events this outbox holds: an event of another owner is refused when written,
+     * since its publish would be refused by NATS and hold up every later event of the relay.
+     */
+    Optional<Owner> owner();
 
     /** How often the relay looks for events left behind (a crash between commit and publish). */
     @WithDefault("1s")
