@@ -261,7 +261,7 @@ class PaymentsIT {
 
     private static String topUp(Platform.User user, long credits, String provider) {
         return given().baseUri(payments()).auth().oauth2(user.token()).contentType(ContentType.JSON)
-                .body(Map.of("amount", credits, "provider", provider))
+                .body(Map.of("amount", credits, "provider", provider, "currency", "USD"))
                 .when().post("/api/wallet/top-ups")
                 .then().statusCode(201).extract().jsonPath().getString("provider_reference");
     }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 
 @ConfigMapping(prefix = "leadline.payments")
 public interface PaymentsConfig {
@@ -13,7 +14,18 @@ public interface PaymentsConfig {
 
     Wallet wallet();
 
-    TopUp topUp();
+    /**
+     * What one credit costs in each currency it can be bought with, in that currency's minor units
+     * ({@code credit-price.USD=100}: 1.00 USD a credit). A currency not listed cannot buy credits.
+     */
+    Map<String, Long> creditPrice();
+
+    /**
+     * The currency whose revenue is {@code revenue_total} in the metrics; every currency's revenue is
+     * reported on its own in {@code revenue_by_currency}, never summed with another's.
+     */
+    @WithDefault("USD")
+    String revenueCurrency();
 
     Webhook webhook();
 
@@ -86,17 +98,6 @@ public interface PaymentsConfig {
         /** How far a Stripe-Signature timestamp may be from now. */
         @WithDefault("5m")
         Duration tolerance();
-    }
-
-    interface TopUp {
-
-        /** Currency of a top-up that names none. */
-        @WithDefault("USD")
-        String currency();
-
-        /** What one credit costs, in the top-up's currency. */
-        @WithDefault("1.00")
-        BigDecimal pricePerCredit();
     }
 
     interface Rpc {

@@ -182,9 +182,9 @@ class RefundTests {
         long user = Users.next();
         JsonPath topUp = Payments.topUp(user, 20, "razorpay");
         String paymentId = topUp.getString("provider_reference");
-        Webhooks.razorpay(Webhooks.razorpayPayment("payment.captured", paymentId, 2000), Webhooks.eventId("evt_"))
+        Webhooks.razorpay(Webhooks.razorpayPayment("payment.captured", paymentId, 2000, "USD"), Webhooks.eventId("evt_"))
                 .statusCode(200);
-        String refundEvent = Webhooks.razorpayRefund("rfnd_" + user, paymentId, 2000);
+        String refundEvent = Webhooks.razorpayRefund("rfnd_" + user, paymentId, 2000, "USD");
 
         Webhooks.razorpay(refundEvent, Webhooks.eventId("evt_")).statusCode(200).body("status", equalTo("processed"));
         Webhooks.razorpay(refundEvent, Webhooks.eventId("evt_")).statusCode(200);

@@ -144,9 +144,9 @@ class WebhookTests {
     @Test
     void razorpayCapturedCreditsTheWalletAndVerifiesItsSignature() {
         long user = Users.next();
-        JsonPath topUp = Payments.topUp(user, 30, "razorpay");
+        JsonPath topUp = Payments.topUp(user, 30, "razorpay", "INR");
         String paymentId = topUp.getString("provider_reference");
-        String body = Webhooks.razorpayPayment("payment.captured", paymentId, 3000);
+        String body = Webhooks.razorpayPayment("payment.captured", paymentId, topUp.getLong("amount_minor"), "INR");
         String eventId = Webhooks.eventId("evt_rzp_");
 
         Webhooks.razorpay(body, eventId, "deadbeef").statusCode(400).contentType("application/problem+json");
@@ -168,7 +168,7 @@ class WebhookTests {
         String eventId = Webhooks.eventId("evt_rzp_");
         String bodyId = Webhooks.eventId("evt_body_");
         // Razorpay's event id travels in X-Razorpay-Event-Id; a body "id" must not win over it
-        String body = Webhooks.razorpayPayment("payment.captured", paymentId, 1200)
+        String body = Webhooks.razorpayPayment("payment.captured", paymentId, 1200, "USD")
                 .replaceFirst("\\{", "{\"id\":\"" + bodyId + "\",");
 
         try (TestNats.ChannelWatch monitor = TestNats.watch(Channels.PAYMENTS_MONITOR)) {
@@ -207,13 +207,14 @@ class WebhookTests {
     void razorpayFailedMarksThePaymentFailed() {
         long user = Users.next();
         JsonPath topUp = Payments.topUp(user, 30, "razorpay");
-        Webhooks.razorpay(Webhooks.razorpayPayment("payment.failed", topUp.getString("provider_reference"), 3000),
+        Webhooks.razorpay(Webhooks.razorpayPayment("payment.failed", topUp.getString("provider_reference"), 3000, "USD"),
                 Webhooks.eventId("evt_rzp_")).statusCode(200);
         assertThat(Payments.payment(user, topUp.getLong("id")).getString("status")).isEqualTo("failed");
     }
 
     @Test
     void anEventForAnUnknownPaymentOrTheWrongAmountIsAcknowledgedButRecordedAsFailed() {
+        // the wrong amount also fails the payment: what was charged is not what was asked
         long user = Users.next();
         JsonPath topUp = Payments.topUp(user, 20, "stripe");
         String unknownId = Webhooks.eventId("evt_");
@@ -223,13 +224,16 @@ class WebhookTests {
             Webhooks.stripe(Webhooks.stripeIntent(unknownId, "payment_intent.succeeded", "pi_unknown", 100))
                     .statusCode(200).body("status", equalTo("failed")).body("error", containsString("unknown payment"));
             Webhooks.stripe(Webhooks.stripeIntent(wrongAmountId, "payment_intent.succeeded",
-                    topUp.getString("provider_reference"), 1)).statusCode(200).body("status", equalTo("failed"));
+                    topUp.getString("provider_reference"), 1)).statusCode(200).body("status", equalTo("failed"))
+                    .body("error", containsString("amount mismatch"));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(webhookEvents(monitor, unknownId, "webhook_failed")).hasSize(1);
                 assertThat(webhookEvents(monitor, wrongAmountId, "webhook_failed")).hasSize(1);
             });
         }
-        assertThat(Payments.payment(user, topUp.getLong("id")).getString("status")).isEqualTo("pending");
+        JsonPath payment = Payments.payment(user, topUp.getLong("id"));
+        assertThat(payment.getString("status")).isEqualTo("failed");
+        assertThat(payment.getString("failure_reason")).contains("amount mismatch");
         assertThat(Payments.balance(user)).isZero();
     }
 

@@ -3,6 +3,7 @@ package io.leadline.payments.escrow.service;
 import io.leadline.payments.escrow.Escrow;
 import io.leadline.payments.escrow.EscrowStatus;
 import io.leadline.payments.escrow.repository.EscrowRepository;
+import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.service.PaymentService;
@@ -68,7 +69,8 @@ public class EscrowService {
         }
         Escrow escrow = escrows.insert(buyer.userId(), sellerId, amount, currency, description);
         escrows.created(escrow.id(), buyer.label());
-        Payment payment = payments.createEscrowPayment(buyer.userId(), amount, currency, provider, escrow.id());
+        Payment payment = payments.createEscrowPayment(buyer.userId(), Money.ofMajor(amount, currency), provider,
+                escrow.id());
         escrow = escrows.setPayment(escrow.id(), payment.id());
         outbox.append(Channels.escrow(escrow.id()), update(escrow, "created"));
         return new Created(escrow, payment);

@@ -44,11 +44,12 @@ public class WebhookProcessor {
             return new WebhookOutcome("duplicate", null);
         }
         SettleResult result = switch (event.action()) {
-            case SUCCEEDED -> payments.settle(event.provider(), event.reference(), true, event.minorAmount(), null);
-            case FAILED -> payments.settle(event.provider(), event.reference(), false, null,
-                    event.failureReason() == null ? event.type() : event.failureReason());
-            case REFUNDED -> payments.providerRefund(event.provider(), event.reference(), event.minorAmount(),
-                    event.cumulative(), event.type(), event.refundKey());
+            case SUCCEEDED -> payments.settle(event.provider(), event.reference(), true, event.amount(),
+                    event.currency(), null);
+            case FAILED -> payments.settle(event.provider(), event.reference(), false, event.amount(),
+                    event.currency(), event.failureReason() == null ? event.type() : event.failureReason());
+            case REFUNDED -> payments.providerRefund(event.provider(), event.reference(), event.amount(),
+                    event.currency(), event.cumulative(), event.type(), event.refundKey());
             case IGNORED -> null;
         };
         String status;

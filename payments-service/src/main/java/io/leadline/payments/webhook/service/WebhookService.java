@@ -2,7 +2,6 @@ package io.leadline.payments.webhook.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.config.PaymentsConfig;
-import io.leadline.payments.webhook.ProviderEvent;
 import io.leadline.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,9 +39,14 @@ public class WebhookService {
         if (invalid != null) {
             return processor.reject("stripe", null, tree, invalid, body);
         }
-        ProviderEvent event = tree == null ? null : ProviderEvents.stripe(tree);
-        return event == null ? processor.reject("stripe", null, tree, "malformed event: id and type are required", body)
-                : processor.process(event, body);
+        if (tree == null) {
+            return processor.reject("stripe", null, null, "malformed event: not a JSON object", body);
+        }
+        try {
+            return processor.process(ProviderEvents.stripe(tree), body);
+        } catch (ProviderEvents.Malformed e) {
+            return processor.reject("stripe", null, tree, e.getMessage(), body);
+        }
     }
 
     public WebhookOutcome razorpay(byte[] body, String signature, String eventId) {
@@ -51,9 +55,21 @@ public class WebhookService {
         if (invalid != null) {
             return processor.reject("razorpay", eventId, tree, invalid, body);
         }
-        ProviderEvent event = tree == null ? null : ProviderEvents.razorpay(tree, eventId);
-        return event == null ? processor.reject("razorpay", eventId, tree, "malformed event: event and X-Razorpay-Event-Id are required", body)
-                : processor.process(event, body);
+        if (tree == null) {
+            return processor.reject("razorpay", eventId, null, "malformed event: not a JSON object", body);
+        }
+        String id = eventId == null || eventId.isBlank() ? null : eventId.trim();
+        if (id == null && tree.path("id").isTextual() && !tree.path("id").asText().isBlank()) {
+            id = tree.path("id").asText();
+        }
+        if (id == null) {
+            return processor.reject("razorpay", null, tree, "malformed event: X-Razorpay-Event-Id is required", body);
+        }
+        try {
+            return processor.process(ProviderEvents.razorpay(tree, id), body);
+        } catch (ProviderEvents.Malformed e) {
+            return processor.reject("razorpay", eventId, tree, e.getMessage(), body);
+        }
     }
 
     private static JsonNode parse(byte[] body) {
