@@ -1,5 +1,6 @@
 package io.leadline.payments.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -98,6 +99,17 @@ public interface PaymentsConfig {
         /** How far a Stripe-Signature timestamp may be from now. */
         @WithDefault("5m")
         Duration tolerance();
+
+        /** A larger body is answered 413 before it is parsed or verified (checked on Content-Length and while reading). */
+        @WithDefault("256K")
+        MemorySize maxBodySize();
+
+        /**
+         * Requests refused before their signature verified are counted, not announced one by one: at
+         * most one {@code webhook_failed} summary per this interval (read by @Scheduled).
+         */
+        @WithDefault("60s")
+        String rejectionReportInterval();
     }
 
     interface Rpc {
