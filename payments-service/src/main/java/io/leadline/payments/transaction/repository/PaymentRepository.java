@@ -33,6 +33,9 @@ public class PaymentRepository {
     private static final String COLUMNS = "id, kind, customer_id, amount, currency, credits, provider, "
             + "provider_reference, status, refunded_amount, failure_reason, escrow_id, created_at, updated_at, amount_minor";
 
+    private static final String REFUND_COLUMNS = "id, payment_id, amount, source, reason, credits_clawed_back, "
+            + "credits_shortfall, created_at, request_fingerprint";
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -115,11 +118,12 @@ public class PaymentRepository {
 
     /** Inserts a refund row; empty when one with this key exists already. */
     public Optional<Refund> insertRefund(long paymentId, BigDecimal amount, String source, String reason,
-            long clawedBack, long shortfall, String key) {
+            long clawedBack, long shortfall, String key, String fingerprint) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO refunds (payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, idempotency_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id, payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, created_at""")) {
+                INSERT INTO refunds (payment_id, amount, source, reason, credits_clawed_back, credits_shortfall,
+                    idempotency_key, request_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING """ + " " + REFUND_COLUMNS)) {
             ps.setLong(1, paymentId);
             ps.setBigDecimal(2, amount);
             ps.setString(3, source);
@@ -127,6 +131,7 @@ public class PaymentRepository {
             ps.setLong(5, clawedBack);
             ps.setLong(6, shortfall);
             ps.setString(7, key);
+            ps.setString(8, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(refund(rs)) : Optional.empty();
             }
@@ -135,10 +140,23 @@ public class PaymentRepository {
         }
     }
 
+    /**
+     * Holds the refund key until the transaction ends, so requests sharing a key run one after the
+     * other, whichever payment they name: the later one then finds the earlier one's refund.
+     */
+    public void lockRefundKey(String key) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('refund-key'), hashtext(?))")) {
+            ps.setString(1, key);
+            ps.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock refund key", e);
+        }
+    }
+
     public Optional<Refund> findRefundByKey(String key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT id, payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, created_at
-                FROM refunds WHERE idempotency_key = ?""")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + REFUND_COLUMNS + " FROM refunds WHERE idempotency_key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(refund(rs)) : Optional.empty();
@@ -304,6 +322,6 @@ public class PaymentRepository {
 
     private static Refund refund(ResultSet rs) throws SQLException {
         return new Refund(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), rs.getTimestamp(8).toInstant());
+                rs.getLong(6), rs.getLong(7), rs.getTimestamp(8).toInstant(), rs.getString(9));
     }
 }

@@ -143,15 +143,29 @@ public class PaymentService {
      * customer already spent stay spent and are recorded as the refund's shortfall. The proportion is
      * rounded on the running total ({@link #creditsFor}), so partial refunds that add up to the whole
      * payment take back exactly its credits.
+     *
+     * <p>A key is bound to the request it first came with (payment, amount asked, reason): repeated
+     * with the same request it returns the first refund ({@code replayed}); with another it is 422 and
+     * changes nothing. Requests sharing a key run one after the other (the payment row, then the key,
+     * are locked first: the order webhooks and escrows lock in too), so concurrent repeats all get the
+     * one refund instead of racing to insert it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public RefundResult refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
-        Optional<Refund> earlier = payments.findRefundByKey(key);
-        if (earlier.isPresent()) {
-            return new RefundResult(earlier.get(), payments.findById(earlier.get().paymentId(), false).orElseThrow(), true);
-        }
         Payment before = payments.findById(paymentId, true)
                 .orElseThrow(() -> ProblemException.notFound("no payment " + paymentId));
+        payments.lockRefundKey(key);
+        String fingerprint = RefundFingerprints.of(paymentId, amount, reason);
+        Optional<Refund> earlier = payments.findRefundByKey(key);
+        if (earlier.isPresent()) {
+            Refund first = earlier.get();
+            if (!RefundFingerprints.sameRequest(first, paymentId, fingerprint)) {
+                throw ProblemException.unprocessableField("Idempotency-Key", "already used for another refund request "
+                        + "(payment " + first.paymentId() + ", amount " + first.amount().toPlainString()
+                        + "); a new refund needs a new key");
+            }
+            return new RefundResult(first, before, true);
+        }
         if (!Payment.SUCCEEDED.equals(before.status())) {
             throw ProblemException.conflict("payment " + paymentId + " is " + before.status()
                     + "; only a succeeded payment can be refunded");
@@ -177,7 +191,7 @@ public class PaymentService {
             }
         }
         Refund refund = payments.insertRefund(before.id(), refundAmount, source, truncate(reason), clawedBack, shortfall,
-                key).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
+                key, fingerprint).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
         Payment after = payments.addRefunded(before.id(), refundAmount);
         announcer.refunded(after, refund);
         changes.fire(new PaymentStatusChanged(before, after));
