@@ -88,6 +88,13 @@ public interface PaymentsConfig {
         /** How often escrows whose parties did not reach the key-value bucket are published again (read by @Scheduled). */
         @WithDefault("5s")
         String partiesRetryInterval();
+
+        /**
+         * How long a new escrow waits for leads-service to say whether its seller exists
+         * ({@code svc.leads.users-exist}); no answer in time is 503 and nothing is stored.
+         */
+        @WithDefault("2s")
+        Duration userCheckTimeout();
     }
 
     interface Webhook {
