@@ -57,9 +57,7 @@ describe('admin payment monitoring', opts, () => {
     await page.getByRole('button', { name: 'Amount' }).click(); // sort by amount
     assert.equal(await row.count(), 0, 'the pending payment is filtered out');
 
-    await system.api.stripeWebhook('payment_intent.succeeded', {
-      id: payment.provider_reference, amount: Math.round(Number(payment.amount) * 100),
-    });
+    await system.api.stripeWebhook('payment_intent.succeeded', system.api.stripeIntent(payment));
     await row.waitFor({ timeout: Waits.ROUND_TRIP_MS }); // now succeeded, so it passes the filter
     assert.equal(await row.getAttribute('data-status'), 'succeeded');
     assert.equal(await page.getByLabel('Status').inputValue(), 'succeeded', 'the filter survived the update');

@@ -190,9 +190,7 @@ async function main() {
   let payment;
   await step('A top-up is paid: Stripe\'s signed webhook completes it (transaction_updated, balance_updated)', async () => {
     payment = await api.topUp(provider.token, 50, 'stripe');
-    const outcome = await api.stripeWebhook('payment_intent.succeeded', {
-      id: payment.provider_reference, amount: Math.round(Number(payment.amount) * 100),
-    });
+    const outcome = await api.stripeWebhook('payment_intent.succeeded', api.stripeIntent(payment));
     const wallet = await api.wallet(provider.token);
     return `payment ${payment.id} (${payment.provider_reference}) ${outcome?.outcome ?? outcome?.status ?? 'processed'}; balance ${wallet.balance}`;
   });
@@ -207,9 +205,8 @@ async function main() {
     // failed payments in a burst from one customer, and an unusually large one
     for (let i = 0; i < 4; i++) {
       const p = await api.topUp(customer.token, 5, 'stripe');
-      await api.stripeWebhook('payment_intent.payment_failed', {
-        id: p.provider_reference, last_payment_error: { message: 'card declined (demo)' },
-      });
+      await api.stripeWebhook('payment_intent.payment_failed',
+        api.stripeIntent(p, { last_payment_error: { message: 'card declined (demo)' } }));
     }
     await api.topUp(customer.token, 99_000, 'stripe');
     const monitor = watchers.find((w) => w.client && w.seen);

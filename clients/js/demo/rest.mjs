@@ -166,8 +166,17 @@ export class Leadline {
     });
   }
 
-  topUp(token, amount, provider = 'stripe') {
-    return http('POST', this.config.paymentsUrl + '/api/wallet/top-ups', { token, body: { amount, provider } });
+  /** Buys `amount` credits, paid in `currency` (one credits have a price in: USD by default). */
+  topUp(token, amount, provider = 'stripe', currency = 'USD') {
+    return http('POST', this.config.paymentsUrl + '/api/wallet/top-ups', { token, body: { amount, provider, currency } });
+  }
+
+  /**
+   * The data.object of a Stripe payment_intent event for a payment (a top-up's or an escrow's answer):
+   * the provider reports the payment's exact amount in minor units and its currency, or nothing settles.
+   */
+  stripeIntent(payment, extra = {}) {
+    return { id: payment.provider_reference, amount: payment.amount_minor, currency: String(payment.currency).toLowerCase(), ...extra };
   }
 
   /** Sends the provider's signed webhook for a payment reference, as Stripe would. */
@@ -211,9 +220,7 @@ export class Leadline {
   fundEscrow(escrow) {
     const payment = escrow.payment;
     if (!payment?.provider_reference) throw new Error(`escrow ${escrow.id} came without its payment`);
-    return this.stripeWebhook('payment_intent.succeeded', {
-      id: payment.provider_reference, amount: Math.round(Number(payment.amount) * 100),
-    });
+    return this.stripeWebhook('payment_intent.succeeded', this.stripeIntent(payment));
   }
 
   escrowAction(token, escrowId, action, body) {

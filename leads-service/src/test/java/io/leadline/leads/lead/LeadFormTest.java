@@ -106,6 +106,7 @@ class LeadFormTest {
                 Arguments.of("units", 100_001),
                 Arguments.of("units", "many"),
                 Arguments.of("units", 2.5),
+                Arguments.of("units", "12"),
                 Arguments.of("urgency", null),
                 Arguments.of("urgency", "yesterday"),
                 Arguments.of("urgency", "HIGH"));

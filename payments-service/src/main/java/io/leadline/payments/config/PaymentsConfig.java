@@ -1,10 +1,12 @@
 package io.leadline.payments.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 
 @ConfigMapping(prefix = "leadline.payments")
 public interface PaymentsConfig {
@@ -13,7 +15,18 @@ public interface PaymentsConfig {
 
     Wallet wallet();
 
-    TopUp topUp();
+    /**
+     * What one credit costs in each currency it can be bought with, in that currency's minor units
+     * ({@code credit-price.USD=100}: 1.00 USD a credit). A currency not listed cannot buy credits.
+     */
+    Map<String, Long> creditPrice();
+
+    /**
+     * The currency whose revenue is {@code revenue_total} in the metrics; every currency's revenue is
+     * reported on its own in {@code revenue_by_currency}, never summed with another's.
+     */
+    @WithDefault("USD")
+    String revenueCurrency();
 
     Webhook webhook();
 
@@ -75,6 +88,13 @@ public interface PaymentsConfig {
         /** How often escrows whose parties did not reach the key-value bucket are published again (read by @Scheduled). */
         @WithDefault("5s")
         String partiesRetryInterval();
+
+        /**
+         * How long a new escrow waits for leads-service to say whether its seller exists
+         * ({@code svc.leads.users-exist}); no answer in time is 503 and nothing is stored.
+         */
+        @WithDefault("2s")
+        Duration userCheckTimeout();
     }
 
     interface Webhook {
@@ -86,17 +106,17 @@ public interface PaymentsConfig {
         /** How far a Stripe-Signature timestamp may be from now. */
         @WithDefault("5m")
         Duration tolerance();
-    }
 
-    interface TopUp {
+        /** A larger body is answered 413 before it is parsed or verified (checked on Content-Length and while reading). */
+        @WithDefault("256K")
+        MemorySize maxBodySize();
 
-        /** Currency of a top-up that names none. */
-        @WithDefault("USD")
-        String currency();
-
-        /** What one credit costs, in the top-up's currency. */
-        @WithDefault("1.00")
-        BigDecimal pricePerCredit();
+        /**
+         * Requests refused before their signature verified are counted, not announced one by one: at
+         * most one {@code webhook_failed} summary per this interval (read by @Scheduled).
+         */
+        @WithDefault("60s")
+        String rejectionReportInterval();
     }
 
     interface Rpc {

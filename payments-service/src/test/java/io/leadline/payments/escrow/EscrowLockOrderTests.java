@@ -2,6 +2,7 @@ package io.leadline.payments.escrow;
 
 import io.agroal.api.AgroalDataSource;
 import io.leadline.payments.support.Db;
+import io.leadline.payments.support.TestDirectory;
 import io.leadline.payments.support.Users;
 import io.leadline.payments.support.Webhooks;
 import io.leadline.testing.LeadlineTestResources;
@@ -11,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -37,6 +39,11 @@ class EscrowLockOrderTests {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @BeforeEach
+    void leadsAnswersWhoExists() {
+        TestDirectory.start();
+    }
 
     @Test
     void anEscrowRefundAndTheProvidersRefundWebhookAtOnceBothSucceed() throws Exception {

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
+import io.leadline.payments.support.TestDirectory;
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.payments.support.Users;
@@ -21,6 +22,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -41,6 +43,11 @@ class EscrowTests {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @BeforeEach
+    void leadsAnswersWhoExists() {
+        TestDirectory.start();
+    }
 
     @Test
     void anEscrowGoesFromInitiatedToHeldByTheWebhookAndIsReleasedByTheBuyerLive() throws Exception {
@@ -197,6 +204,40 @@ class EscrowTests {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo(field)));
         assertThat(Db.scalar(dataSource, "SELECT count(*) FROM escrows WHERE buyer_id = ?", buyer)).isZero();
+    }
+
+    @Test
+    void anEscrowNamingASellerWhoIsNoUserIsRefusedAndNothingIsStored() {
+        long buyer = Users.next();
+        long stranger = Users.unknown();
+        create(buyer, stranger, "10.00").statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("seller_id"))
+                .body("detail", org.hamcrest.Matchers.startsWith("seller_id: "));
+        assertNothingStoredFor(buyer);
+        // a real seller: the same request goes through
+        create(buyer, Users.next(), "10.00").statusCode(201);
+    }
+
+    @Test
+    void whenLeadsServiceCannotSayWhetherTheSellerExistsTheEscrowIs503AndNothingIsStored() {
+        long buyer = Users.next();
+        long seller = Users.next();
+        try {
+            TestDirectory.stop(); // no responder at all
+            create(buyer, seller, "10.00").statusCode(503).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("seller_id"));
+            TestDirectory.hang(); // a responder that never answers: the request times out
+            create(buyer, seller, "10.00").statusCode(503).contentType("application/problem+json");
+            assertNothingStoredFor(buyer);
+        } finally {
+            TestDirectory.start();
+        }
+        create(buyer, seller, "10.00").statusCode(201);
+    }
+
+    private void assertNothingStoredFor(long buyer) {
+        assertThat(Db.scalar(dataSource, "SELECT count(*) FROM escrows WHERE buyer_id = ?", buyer)).isZero();
+        assertThat(Db.scalar(dataSource, "SELECT count(*) FROM payments WHERE customer_id = ?", buyer)).isZero();
     }
 
     @Test

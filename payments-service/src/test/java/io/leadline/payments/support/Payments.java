@@ -13,9 +13,14 @@ public final class Payments {
     private Payments() {
     }
 
+    /** A top-up paid in USD. */
     public static JsonPath topUp(long user, long credits, String provider) {
+        return topUp(user, credits, provider, "USD");
+    }
+
+    public static JsonPath topUp(long user, long credits, String provider, String currency) {
         return given().header("Authorization", Users.bearer(user, "provider")).contentType(ContentType.JSON)
-                .body(Map.of("amount", credits, "provider", provider))
+                .body(Map.of("amount", credits, "provider", provider, "currency", currency))
                 .when().post("/api/wallet/top-ups")
                 .then().statusCode(201).extract().jsonPath();
     }

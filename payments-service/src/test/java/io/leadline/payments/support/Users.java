@@ -12,7 +12,15 @@ public final class Users {
     private Users() {
     }
 
+    /** A new user id; it is an account as far as {@link TestDirectory} (leads-service's stand-in) is concerned. */
     public static long next() {
+        long id = NEXT.incrementAndGet();
+        TestDirectory.ACCOUNTS.add(id);
+        return id;
+    }
+
+    /** A user id that is no account. */
+    public static long unknown() {
         return NEXT.incrementAndGet();
     }
 

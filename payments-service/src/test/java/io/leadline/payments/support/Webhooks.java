@@ -50,27 +50,32 @@ public final class Webhooks {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
 
+    /** A Stripe payment_intent event in USD (Stripe writes currencies in lower case). */
     public static String stripeIntent(String eventId, String type, String intent, long amountMinor) {
+        return stripeIntent(eventId, type, intent, amountMinor, "usd");
+    }
+
+    public static String stripeIntent(String eventId, String type, String intent, long amountMinor, String currency) {
         return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"data\":{\"object\":"
                 + "{\"id\":\"" + intent + "\",\"object\":\"payment_intent\",\"amount\":" + amountMinor
-                + ",\"currency\":\"usd\",\"last_payment_error\":{\"message\":\"card declined\"}}}}";
+                + ",\"currency\":\"" + currency + "\",\"last_payment_error\":{\"message\":\"card declined\"}}}}";
     }
 
     public static String stripeChargeRefunded(String eventId, String intent, long amountRefundedMinor) {
         return "{\"id\":\"" + eventId + "\",\"type\":\"charge.refunded\",\"data\":{\"object\":{\"id\":\"ch_"
                 + intent.substring(3) + "\",\"object\":\"charge\",\"payment_intent\":\"" + intent
-                + "\",\"amount_refunded\":" + amountRefundedMinor + "}}}";
+                + "\",\"amount_refunded\":" + amountRefundedMinor + ",\"currency\":\"usd\"}}}";
     }
 
-    public static String razorpayPayment(String type, String paymentId, long amountMinor) {
+    public static String razorpayPayment(String type, String paymentId, long amountMinor, String currency) {
         return "{\"entity\":\"event\",\"event\":\"" + type + "\",\"contains\":[\"payment\"],\"payload\":{\"payment\":"
                 + "{\"entity\":{\"id\":\"" + paymentId + "\",\"amount\":" + amountMinor
-                + ",\"currency\":\"INR\",\"error_description\":\"bank declined\"}}},\"created_at\":1700000000}";
+                + ",\"currency\":\"" + currency + "\",\"error_description\":\"bank declined\"}}},\"created_at\":1700000000}";
     }
 
-    public static String razorpayRefund(String refundId, String paymentId, long amountMinor) {
+    public static String razorpayRefund(String refundId, String paymentId, long amountMinor, String currency) {
         return "{\"entity\":\"event\",\"event\":\"refund.processed\",\"contains\":[\"refund\"],\"payload\":{\"refund\":"
                 + "{\"entity\":{\"id\":\"" + refundId + "\",\"payment_id\":\"" + paymentId + "\",\"amount\":"
-                + amountMinor + "}}}}";
+                + amountMinor + ",\"currency\":\"" + currency + "\"}}}}";
     }
 }

@@ -20,7 +20,16 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,6 +152,65 @@ class RefundTests {
     }
 
     @Test
+    void aKeyRepeatedWithAnotherAmountReasonOrPaymentIs422AndChangesNothing() {
+        long user = Users.next();
+        long id = succeededTopUp(user, 30);
+        long other = succeededTopUp(Users.next(), 10);
+        String key = "bound-" + user;
+        refund(id, Map.of("amount", 5, "reason", "damaged"), key).statusCode(201);
+
+        refund(id, Map.of("amount", 6, "reason", "damaged"), key).statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("Idempotency-Key"));
+        refund(id, Map.of("amount", 5, "reason", "changed my mind"), key).statusCode(422);
+        refund(id, Map.of("reason", "damaged"), key).statusCode(422);
+        refund(other, Map.of("amount", 5, "reason", "damaged"), key).statusCode(422);
+        // the same request, 5 written as 5.00, is the same refund
+        refund(id, Map.of("amount", new BigDecimal("5.00"), "reason", "damaged"), key).statusCode(200)
+                .body("replayed", equalTo(true)).body("amount", equalTo(5.0f));
+
+        assertThat(Db.scalar(dataSource, "SELECT count(*) FROM refunds WHERE payment_id IN (?, ?)", id, other))
+                .isEqualTo(1);
+        assertThat(Payments.balance(user)).isEqualTo(25);
+        assertLedgerSumsToBalance(user);
+    }
+
+    @Test
+    void concurrentRequestsWithTheSameKeyAndBodyAllGetTheOneRefund() throws Exception {
+        long user = Users.next();
+        long id = succeededTopUp(user, 40);
+        String key = "race-" + user;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<io.restassured.response.Response>> answers = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().header("Authorization", Users.admin()).header("Idempotency-Key", key)
+                            .contentType(ContentType.JSON).body(Map.of("amount", 10, "reason", "race"))
+                            .when().post("/api/payments/{id}/refund", id).andReturn();
+                }));
+            }
+            start.countDown();
+            List<io.restassured.response.Response> responses = new ArrayList<>();
+            for (Future<io.restassured.response.Response> answer : answers) {
+                responses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            List<Integer> statuses = responses.stream().map(io.restassured.response.Response::statusCode).toList();
+            assertThat(statuses).containsOnlyOnce(201).filteredOn(s -> s != 201).containsOnly(200);
+            Set<Long> refundIds = new HashSet<>();
+            responses.forEach(response -> refundIds.add(response.jsonPath().getLong("id")));
+            assertThat(refundIds).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Db.scalar(dataSource, "SELECT count(*) FROM refunds WHERE payment_id = ?", id)).isEqualTo(1);
+        assertThat(Payments.balance(user)).isEqualTo(30);
+        assertLedgerSumsToBalance(user);
+    }
+
+    @Test
     void refundsAreRefusedForPendingUnknownOrBadRequestsAndForNonAdmins() {
         long user = Users.next();
         long pending = Payments.topUp(user, 10, "stripe").getLong("id");
@@ -182,9 +250,9 @@ class RefundTests {
         long user = Users.next();
         JsonPath topUp = Payments.topUp(user, 20, "razorpay");
         String paymentId = topUp.getString("provider_reference");
-        Webhooks.razorpay(Webhooks.razorpayPayment("payment.captured", paymentId, 2000), Webhooks.eventId("evt_"))
+        Webhooks.razorpay(Webhooks.razorpayPayment("payment.captured", paymentId, 2000, "USD"), Webhooks.eventId("evt_"))
                 .statusCode(200);
-        String refundEvent = Webhooks.razorpayRefund("rfnd_" + user, paymentId, 2000);
+        String refundEvent = Webhooks.razorpayRefund("rfnd_" + user, paymentId, 2000, "USD");
 
         Webhooks.razorpay(refundEvent, Webhooks.eventId("evt_")).statusCode(200).body("status", equalTo("processed"));
         Webhooks.razorpay(refundEvent, Webhooks.eventId("evt_")).statusCode(200);

@@ -61,8 +61,8 @@ class TransactionTests {
     @Test
     void badTopUpsAreRefusedNamingTheField() {
         long user = Users.next();
-        Map<String, Object> unknownProvider = Map.of("amount", 10, "provider", "paypal");
-        Map<String, Object> zero = Map.of("amount", 0, "provider", "stripe");
+        Map<String, Object> unknownProvider = Map.of("amount", 10, "provider", "paypal", "currency", "USD");
+        Map<String, Object> zero = Map.of("amount", 0, "provider", "stripe", "currency", "USD");
         Map<String, Object> badCurrency = Map.of("amount", 5, "provider", "stripe", "currency", "XYZ");
         for (Map<String, Object> body : new Map[] {unknownProvider, zero, badCurrency}) {
             String field = body == unknownProvider ? "provider" : body == zero ? "amount" : "currency";
@@ -71,7 +71,7 @@ class TransactionTests {
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("errors[0].field", equalTo(field));
         }
-        given().contentType(ContentType.JSON).body(Map.of("amount", 10, "provider", "stripe"))
+        given().contentType(ContentType.JSON).body(Map.of("amount", 10, "provider", "stripe", "currency", "USD"))
                 .when().post("/api/wallet/top-ups").then().statusCode(401);
         given().header("Authorization", Users.admin()).queryParam("customer_id", user)
                 .when().get("/api/payments/transactions")

@@ -31,6 +31,12 @@ public class ProblemException extends RuntimeException {
                 List.of(new Problem.FieldError(field, message))));
     }
 
+    /** 422: the request is well-formed but cannot be done as asked (an unknown id, a reused key); names the field. */
+    public static ProblemException unprocessableField(String field, String message) {
+        return new ProblemException(Problem.of(422, "Unprocessable Content", field + ": " + message,
+                List.of(new Problem.FieldError(field, message))));
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(Response.Status.NOT_FOUND, detail);
     }

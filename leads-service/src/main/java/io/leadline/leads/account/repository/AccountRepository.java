@@ -40,6 +40,15 @@ public class AccountRepository {
         return jdbc.list("SELECT id FROM accounts WHERE role = ? ORDER BY id", row -> row.getLong(1), role.wireName());
     }
 
+    /** Those of {@code ids} that are accounts. */
+    public List<Long> existingIds(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.list("SELECT id FROM accounts WHERE id = ANY (?) ORDER BY id", row -> row.getLong(1),
+                (Object) ids.toArray(Long[]::new));
+    }
+
     public void updatePasswordHash(long id, String passwordHash) {
         jdbc.update("UPDATE accounts SET password_hash = ?, updated_at = now() WHERE id = ?", passwordHash, id);
     }

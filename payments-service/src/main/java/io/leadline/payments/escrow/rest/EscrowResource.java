@@ -39,6 +39,7 @@ public class EscrowResource {
 
     @POST
     public Response create(@NotNull @Valid CreateEscrowRequest body) {
+        escrows.requireSeller(actor(), body.sellerId());
         EscrowService.Created created = escrows.create(actor(), body.sellerId(), body.amount(), body.currency(),
                 body.description(), body.provider() == null ? "stripe" : body.provider());
         // committed: now let the gateway know the parties (retried by a scheduled job should this fail)

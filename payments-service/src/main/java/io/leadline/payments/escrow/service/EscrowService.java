@@ -3,6 +3,7 @@ package io.leadline.payments.escrow.service;
 import io.leadline.payments.escrow.Escrow;
 import io.leadline.payments.escrow.EscrowStatus;
 import io.leadline.payments.escrow.repository.EscrowRepository;
+import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.service.PaymentService;
@@ -49,6 +50,9 @@ public class EscrowService {
     @Inject
     Outbox outbox;
 
+    @Inject
+    UserDirectory directory;
+
     /** Who is asking. */
     public record Actor(long userId, boolean admin) {
 
@@ -60,6 +64,21 @@ public class EscrowService {
     public record Created(Escrow escrow, Payment payment) {
     }
 
+    /**
+     * Checks the seller before anything is written: not the buyer (400), and an account leads-service
+     * knows (422 naming {@code seller_id}; 503 when it cannot tell). Outside any transaction: it
+     * waits for a NATS reply and must not hold a database connection meanwhile.
+     */
+    public void requireSeller(Actor buyer, long sellerId) {
+        if (sellerId == buyer.userId()) {
+            throw ProblemException.invalidField("seller_id", "must not be the buyer");
+        }
+        if (!directory.exists(sellerId)) {
+            throw ProblemException.unprocessableField("seller_id", "no user " + sellerId);
+        }
+    }
+
+    /** Creates the escrow and its payment; the seller was checked with {@link #requireSeller}. */
     @Transactional
     public Created create(Actor buyer, long sellerId, BigDecimal amount, String currency, String description,
             String provider) {
@@ -68,7 +87,8 @@ public class EscrowService {
         }
         Escrow escrow = escrows.insert(buyer.userId(), sellerId, amount, currency, description);
         escrows.created(escrow.id(), buyer.label());
-        Payment payment = payments.createEscrowPayment(buyer.userId(), amount, currency, provider, escrow.id());
+        Payment payment = payments.createEscrowPayment(buyer.userId(), Money.ofMajor(amount, currency), provider,
+                escrow.id());
         escrow = escrows.setPayment(escrow.id(), payment.id());
         outbox.append(Channels.escrow(escrow.id()), update(escrow, "created"));
         return new Created(escrow, payment);

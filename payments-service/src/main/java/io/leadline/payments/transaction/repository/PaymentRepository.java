@@ -1,6 +1,7 @@
 package io.leadline.payments.transaction.repository;
 
 import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
@@ -21,14 +22,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class PaymentRepository {
 
     private static final String COLUMNS = "id, kind, customer_id, amount, currency, credits, provider, "
-            + "provider_reference, status, refunded_amount, failure_reason, escrow_id, created_at, updated_at";
+            + "provider_reference, status, refunded_amount, failure_reason, escrow_id, created_at, updated_at, amount_minor";
+
+    private static final String REFUND_COLUMNS = "id, payment_id, amount, source, reason, credits_clawed_back, "
+            + "credits_shortfall, created_at, request_fingerprint";
 
     @Inject
     AgroalDataSource dataSource;
@@ -36,19 +42,21 @@ public class PaymentRepository {
     public record Page(List<Payment> items, long total) {
     }
 
-    public Payment insert(String kind, long customerId, BigDecimal amount, String currency, Long credits,
-            String provider, String providerReference, Long escrowId) {
-        String sql = "INSERT INTO payments (kind, customer_id, amount, currency, credits, provider, provider_reference, "
-                + "status, escrow_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING " + COLUMNS;
+    /** A pending payment of {@code money}, stored in minor units and, for display, in major units. */
+    public Payment insert(String kind, long customerId, Money money, Long credits, String provider,
+            String providerReference, Long escrowId) {
+        String sql = "INSERT INTO payments (kind, customer_id, amount, amount_minor, currency, credits, provider, "
+                + "provider_reference, status, escrow_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING " + COLUMNS;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, kind);
             ps.setLong(2, customerId);
-            ps.setBigDecimal(3, amount);
-            ps.setString(4, currency);
-            setLong(ps, 5, credits);
-            ps.setString(6, provider);
-            ps.setString(7, providerReference);
-            setLong(ps, 8, escrowId);
+            ps.setBigDecimal(3, money.major());
+            ps.setLong(4, money.minor());
+            ps.setString(5, money.currency());
+            setLong(ps, 6, credits);
+            ps.setString(7, provider);
+            ps.setString(8, providerReference);
+            setLong(ps, 9, escrowId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return payment(rs);
@@ -110,11 +118,12 @@ public class PaymentRepository {
 
     /** Inserts a refund row; empty when one with this key exists already. */
     public Optional<Refund> insertRefund(long paymentId, BigDecimal amount, String source, String reason,
-            long clawedBack, long shortfall, String key) {
+            long clawedBack, long shortfall, String key, String fingerprint) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO refunds (payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, idempotency_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id, payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, created_at""")) {
+                INSERT INTO refunds (payment_id, amount, source, reason, credits_clawed_back, credits_shortfall,
+                    idempotency_key, request_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING """ + " " + REFUND_COLUMNS)) {
             ps.setLong(1, paymentId);
             ps.setBigDecimal(2, amount);
             ps.setString(3, source);
@@ -122,6 +131,7 @@ public class PaymentRepository {
             ps.setLong(5, clawedBack);
             ps.setLong(6, shortfall);
             ps.setString(7, key);
+            ps.setString(8, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(refund(rs)) : Optional.empty();
             }
@@ -130,10 +140,23 @@ public class PaymentRepository {
         }
     }
 
+    /**
+     * Holds the refund key until the transaction ends, so requests sharing a key run one after the
+     * other, whichever payment they name: the later one then finds the earlier one's refund.
+     */
+    public void lockRefundKey(String key) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('refund-key'), hashtext(?))")) {
+            ps.setString(1, key);
+            ps.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock refund key", e);
+        }
+    }
+
     public Optional<Refund> findRefundByKey(String key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT id, payment_id, amount, source, reason, credits_clawed_back, credits_shortfall, created_at
-                FROM refunds WHERE idempotency_key = ?""")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + REFUND_COLUMNS + " FROM refunds WHERE idempotency_key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(refund(rs)) : Optional.empty();
@@ -198,25 +221,45 @@ public class PaymentRepository {
         }
     }
 
-    /** Metrics of the payments created within {@code window} (all of them when null). */
-    public Metrics metrics(Duration window, String windowName) {
-        String sql = """
-                SELECT count(*),
-                       count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
-                       count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed')),
-                       coalesce(sum(amount - refunded_amount) FILTER (WHERE status IN ('succeeded', 'refunded')), 0)
-                FROM payments WHERE created_at >= ?""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, window == null ? new Timestamp(0) : Timestamp.from(Instant.now().minus(window)));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long count = rs.getLong(1);
-                long succeeded = rs.getLong(2);
-                long settled = rs.getLong(3);
-                BigDecimal rate = settled == 0 ? BigDecimal.ZERO
-                        : BigDecimal.valueOf(succeeded).divide(BigDecimal.valueOf(settled), 4, RoundingMode.HALF_UP);
-                return new Metrics(count, rate, rs.getBigDecimal(4).setScale(2, RoundingMode.HALF_UP), windowName);
+    /**
+     * Metrics of the payments created within {@code window} (all of them when null). Revenue is kept
+     * per currency: amounts in different currencies are never added up.
+     */
+    public Metrics metrics(Duration window, String windowName, String revenueCurrency) {
+        Timestamp since = window == null ? new Timestamp(0) : Timestamp.from(Instant.now().minus(window));
+        try (Connection c = dataSource.getConnection()) {
+            long count;
+            long succeeded;
+            long settled;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(*),
+                           count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
+                           count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed'))
+                    FROM payments WHERE created_at >= ?""")) {
+                ps.setTimestamp(1, since);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                    succeeded = rs.getLong(2);
+                    settled = rs.getLong(3);
+                }
             }
+            Map<String, BigDecimal> revenue = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT currency, sum(amount - refunded_amount) FROM payments
+                    WHERE created_at >= ? AND status IN ('succeeded', 'refunded')
+                    GROUP BY currency""")) {
+                ps.setTimestamp(1, since);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        revenue.put(rs.getString(1).trim(), rs.getBigDecimal(2).setScale(2, RoundingMode.HALF_UP));
+                    }
+                }
+            }
+            BigDecimal rate = settled == 0 ? BigDecimal.ZERO
+                    : BigDecimal.valueOf(succeeded).divide(BigDecimal.valueOf(settled), 4, RoundingMode.HALF_UP);
+            BigDecimal total = revenue.getOrDefault(revenueCurrency, BigDecimal.ZERO.setScale(2));
+            return new Metrics(count, rate, total, revenueCurrency, revenue, windowName);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot compute metrics", e);
         }
@@ -273,11 +316,12 @@ public class PaymentRepository {
         Long escrowOrNull = rs.wasNull() ? null : escrow;
         return new Payment(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBigDecimal(4), rs.getString(5).trim(),
                 creditsOrNull, rs.getString(7), rs.getString(8), rs.getString(9), rs.getBigDecimal(10),
-                rs.getString(11), escrowOrNull, rs.getTimestamp(13).toInstant(), rs.getTimestamp(14).toInstant());
+                rs.getString(11), escrowOrNull, rs.getTimestamp(13).toInstant(), rs.getTimestamp(14).toInstant(),
+                rs.getLong(15));
     }
 
     private static Refund refund(ResultSet rs) throws SQLException {
         return new Refund(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), rs.getTimestamp(8).toInstant());
+                rs.getLong(6), rs.getLong(7), rs.getTimestamp(8).toInstant(), rs.getString(9));
     }
 }

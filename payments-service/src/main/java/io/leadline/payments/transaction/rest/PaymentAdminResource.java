@@ -76,6 +76,10 @@ public class PaymentAdminResource {
         return queries.metrics(window);
     }
 
+    /**
+     * An admin refund. An {@code Idempotency-Key} is bound to its first request: repeated with the same
+     * body it answers 200 with the first refund ({@code replayed}); with another body or payment, 422.
+     */
     @POST
     @Path("/{id}/refund")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -93,9 +97,6 @@ public class PaymentAdminResource {
         RefundRequest request = body == null ? new RefundRequest(null, null) : body;
         PaymentService.RefundResult result = queries.refund(id, request.amount(), request.reason(), key);
         Refund refund = result.refund();
-        if (refund.paymentId() != id) {
-            throw ProblemException.conflict("Idempotency-Key already used for another payment");
-        }
         RefundView view = new RefundView(refund.id(), refund.paymentId(), refund.amount(), result.payment().currency(),
                 refund.reason(), refund.creditsClawedBack(), refund.creditsShortfall(), result.replayed(),
                 PaymentView.of(result.payment()));

@@ -1,9 +1,11 @@
 package io.leadline.payments.transaction.rest;
 
-import io.leadline.payments.config.PaymentsConfig;
+import io.leadline.payments.money.CreditPrices;
+import io.leadline.payments.money.Money;
 import io.leadline.payments.security.Caller;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.service.PaymentService;
+import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -15,9 +17,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.math.BigDecimal;
-
-/** Buying credits: a pending payment whose provider reference the client pays; the webhook completes it. */
+/**
+ * Buying credits: a pending payment of the credits' price in the chosen currency, whose provider
+ * reference the client pays; the provider's webhook completes it when it reports exactly that amount
+ * and currency.
+ */
 @Path("/api/wallet/top-ups")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,13 +35,14 @@ public class TopUpResource {
     Caller caller;
 
     @Inject
-    PaymentsConfig config;
+    CreditPrices prices;
 
     @POST
     public Response create(@NotNull @Valid TopUpRequest body) {
-        String currency = body.currency() == null ? config.topUp().currency() : body.currency();
-        BigDecimal price = config.topUp().pricePerCredit().multiply(BigDecimal.valueOf(body.amount()));
-        Payment payment = payments.createTopUp(caller.userId(), body.amount(), price, currency, body.provider());
+        Money price = prices.price(body.amount(), body.currency()).orElseThrow(() -> ProblemException.invalidField(
+                "currency", "credits have no price in " + body.currency() + "; they can be bought in "
+                        + String.join(", ", prices.currencies())));
+        Payment payment = payments.createTopUp(caller.userId(), body.amount(), price, body.provider());
         return Response.status(Response.Status.CREATED).entity(PaymentView.of(payment)).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.leadline.payments.transaction.service;
 
+import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.Refund;
@@ -31,6 +32,9 @@ public class PaymentAnnouncer {
     @Inject
     PaymentRepository payments;
 
+    @Inject
+    PaymentsConfig config;
+
     public void created(Payment payment) {
         announce(payment, true, null);
     }
@@ -51,9 +55,10 @@ public class PaymentAnnouncer {
                     String.valueOf(refund.id()), refund.amount(), payment.currency(),
                     String.valueOf(payment.customerId()))));
         }
-        Metrics metrics = payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW);
+        Metrics metrics = payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW, config.revenueCurrency());
         events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, new MetricsUpdated(metrics.transactionCount(),
-                metrics.successRate(), metrics.revenueTotal(), metrics.window())));
+                metrics.successRate(), metrics.revenueTotal(), metrics.window(), metrics.revenueCurrency(),
+                metrics.revenueByCurrency())));
         outbox.appendAll(events);
     }
 

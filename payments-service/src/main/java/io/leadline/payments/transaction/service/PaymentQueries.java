@@ -1,5 +1,6 @@
 package io.leadline.payments.transaction.service;
 
+import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.repository.PaymentRepository;
@@ -20,6 +21,9 @@ public class PaymentQueries {
     @Inject
     PaymentService service;
 
+    @Inject
+    PaymentsConfig config;
+
     @Transactional
     public PaymentRepository.Page list(PaymentFilter filter, int page, int size) {
         return payments.list(filter, page, size);
@@ -34,7 +38,7 @@ public class PaymentQueries {
             case "30d" -> Duration.ofDays(30);
             default -> null;
         };
-        return payments.metrics(duration, window);
+        return payments.metrics(duration, window, config.revenueCurrency());
     }
 
     @Transactional

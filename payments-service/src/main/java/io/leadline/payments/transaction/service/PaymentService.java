@@ -1,5 +1,6 @@
 package io.leadline.payments.transaction.service;
 
+import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.Refund;
@@ -48,9 +49,10 @@ public class PaymentService {
     public record RefundResult(Refund refund, Payment payment, boolean replayed) {
     }
 
+    /** A pending payment of {@code price} (the credits' price in the chosen currency) for {@code credits}. */
     @Transactional
-    public Payment createTopUp(long customerId, long credits, BigDecimal amount, String currency, String provider) {
-        Payment payment = payments.insert(Payment.TOP_UP, customerId, amount, currency, credits, provider,
+    public Payment createTopUp(long customerId, long credits, Money price, String provider) {
+        Payment payment = payments.insert(Payment.TOP_UP, customerId, price, credits, provider,
                 ProviderReferences.next(provider), null);
         announcer.created(payment);
         changes.fire(new PaymentStatusChanged(null, payment));
@@ -58,8 +60,8 @@ public class PaymentService {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public Payment createEscrowPayment(long buyerId, BigDecimal amount, String currency, String provider, long escrowId) {
-        Payment payment = payments.insert(Payment.ESCROW, buyerId, amount, currency, null, provider,
+    public Payment createEscrowPayment(long buyerId, Money amount, String provider, long escrowId) {
+        Payment payment = payments.insert(Payment.ESCROW, buyerId, amount, null, provider,
                 ProviderReferences.next(provider), escrowId);
         announcer.created(payment);
         changes.fire(new PaymentStatusChanged(null, payment));
@@ -82,20 +84,29 @@ public class PaymentService {
     }
 
     /**
-     * Applies a provider's verdict. {@code minorAmount} (cents, paise), when the provider sent one, must
-     * match the payment. A succeeded payment that the provider later reports failed stays succeeded
-     * (events can arrive out of order; a refund comes as its own event).
+     * Applies a provider's verdict. {@code reportedMinor} and {@code reportedCurrency} are what the
+     * provider charged, in minor units and as an upper-case ISO code; they must be exactly the payment's, or the payment is not settled: a pending one is marked
+     * failed with the mismatch as its reason (what was charged is not what was asked, so nothing is
+     * credited or held), and the result is REJECTED. A succeeded payment that the provider later
+     * reports failed stays succeeded (events can arrive out of order; a refund comes as its own event).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public SettleResult settle(String provider, String reference, boolean succeeded, Long minorAmount,
-            String failureReason) {
+    public SettleResult settle(String provider, String reference, boolean succeeded, long reportedMinor,
+            String reportedCurrency, String failureReason) {
         Optional<Payment> found = payments.lockByReference(provider, reference);
         if (found.isEmpty()) {
             return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
         }
         Payment before = found.get();
-        if (minorAmount != null && before.amount().movePointRight(2).compareTo(BigDecimal.valueOf(minorAmount)) != 0) {
-            return new SettleResult(Outcome.REJECTED, before, "amount " + minorAmount + " does not match the payment");
+        String mismatch = mismatch(before, reportedMinor, reportedCurrency);
+        if (mismatch != null) {
+            if (!Payment.PENDING.equals(before.status())) {
+                return new SettleResult(Outcome.REJECTED, before, mismatch);
+            }
+            Payment after = payments.updateStatus(before.id(), Payment.FAILED, truncate(mismatch));
+            announcer.updated(after);
+            changes.fire(new PaymentStatusChanged(before, after));
+            return new SettleResult(Outcome.REJECTED, after, mismatch);
         }
         String target = succeeded ? Payment.SUCCEEDED : Payment.FAILED;
         boolean allowed = Payment.PENDING.equals(before.status())
@@ -113,27 +124,57 @@ public class PaymentService {
         return new SettleResult(Outcome.APPLIED, after, null);
     }
 
+    /** Null when the provider reported exactly the payment's amount and currency, else what differs. */
+    static String mismatch(Payment payment, long reportedMinor, String reportedCurrency) {
+        if (!payment.currency().equals(reportedCurrency)) {
+            return "currency mismatch: the provider reported " + reportedCurrency + ", the payment is in "
+                    + payment.currency();
+        }
+        if (payment.amountMinor() != reportedMinor) {
+            return "amount mismatch: the provider reported " + reportedMinor + " " + reportedCurrency
+                    + " minor units, the payment is " + payment.amountMinor();
+        }
+        return null;
+    }
+
     /**
      * Refunds {@code amount} (all that is left when null) of a succeeded payment, once per {@code key}.
      * A top-up's credits are taken back in proportion, but never below a zero balance: credits the
      * customer already spent stay spent and are recorded as the refund's shortfall. The proportion is
      * rounded on the running total ({@link #creditsFor}), so partial refunds that add up to the whole
      * payment take back exactly its credits.
+     *
+     * <p>A key is bound to the request it first came with (payment, amount asked, reason): repeated
+     * with the same request it returns the first refund ({@code replayed}); with another it is 422 and
+     * changes nothing. Requests sharing a key run one after the other (the payment row, then the key,
+     * are locked first: the order webhooks and escrows lock in too), so concurrent repeats all get the
+     * one refund instead of racing to insert it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public RefundResult refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
-        Optional<Refund> earlier = payments.findRefundByKey(key);
-        if (earlier.isPresent()) {
-            return new RefundResult(earlier.get(), payments.findById(earlier.get().paymentId(), false).orElseThrow(), true);
-        }
         Payment before = payments.findById(paymentId, true)
                 .orElseThrow(() -> ProblemException.notFound("no payment " + paymentId));
+        payments.lockRefundKey(key);
+        String fingerprint = RefundFingerprints.of(paymentId, amount, reason);
+        Optional<Refund> earlier = payments.findRefundByKey(key);
+        if (earlier.isPresent()) {
+            Refund first = earlier.get();
+            if (!RefundFingerprints.sameRequest(first, paymentId, fingerprint)) {
+                throw ProblemException.unprocessableField("Idempotency-Key", "already used for another refund request "
+                        + "(payment " + first.paymentId() + ", amount " + first.amount().toPlainString()
+                        + "); a new refund needs a new key");
+            }
+            return new RefundResult(first, before, true);
+        }
         if (!Payment.SUCCEEDED.equals(before.status())) {
             throw ProblemException.conflict("payment " + paymentId + " is " + before.status()
                     + "; only a succeeded payment can be refunded");
         }
         BigDecimal refundable = before.refundable();
         BigDecimal refundAmount = amount == null ? refundable : amount;
+        if (!Money.fits(refundAmount, before.currency())) {
+            throw ProblemException.invalidField("amount", "has more decimals than " + before.currency() + " has");
+        }
         if (refundAmount.compareTo(refundable) > 0) {
             throw new ProblemException(Problem.of(409, "Conflict", "amount: exceeds the refundable " + refundable,
                     List.of(new Problem.FieldError("amount", "exceeds the refundable " + refundable))));
@@ -150,7 +191,7 @@ public class PaymentService {
             }
         }
         Refund refund = payments.insertRefund(before.id(), refundAmount, source, truncate(reason), clawedBack, shortfall,
-                key).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
+                key, fingerprint).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
         Payment after = payments.addRefunded(before.id(), refundAmount);
         announcer.refunded(after, refund);
         changes.fire(new PaymentStatusChanged(before, after));
@@ -158,25 +199,29 @@ public class PaymentService {
     }
 
     /**
-     * A refund reported by the provider: {@code minorAmount} is the total refunded so far when
-     * {@code cumulative} (Stripe), else this refund alone (Razorpay). Whatever we already recorded,
-     * for example an admin refund made here, is not refunded again.
+     * A refund reported by the provider: {@code reportedMinor} is the total refunded so far when
+     * {@code cumulative} (Stripe), else this refund alone (Razorpay); {@code reportedCurrency} must be
+     * the payment's. Whatever we already recorded, for example an admin refund made here, is not refunded again.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public SettleResult providerRefund(String provider, String reference, Long minorAmount, boolean cumulative,
-            String reason, String key) {
+    public SettleResult providerRefund(String provider, String reference, long reportedMinor,
+            String reportedCurrency, boolean cumulative, String reason, String key) {
         Optional<Payment> found = payments.lockByReference(provider, reference);
         if (found.isEmpty()) {
             return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
         }
         Payment payment = found.get();
-        if (minorAmount == null || minorAmount <= 0) {
+        if (reportedMinor <= 0) {
             return new SettleResult(Outcome.REJECTED, payment, "refund without an amount");
         }
+        if (!payment.currency().equals(reportedCurrency)) {
+            return new SettleResult(Outcome.REJECTED, payment, "currency mismatch: the provider refunded in "
+                    + reportedCurrency + ", the payment is in " + payment.currency());
+        }
+        BigDecimal reported = new Money(reportedMinor, payment.currency()).major();
         if (payments.findRefundByKey(key).isPresent() || !Payment.SUCCEEDED.equals(payment.status())) {
             return new SettleResult(Outcome.UNCHANGED, payment, null);
         }
-        BigDecimal reported = BigDecimal.valueOf(minorAmount).movePointLeft(2);
         BigDecimal amount = (cumulative ? reported.subtract(payment.refundedAmount()) : reported)
                 .min(payment.refundable());
         if (amount.signum() <= 0) {

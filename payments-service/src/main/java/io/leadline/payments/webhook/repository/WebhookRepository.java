@@ -19,11 +19,14 @@ public class WebhookRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Records a webhook we refuse to act on (bad signature, malformed payload); never claims the event id. */
-    public long insertFailed(String provider, String eventId, String type, String error, String payload) {
+    /**
+     * Records a verified event we refuse to act on (malformed, no amount or currency) as rejected; never
+     * claims the event id. Requests whose signature does not verify are not recorded at all.
+     */
+    public long insertRejected(String provider, String eventId, String type, String error, String payload) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, error, payload, processed_at)
-                VALUES (?, ?, ?, false, 'failed', ?, ?, now()) RETURNING id""")) {
+                VALUES (?, ?, ?, true, 'rejected', ?, ?, now()) RETURNING id""")) {
             ps.setString(1, provider);
             ps.setString(2, eventId);
             ps.setString(3, type);
@@ -43,7 +46,8 @@ public class WebhookRepository {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, payload)
                 VALUES (?, ?, ?, true, 'received', ?)
-                ON CONFLICT (provider, event_id) WHERE signature_valid DO NOTHING RETURNING id""")) {
+                ON CONFLICT (provider, event_id) WHERE signature_valid AND status <> 'rejected'
+                DO NOTHING RETURNING id""")) {
             ps.setString(1, provider);
             ps.setString(2, eventId);
             ps.setString(3, type);

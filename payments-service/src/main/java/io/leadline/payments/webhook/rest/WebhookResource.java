@@ -1,8 +1,12 @@
 package io.leadline.payments.webhook.rest;
 
+import io.leadline.payments.config.PaymentsConfig;
+import io.leadline.payments.webhook.service.RefusedWebhooks;
 import io.leadline.payments.webhook.service.WebhookService;
 import io.leadline.payments.webhook.service.WebhookService.WebhookOutcome;
+import io.leadline.shared.web.Problem;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -10,15 +14,22 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+
+import java.io.InputStream;
 
 /**
  * Provider callbacks, authenticated by their HMAC signature over the raw body (never re-serialised).
- * 200 for everything taken in, duplicates included, so the provider stops retrying; 400 for a
- * signature that does not verify or a stale timestamp. A database failure is 500 and the provider retries.
+ * In this order, so an anonymous request costs as little as possible: a body over the size limit is
+ * 413 (declared length first, then while reading; the body is streamed, this method being blocking);
+ * a signature that does not verify or a stale timestamp is 400, only counted; only then is the body
+ * parsed. 200 for every verified event taken in, duplicates included, so the provider stops retrying;
+ * 400 for a verified event we cannot read. A database failure is 500 and the provider retries.
  */
 @Path("/api/webhooks")
 @PermitAll
+@Blocking
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
@@ -26,17 +37,36 @@ public class WebhookResource {
     @Inject
     WebhookService webhooks;
 
+    @Inject
+    RefusedWebhooks refused;
+
+    @Inject
+    PaymentsConfig config;
+
     @POST
     @Path("/stripe")
-    public WebhookOutcome stripe(@HeaderParam("Stripe-Signature") String signature, byte[] body) {
-        return answer(webhooks.stripe(body == null ? new byte[0] : body, signature));
+    public WebhookOutcome stripe(@HeaderParam("Stripe-Signature") String signature,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
+        return answer(webhooks.stripe(read("stripe", length, body), signature));
     }
 
+    /** Razorpay's {@code X-Razorpay-Event-Id} header is not signed and not used: the event's identity comes from its body. */
     @POST
     @Path("/razorpay")
     public WebhookOutcome razorpay(@HeaderParam("X-Razorpay-Signature") String signature,
-            @HeaderParam("X-Razorpay-Event-Id") String eventId, byte[] body) {
-        return answer(webhooks.razorpay(body == null ? new byte[0] : body, signature, eventId));
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
+        return answer(webhooks.razorpay(read("razorpay", length, body), signature));
+    }
+
+    private byte[] read(String provider, String length, InputStream body) {
+        long max = config.webhook().maxBodySize().asLongValue();
+        try {
+            return WebhookBodies.read(length, body, max);
+        } catch (WebhookBodies.TooLarge e) {
+            refused.refused(provider, "too_large");
+            throw new ProblemException(Problem.of(413, "Content Too Large",
+                    "the webhook body is larger than " + max + " bytes", null));
+        }
     }
 
     private static WebhookOutcome answer(WebhookOutcome outcome) {

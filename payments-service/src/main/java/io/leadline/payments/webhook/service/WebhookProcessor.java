@@ -44,11 +44,12 @@ public class WebhookProcessor {
             return new WebhookOutcome("duplicate", null);
         }
         SettleResult result = switch (event.action()) {
-            case SUCCEEDED -> payments.settle(event.provider(), event.reference(), true, event.minorAmount(), null);
-            case FAILED -> payments.settle(event.provider(), event.reference(), false, null,
-                    event.failureReason() == null ? event.type() : event.failureReason());
-            case REFUNDED -> payments.providerRefund(event.provider(), event.reference(), event.minorAmount(),
-                    event.cumulative(), event.type(), event.refundKey());
+            case SUCCEEDED -> payments.settle(event.provider(), event.reference(), true, event.amount(),
+                    event.currency(), null);
+            case FAILED -> payments.settle(event.provider(), event.reference(), false, event.amount(),
+                    event.currency(), event.failureReason() == null ? event.type() : event.failureReason());
+            case REFUNDED -> payments.providerRefund(event.provider(), event.reference(), event.amount(),
+                    event.currency(), event.cumulative(), event.type(), event.refundKey());
             case IGNORED -> null;
         };
         String status;
@@ -72,26 +73,23 @@ public class WebhookProcessor {
         return new WebhookOutcome(status, error);
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     /**
-     * Records a refused webhook. {@code eventIdHeader} is the provider's event id from a header
-     * (Razorpay's {@code X-Razorpay-Event-Id}), or null when the provider puts it in the body (Stripe);
-     * without it the body's {@code id} is used. Either is only a label here, never trusted.
+     * Records a verified event that we refuse (malformed, no amount or currency) as rejected, without
+     * claiming its event id, and announces it; answered 400. {@code eventId} is the signed id when
+     * the payload had one; the payload is stored, as for every verified event.
      */
-    WebhookOutcome reject(String provider, String eventIdHeader, JsonNode tree, String error, byte[] body) {
-        String eventId = label(eventIdHeader);
-        if (eventId == null) {
-            eventId = tree == null ? null : label(tree.path("id"));
-        }
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    WebhookOutcome reject(String provider, String eventId, JsonNode tree, String error, byte[] body) {
+        String id = label(eventId);
         String type = tree == null ? null : label(tree.path("stripe".equals(provider) ? "type" : "event"));
-        webhooks.insertFailed(provider, eventId, type, error, payload(body));
+        webhooks.insertRejected(provider, id, type, error, payload(body));
         outbox.appendAll(List.of(
                 new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_RECEIVED,
-                        provider, eventId, type, "received", null)),
+                        provider, id, type, "received", null)),
                 new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_FAILED,
-                        provider, eventId, type, "rejected", error))));
-        LOG.infof("%s webhook refused: %s", provider, error);
-        return new WebhookOutcome("rejected", error);
+                        provider, id, type, "rejected", error))));
+        LOG.infof("%s webhook %s refused: %s", provider, id, error);
+        return WebhookOutcome.refused(error);
     }
 
     private static String label(JsonNode node) {

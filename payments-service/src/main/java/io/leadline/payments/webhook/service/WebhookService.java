@@ -2,7 +2,6 @@ package io.leadline.payments.webhook.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.config.PaymentsConfig;
-import io.leadline.payments.webhook.ProviderEvent;
 import io.leadline.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,16 +9,22 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 
 /**
- * Verifies, records and applies provider webhooks. A verified event is processed in one transaction
- * with its record and its monitor events, once per provider event id; a replay is acknowledged and
- * changes nothing. A refused webhook (bad signature, stale timestamp, malformed payload) is recorded
- * as failed in its own transaction and answered 400.
+ * Verifies, records and applies provider webhooks, verifying first. A request whose signature does not
+ * verify (or whose Stripe timestamp is stale) is refused before its body is parsed: not stored, not
+ * announced, only counted ({@link RefusedWebhooks}). A verified event is processed in one transaction
+ * with its record and its monitor events, once per event id; a replay is acknowledged and changes
+ * nothing. A verified event we cannot read (malformed, no amount or currency) is recorded as
+ * rejected, announced, and answered 400.
  */
 @ApplicationScoped
 public class WebhookService {
 
     /** {@code status}: processed, ignored, failed, duplicate or rejected (the only one answered 400). */
     public record WebhookOutcome(String status, String error) {
+
+        static WebhookOutcome refused(String error) {
+            return new WebhookOutcome("rejected", error);
+        }
 
         public boolean rejected() {
             return "rejected".equals(status);
@@ -32,28 +37,48 @@ public class WebhookService {
     @Inject
     WebhookProcessor processor;
 
+    @Inject
+    RefusedWebhooks refused;
+
     public WebhookOutcome stripe(byte[] body, String signature) {
         PaymentsConfig.Webhook settings = config.webhook();
-        String invalid = WebhookSignatures.verifyStripe(signature, body, settings.stripeSecret(), settings.tolerance(),
-                Instant.now());
-        JsonNode tree = parse(body);
+        WebhookSignatures.Failure invalid = WebhookSignatures.verifyStripe(signature, body, settings.stripeSecret(),
+                settings.tolerance(), Instant.now());
         if (invalid != null) {
-            return processor.reject("stripe", null, tree, invalid, body);
+            return refuse("stripe", invalid);
         }
-        ProviderEvent event = tree == null ? null : ProviderEvents.stripe(tree);
-        return event == null ? processor.reject("stripe", null, tree, "malformed event: id and type are required", body)
-                : processor.process(event, body);
+        JsonNode tree = parse(body);
+        if (tree == null) {
+            return processor.reject("stripe", null, null, "malformed event: not a JSON object", body);
+        }
+        try {
+            return processor.process(ProviderEvents.stripe(tree), body);
+        } catch (ProviderEvents.Malformed e) {
+            return processor.reject("stripe", label(tree.path("id")), tree, e.getMessage(), body);
+        }
     }
 
-    public WebhookOutcome razorpay(byte[] body, String signature, String eventId) {
-        String invalid = WebhookSignatures.verifyRazorpay(signature, body, config.webhook().razorpaySecret());
-        JsonNode tree = parse(body);
+    public WebhookOutcome razorpay(byte[] body, String signature) {
+        WebhookSignatures.Failure invalid = WebhookSignatures.verifyRazorpay(signature, body,
+                config.webhook().razorpaySecret());
         if (invalid != null) {
-            return processor.reject("razorpay", eventId, tree, invalid, body);
+            return refuse("razorpay", invalid);
         }
-        ProviderEvent event = tree == null ? null : ProviderEvents.razorpay(tree, eventId);
-        return event == null ? processor.reject("razorpay", eventId, tree, "malformed event: event and X-Razorpay-Event-Id are required", body)
-                : processor.process(event, body);
+        JsonNode tree = parse(body);
+        if (tree == null) {
+            return processor.reject("razorpay", null, null, "malformed event: not a JSON object", body);
+        }
+        String eventId = RazorpayEventIds.of(tree, body);
+        try {
+            return processor.process(ProviderEvents.razorpay(tree, eventId), body);
+        } catch (ProviderEvents.Malformed e) {
+            return processor.reject("razorpay", eventId, tree, e.getMessage(), body);
+        }
+    }
+
+    private WebhookOutcome refuse(String provider, WebhookSignatures.Failure failure) {
+        refused.refused(provider, failure.reason());
+        return WebhookOutcome.refused(failure.message());
     }
 
     private static JsonNode parse(byte[] body) {
@@ -65,4 +90,7 @@ public class WebhookService {
         }
     }
 
+    private static String label(JsonNode node) {
+        return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
+    }
 }

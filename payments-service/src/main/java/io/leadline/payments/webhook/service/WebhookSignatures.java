@@ -11,16 +11,23 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Provider signature checks over the raw request body; each returns null when valid, else why not. */
+/**
+ * Provider signature checks over the raw request body; each returns null when valid, else a
+ * {@link Failure}: {@code reason} is a short tag for metrics (missing, malformed, stale, mismatch),
+ * {@code message} what the caller is told.
+ */
 public final class WebhookSignatures {
+
+    public record Failure(String reason, String message) {
+    }
 
     private WebhookSignatures() {
     }
 
     /** {@code Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">[,v1=…]}. */
-    public static String verifyStripe(String header, byte[] body, String secret, Duration tolerance, Instant now) {
+    public static Failure verifyStripe(String header, byte[] body, String secret, Duration tolerance, Instant now) {
         if (header == null || header.isBlank()) {
-            return "missing Stripe-Signature header";
+            return new Failure("missing", "missing Stripe-Signature header");
         }
         Long timestamp = null;
         List<String> signatures = new ArrayList<>();
@@ -35,17 +42,17 @@ public final class WebhookSignatures {
                 try {
                     timestamp = Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    return "malformed Stripe-Signature timestamp";
+                    return new Failure("malformed", "malformed Stripe-Signature timestamp");
                 }
             } else if (key.equals("v1")) {
                 signatures.add(value);
             }
         }
         if (timestamp == null || signatures.isEmpty()) {
-            return "malformed Stripe-Signature header";
+            return new Failure("malformed", "malformed Stripe-Signature header");
         }
         if (Math.abs(now.getEpochSecond() - timestamp) > tolerance.toSeconds()) {
-            return "Stripe-Signature timestamp outside the tolerance";
+            return new Failure("stale", "Stripe-Signature timestamp outside the tolerance");
         }
         byte[] expected = hmac(secret, (timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
         for (String signature : signatures) {
@@ -53,15 +60,16 @@ public final class WebhookSignatures {
                 return null;
             }
         }
-        return "Stripe-Signature does not match";
+        return new Failure("mismatch", "Stripe-Signature does not match");
     }
 
     /** {@code X-Razorpay-Signature: <hex HMAC-SHA256 of the body>}. */
-    public static String verifyRazorpay(String header, byte[] body, String secret) {
+    public static Failure verifyRazorpay(String header, byte[] body, String secret) {
         if (header == null || header.isBlank()) {
-            return "missing X-Razorpay-Signature header";
+            return new Failure("missing", "missing X-Razorpay-Signature header");
         }
-        return matches(hmac(secret, body), header.trim()) ? null : "X-Razorpay-Signature does not match";
+        return matches(hmac(secret, body), header.trim()) ? null
+                : new Failure("mismatch", "X-Razorpay-Signature does not match");
     }
 
     public static String stripeHeader(String secret, long timestamp, byte[] body) {

@@ -22,7 +22,10 @@ public enum NatsIdentity {
 
     /** Publishes lead events, asks payments-service to debit and credit, answers {@code svc.leads.*}. */
     LEADS("leads", Owner.LEADS),
-    /** Publishes wallet, escrow and monitor events, writes the escrow-parties bucket, answers {@code svc.payments.*}. */
+    /**
+     * Publishes wallet, escrow and monitor events, writes the escrow-parties bucket, answers
+     * {@code svc.payments.*}, asks leads-service whether an escrow's seller exists.
+     */
     PAYMENTS("payments", Owner.PAYMENTS),
     /** Reads the stream and the bucket, publishes its own notifications, asks leads-service for a role's users. */
     NOTIFY("notify", Owner.NOTIFY),
@@ -71,6 +74,7 @@ public enum NatsIdentity {
             case PAYMENTS -> {
                 publish.add(EscrowPartiesBucket.keySubjects());
                 publish.add(JS_API + "STREAM.INFO." + EscrowPartiesBucket.streamName());
+                publish.add(LeadsSubjects.USERS_EXIST);
                 subscribe.add("svc.payments.>");
                 answers = true;
             }
