@@ -30,12 +30,12 @@ public final class ClientSession {
     private final ChannelHandlerContext context;
     private final String userId;
     private final String role;
-    private final RateLimit inboundRate;
+    private final TokenBucket inboundRate;
 
     // confined to the event loop
     private final Map<String, Cursor> cursors = new HashMap<>();
+    private final Strikes strikes;
     private boolean dirty;
-    private int strikes;
 
     // read from other threads (sweeper, metrics)
     private volatile long tokenExpiresAt;
@@ -43,13 +43,14 @@ public final class ClientSession {
     private volatile long lastSeenNanos = System.nanoTime();
 
     ClientSession(WebSocketConnection connection, ChannelHandlerContext context, String userId, String role,
-            long tokenExpiresAt, int inboundPerSecond) {
+            long tokenExpiresAt, GatewayConfig limits) {
         this.connection = connection;
         this.context = context;
         this.userId = userId;
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
-        this.inboundRate = new RateLimit(inboundPerSecond);
+        this.inboundRate = TokenBucket.perSecond(limits.maxInboundPerSecond());
+        this.strikes = new Strikes(limits.strikeDecay());
     }
 
     public String id() {
@@ -84,9 +85,9 @@ public final class ClientSession {
         return inboundRate.tryAcquire();
     }
 
-    /** Counts frames refused by the rate limit; past a limit the connection is closed. */
+    /** Counts a frame refused by the rate limit; returns the strikes held (they decay over time). */
     int strike() {
-        return ++strikes;
+        return strikes.strike();
     }
 
     void touch() {
@@ -268,28 +269,5 @@ public final class ClientSession {
     }
 
     private record Held(long seq, ByteBuf frame, String kind) {
-    }
-
-    /** A token bucket refilled continuously: {@code perSecond} frames a second, bursts of the same size. */
-    private static final class RateLimit {
-        private final int perSecond;
-        private double tokens;
-        private long lastNanos = System.nanoTime();
-
-        RateLimit(int perSecond) {
-            this.perSecond = perSecond;
-            this.tokens = perSecond;
-        }
-
-        synchronized boolean tryAcquire() {
-            long now = System.nanoTime();
-            tokens = Math.min(perSecond, tokens + (now - lastNanos) * perSecond / 1e9);
-            lastNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
     }
 }

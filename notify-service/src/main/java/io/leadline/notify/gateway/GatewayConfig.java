@@ -29,9 +29,23 @@ public interface GatewayConfig {
     @WithDefault("1048576")
     long maxPendingBytes();
 
-    /** Inbound frames per second allowed per connection (burst of the same size), then 4029. */
+    /** Inbound frames per second allowed per connection (burst of the same size); the excess gets rate_limited. */
     @WithDefault("50")
     int maxInboundPerSecond();
+
+    /**
+     * Frames refused by the inbound rate are strikes; a connection with more than this many is closed
+     * with 4029.
+     */
+    @WithDefault("50")
+    int maxStrikes();
+
+    /**
+     * One strike is forgiven per this much time, so a long-lived connection that bursts now and then is
+     * never closed, while a steady flood still is.
+     */
+    @WithDefault("1s")
+    Duration strikeDecay();
 
     @WithDefault("10")
     int maxConnectionsPerUser();

@@ -76,7 +76,7 @@ public class GatewaySocket {
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         String role = identity.getRoles().stream().findFirst().orElse("");
         ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), token.getSubject(), role,
-                token.getExpirationTime(), config.maxInboundPerSecond());
+                token.getExpirationTime(), config);
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
             session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");
             return;
@@ -134,7 +134,7 @@ public class GatewaySocket {
         session.touch();
         metrics.inbound(text.length());
         if (!session.allowInbound()) {
-            if (session.strike() > config.maxInboundPerSecond()) {
+            if (session.strike() > config.maxStrikes()) {
                 session.close(ErrorCodes.CLOSE_RATE_LIMITED, "rate limited");
             } else {
                 session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null));
