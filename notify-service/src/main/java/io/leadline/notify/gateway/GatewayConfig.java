@@ -47,6 +47,18 @@ public interface GatewayConfig {
     @WithDefault("1s")
     Duration strikeDecay();
 
+    /**
+     * How long an escrow id that the escrow-parties bucket does not know is remembered as unknown, so
+     * repeated subscribes to it are refused from memory instead of reading the bucket each time. The
+     * bucket's watch replaces the entry the moment the escrow is created.
+     */
+    @WithDefault("10s")
+    Duration unknownEscrowTtl();
+
+    /** The most unknown escrow ids remembered at once (memory bound against subscribes to made-up ids). */
+    @WithDefault("10000")
+    int unknownEscrowCacheSize();
+
     @WithDefault("10")
     int maxConnectionsPerUser();
 

@@ -27,6 +27,7 @@ public class GatewayMetrics {
     private Counter recoveries;
     private Counter slowConsumers;
     private Counter expired;
+    private Counter escrowLookups;
 
     @PostConstruct
     void init() {
@@ -39,6 +40,9 @@ public class GatewayMetrics {
         recoveries = registry.counter("leadline.gateway.recoveries");
         slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
         expired = registry.counter("leadline.gateway.token.expired.closes");
+        escrowLookups = Counter.builder("leadline.gateway.escrow.lookups")
+                .description("subscribes to an escrow this instance did not know that read the escrow-parties bucket")
+                .register(registry);
     }
 
     void opened() {
@@ -65,5 +69,9 @@ public class GatewayMetrics {
 
     void tokenExpired() {
         expired.increment();
+    }
+
+    void escrowLookup() {
+        escrowLookups.increment();
     }
 }

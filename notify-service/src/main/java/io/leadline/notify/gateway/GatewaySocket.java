@@ -192,8 +192,11 @@ public class GatewaySocket {
             }
             case FORBIDDEN -> {
                 String escrowId = Channels.kindOf(channel) == Channels.ChannelKind.ESCROW ? Channels.idOf(channel) : null;
-                if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)) {
+                if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)
+                        && !escrowParties.recentlyUnknown(escrowId)) {
                     // an escrow created a moment ago may not have reached the watch yet: ask the bucket once
+                    // (a miss is remembered for a while, so repeating the subscribe does not read it again)
+                    metrics.escrowLookup();
                     vertx.executeBlocking(() -> {
                         escrowParties.refresh(escrowId);
                         return null;

@@ -1,5 +1,6 @@
 package io.leadline.notify.routing;
 
+import io.leadline.notify.gateway.GatewayConfig;
 import io.leadline.shared.json.JsonCodec;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -25,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who may watch an escrow, without asking payments-service: a local copy of the {@code escrow-parties}
  * key-value bucket that payments-service writes (key: escrow id, value: {@code {"buyer_id","seller_id"}}),
- * kept current by a watch.
+ * kept current by a watch. An id the bucket does not know is remembered as unknown for a short while
+ * ({@code leadline.gateway.unknown-escrow-ttl}), so subscribes to made-up ids are refused from memory
+ * rather than each reading the bucket; the watch clears that memory the moment the escrow appears.
  */
 @Startup
 @Singleton
@@ -39,11 +42,16 @@ public class EscrowParties {
     }
 
     private final Map<String, Parties> byEscrow = new ConcurrentHashMap<>();
+    /** Escrow ids the bucket did not know, with the System.nanoTime() until which that answer stands. */
+    private final Map<String, Long> unknownUntil = new ConcurrentHashMap<>();
     private volatile boolean loaded;
     private KeyValue bucket;
 
     @Inject
     Connection connection;
+
+    @Inject
+    GatewayConfig config;
 
     @PostConstruct
     void watch() {
@@ -87,8 +95,10 @@ public class EscrowParties {
     public void refresh(String escrowId) {
         try {
             KeyValueEntry entry = bucket.get(escrowId);
-            if (entry != null) {
+            if (entry != null && entry.getOperation() == KeyValueOperation.PUT) {
                 apply(entry);
+            } else {
+                rememberUnknown(escrowId);
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.debugf("cannot read escrow %s from %s: %s", escrowId, BUCKET, e.getMessage());
@@ -104,6 +114,33 @@ public class EscrowParties {
         return byEscrow.containsKey(escrowId);
     }
 
+    /** Whether the bucket answered a moment ago that it does not know this escrow (no need to ask again yet). */
+    public boolean recentlyUnknown(String escrowId) {
+        Long until = unknownUntil.get(escrowId);
+        if (until == null) {
+            return false;
+        }
+        if (until - System.nanoTime() > 0) {
+            return true;
+        }
+        unknownUntil.remove(escrowId, until);
+        return false;
+    }
+
+    private void rememberUnknown(String escrowId) {
+        long now = System.nanoTime();
+        if (unknownUntil.size() >= config.unknownEscrowCacheSize()) {
+            unknownUntil.values().removeIf(until -> until - now <= 0);
+            if (unknownUntil.size() >= config.unknownEscrowCacheSize()) {
+                return; // full of live entries: the inbound rate limit still bounds the lookups
+            }
+        }
+        unknownUntil.put(escrowId, now + config.unknownEscrowTtl().toNanos());
+        if (byEscrow.containsKey(escrowId)) {
+            unknownUntil.remove(escrowId); // the watch brought it while the bucket was being read
+        }
+    }
+
     private void apply(KeyValueEntry entry) {
         if (entry.getOperation() != KeyValueOperation.PUT) {
             byEscrow.remove(entry.getKey());
@@ -111,6 +148,7 @@ public class EscrowParties {
         }
         try {
             byEscrow.put(entry.getKey(), JsonCodec.decode(entry.getValue(), Parties.class));
+            unknownUntil.remove(entry.getKey()); // a known escrow never stays refused from the negative cache
         } catch (RuntimeException e) {
             LOG.warnf("ignoring malformed escrow parties for %s", entry.getKey());
         }
