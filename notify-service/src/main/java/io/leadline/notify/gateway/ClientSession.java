@@ -31,11 +31,13 @@ public final class ClientSession {
     private final String userId;
     private final String role;
     private final TokenBucket inboundRate;
+    private final TokenBucket replayRate;
 
     // confined to the event loop
     private final Map<String, Cursor> cursors = new HashMap<>();
     private final Strikes strikes;
     private boolean dirty;
+    private boolean replaying;
 
     // read from other threads (sweeper, metrics)
     private volatile long tokenExpiresAt;
@@ -50,6 +52,7 @@ public final class ClientSession {
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
         this.inboundRate = TokenBucket.perSecond(limits.maxInboundPerSecond());
+        this.replayRate = new TokenBucket(limits.replayBurst(), limits.replayRefill());
         this.strikes = new Strikes(limits.strikeDecay());
     }
 
@@ -90,6 +93,20 @@ public final class ClientSession {
         return strikes.strike();
     }
 
+    /**
+     * Whether a {@code since} subscription may start now: none is replaying on this connection (a replay
+     * runs until {@link #endReplay}, even for a channel unsubscribed meanwhile, so the stream is never
+     * read twice at once for one client).
+     */
+    boolean isReplaying() {
+        return replaying;
+    }
+
+    /** Takes one {@code since} subscription from the connection's allowance. */
+    boolean allowReplay() {
+        return replayRate.tryAcquire();
+    }
+
     void touch() {
         lastSeenNanos = System.nanoTime();
     }
@@ -125,6 +142,9 @@ public final class ClientSession {
 
     /** As {@link #open(String, boolean)}, keeping only events of the given kinds ({@code null}: all). */
     public Object open(String channel, boolean replaying, Set<String> kinds) {
+        if (replaying) {
+            this.replaying = true;
+        }
         Cursor cursor = new Cursor(replaying, kinds);
         Cursor previous = cursors.put(channel, cursor);
         if (previous != null) {
@@ -176,8 +196,12 @@ public final class ClientSession {
         return !cursor.accepts(kind) || write(frame, maxPendingBytes);
     }
 
-    /** Ends a replay: writes the live frames held meanwhile that the replay did not cover. */
+    /**
+     * Ends a replay: writes the live frames held meanwhile that the replay did not cover. The replayer
+     * calls it once per replay, whatever became of the subscription, so the connection may replay again.
+     */
     public boolean endReplay(String channel, Object handle, long maxPendingBytes) {
+        replaying = false;
         Cursor cursor = cursors.get(channel);
         if (cursor == null || cursor != handle) {
             return true;

@@ -48,6 +48,21 @@ public interface GatewayConfig {
     Duration strikeDecay();
 
     /**
+     * The most events one {@code since} subscription replays; when more were missed the subscription
+     * answers {@code recovered:false} without replaying and the client re-reads its state over REST.
+     */
+    @WithDefault("10000")
+    int maxReplay();
+
+    /** {@code since} subscriptions a connection may make at once (a reconnect resubscribing everything). */
+    @WithDefault("20")
+    int replayBurst();
+
+    /** Time in which a connection earns one more {@code since} subscription, up to {@link #replayBurst()}. */
+    @WithDefault("500ms")
+    Duration replayRefill();
+
+    /**
      * How long an escrow id that the escrow-parties bucket does not know is remembered as unknown, so
      * repeated subscribes to it are refused from memory instead of reading the bucket each time. The
      * bucket's watch replaces the entry the moment the escrow is created.

@@ -28,6 +28,7 @@ public class GatewayMetrics {
     private Counter slowConsumers;
     private Counter expired;
     private Counter escrowLookups;
+    private Counter replaysRefused;
 
     @PostConstruct
     void init() {
@@ -42,6 +43,9 @@ public class GatewayMetrics {
         expired = registry.counter("leadline.gateway.token.expired.closes");
         escrowLookups = Counter.builder("leadline.gateway.escrow.lookups")
                 .description("subscribes to an escrow this instance did not know that read the escrow-parties bucket")
+                .register(registry);
+        replaysRefused = Counter.builder("leadline.gateway.replays.refused")
+                .description("since subscriptions refused: another replay in flight, or over the connection's rate")
                 .register(registry);
     }
 
@@ -73,5 +77,9 @@ public class GatewayMetrics {
 
     void escrowLookup() {
         escrowLookups.increment();
+    }
+
+    void replayRefused() {
+        replaysRefused.increment();
     }
 }

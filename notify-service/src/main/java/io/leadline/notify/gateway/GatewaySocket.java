@@ -216,8 +216,22 @@ public class GatewaySocket {
             session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, invalid.getMessage(), id));
             return;
         }
+        boolean withSince = sinceNode != null && !sinceNode.isNull();
+        if (withSince && session.isReplaying()) {
+            // one replay at a time per connection; the subscription as it was stays
+            metrics.replayRefused();
+            session.sendText(ServerFrames.error(ErrorCodes.BUSY,
+                    "another subscription of this connection is still replaying; try again when it is done", id));
+            return;
+        }
+        if (withSince && !session.allowReplay()) {
+            metrics.replayRefused();
+            session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED,
+                    "too many subscriptions with since; slow down", id));
+            return;
+        }
         if (session.isSubscribed(channel)) {
-            if ((sinceNode == null || sinceNode.isNull()) && kinds == null) {
+            if (!withSince && kinds == null) {
                 session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
                 return;
             }
@@ -231,7 +245,7 @@ public class GatewaySocket {
             return;
         }
         long watermark = router.lastSeq();
-        if (sinceNode == null || sinceNode.isNull()) {
+        if (!withSince) {
             session.open(channel, false, kinds);
             subscriptions.add(channel, session);
             session.sendText(ServerFrames.subscribed(channel, watermark, true, id));
