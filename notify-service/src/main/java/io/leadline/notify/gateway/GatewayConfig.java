@@ -74,6 +74,10 @@ public interface GatewayConfig {
     @WithDefault("10000")
     int unknownEscrowCacheSize();
 
+    /** How long a WebSocket ticket from {@code POST /api/ws-tickets} may be used (once) to open a socket. */
+    @WithDefault("30s")
+    Duration ticketTtl();
+
     @WithDefault("10")
     int maxConnectionsPerUser();
 

@@ -6,6 +6,7 @@ import io.leadline.notify.routing.EscrowParties;
 import io.leadline.notify.routing.EventRouter;
 import io.leadline.notify.routing.Replayer;
 import io.leadline.notify.routing.Subscriptions;
+import io.leadline.notify.security.ConnectionIdentity;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
 import io.quarkus.security.Authenticated;
@@ -73,10 +74,9 @@ public class GatewaySocket {
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
-        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
-        String role = identity.getRoles().stream().findFirst().orElse("");
-        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), token.getSubject(), role,
-                token.getExpirationTime(), config);
+        ConnectionIdentity who = ConnectionIdentity.of(identity);
+        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), who.userId(), who.role(),
+                who.tokenExpiresAt(), config);
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
             session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");
             return;
