@@ -27,7 +27,8 @@ export declare const CloseCodes: {
 export type ErrorCode =
   | 'bad_request' | 'unknown_type' | 'forbidden' | 'not_found' | 'too_many_subscriptions' | 'rate_limited'
   | 'token_expired' | 'token_invalid'
-  | 'closed' | 'not_connected' | 'token_provider_failed' | 'socket_failed' | 'bad_frame'
+  | 'busy'
+  | 'closed' | 'not_connected' | 'token_provider_failed' | 'ticket_failed' | 'socket_failed' | 'bad_frame'
   | (string & {});
 
 export declare class LeadlineError extends Error {
@@ -120,6 +121,9 @@ export interface SubscribedFrame { type: 'subscribed'; channel: string; seq: num
 /** A token, or an object with the token and its expiry (seconds since the epoch). */
 export type TokenResult = string | { token: string; expiresAt?: number } | { access_token: string };
 
+/** A WebSocket ticket, or the answer of POST /api/ws-tickets. */
+export type TicketResult = string | { ticket: string; expires_in?: number };
+
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -163,10 +167,27 @@ export interface ClientOptions {
   /** The WebSocket class: the browser's by default; `ws` on Node 20; React Native's global. */
   WebSocket?: WebSocketConstructor;
   /**
-   * How the token travels on the upgrade: 'subprotocol' (default, works in browsers), 'query'
-   * (`?token=`), or 'header' (Authorization header; Node `ws` and React Native only).
+   * How the upgrade is authenticated: 'subprotocol' (default, works in browsers: the token in the
+   * bearer-token-carrier subprotocol), 'header' (Authorization header; Node `ws` and React Native only),
+   * or 'ticket' (`?ticket=`: a single-use ticket, valid ~30 s, asked for before every connect and
+   * reconnect, from `getTicket` or from `POST ticketUrl`; the token itself never goes on the upgrade).
    */
-  auth?: 'subprotocol' | 'query' | 'header';
+  auth?: 'subprotocol' | 'header' | 'ticket';
+  /**
+   * With auth 'ticket': returns a fresh ticket (for example from your backend). Called before every
+   * (re)connect. Without getToken there is no in-band refresh: at the token's expiry the server closes
+   * with 4001 and the client reconnects with a new ticket.
+   */
+  getTicket?: () => TicketResult | Promise<TicketResult>;
+  /**
+   * With auth 'ticket': notify-service's ticket endpoint, e.g. `https://notify.example.com/api/ws-tickets`;
+   * the client POSTs to it with the token (from `token` or `getToken`) as bearer.
+   */
+  ticketUrl?: string;
+  /** The fetch used for ticketUrl; the global fetch by default. */
+  fetch?: (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{
+    ok: boolean; status: number; json(): Promise<unknown>;
+  }>;
   backoff?: BackoffOptions;
   /** On 1012 (server restarting) the client reconnects after a random delay below this; default 1000 ms. */
   restartJitterMs?: number;

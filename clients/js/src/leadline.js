@@ -313,17 +313,31 @@ class Subscription {
 export class LeadlineClient {
   constructor(options = {}) {
     if (!options.url) throw new TypeError('url is required, e.g. ws://localhost:8080/ws');
-    if (!options.token && typeof options.getToken !== 'function') {
+    this._auth = options.auth || 'subprotocol'; // 'subprotocol' | 'header' | 'ticket'
+    if (this._auth === 'query') {
+      throw new TypeError("auth 'query' is no longer supported: a token in a URL ends up in access logs; "
+        + "use auth: 'ticket' (a single-use ticket from POST /api/ws-tickets) instead");
+    }
+    if (!['subprotocol', 'header', 'ticket'].includes(this._auth)) {
+      throw new TypeError(`unknown auth '${this._auth}': use 'subprotocol', 'header' or 'ticket'`);
+    }
+    this._getTicket = typeof options.getTicket === 'function' ? options.getTicket : null;
+    this._ticketUrl = options.ticketUrl || null;
+    if (this._auth === 'ticket' && !this._getTicket && !this._ticketUrl) {
+      throw new TypeError("auth 'ticket' needs getTicket or ticketUrl");
+    }
+    const ticketsOnly = this._auth === 'ticket' && this._getTicket;
+    if (!ticketsOnly && !options.token && typeof options.getToken !== 'function') {
       throw new TypeError('token or getToken is required');
     }
     this.url = options.url;
     this._staticToken = options.token || null;
     this._getToken = typeof options.getToken === 'function' ? options.getToken : null;
+    this._fetch = options.fetch || (typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : null);
     this._WebSocket = options.WebSocket || globalThis.WebSocket;
     if (typeof this._WebSocket !== 'function') {
       throw new TypeError('no WebSocket implementation: pass one as the WebSocket option (for example the `ws` package on Node 20)');
     }
-    this._auth = options.auth || 'subprotocol'; // 'subprotocol' | 'query' | 'header'
     this._clock = { ...defaultClock, ...(options.clock || {}) };
     this._random = options.random || Math.random;
     this._backoff = {
@@ -419,6 +433,7 @@ export class LeadlineClient {
     this._started = false;
     this._paused = false;
     this._clearTimers();
+    this._clearRetries();
     this._detachOnline();
     const ws = this._ws;
     this._ws = null;
@@ -524,12 +539,25 @@ export class LeadlineClient {
       this._setState(States.RECONNECTING, { attempt: this._attempt });
     }
     let token;
+    let ticket;
     this._opening = true;
     try {
-      token = await this._currentToken();
+      if (this._auth !== 'ticket' || !this._getTicket) {
+        token = await this._currentToken();
+      }
     } catch (e) {
+      this._opening = false;
       this._emitError(new LeadlineError('token_provider_failed', 'the token provider failed: ' + (e && e.message), { cause: e }));
       this._scheduleReconnect({ code: 0, reason: 'token provider failed' });
+      return;
+    }
+    try {
+      if (this._auth === 'ticket') {
+        ticket = await this._newTicket(token); // a new one for every attempt: each opens one socket only
+      }
+    } catch (e) {
+      this._emitError(new LeadlineError('ticket_failed', 'no WebSocket ticket: ' + (e && e.message), { cause: e }));
+      this._scheduleReconnect({ code: 0, reason: 'no WebSocket ticket' });
       return;
     } finally {
       this._opening = false;
@@ -538,8 +566,8 @@ export class LeadlineClient {
     let url = this.url;
     let ws;
     try {
-      if (this._auth === 'query') {
-        url += (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token);
+      if (this._auth === 'ticket') {
+        url += (url.includes('?') ? '&' : '?') + 'ticket=' + encodeURIComponent(ticket);
         ws = new this._WebSocket(url);
       } else if (this._auth === 'header') {
         ws = new this._WebSocket(url, [], { headers: { Authorization: 'Bearer ' + token } });
@@ -587,6 +615,7 @@ export class LeadlineClient {
   }
 
   _onSocketClosed(code, reason, ws) {
+    this._clearRetries();
     this._clearTimer('heartbeat');
     this._clearTimer('refresh');
     this._clearTimer('stable');
@@ -606,7 +635,7 @@ export class LeadlineClient {
     }
     if (code === CloseCodes.TOKEN_EXPIRED) {
       this._tokenStale = true;
-      if (!this._getToken) {
+      if (!this._getToken && !this._getTicket) {
         this._emitError(new LeadlineError('token_expired', 'the token expired and no getToken provider was given'));
         this._started = false;
         this._detachOnline();
@@ -756,11 +785,36 @@ export class LeadlineClient {
     this._send(frame, { kind: 'subscribe', channel, since });
   }
 
+  /** Sends a subscribe again after a jittered, growing delay (the server refused it for now: busy, rate_limited). */
+  _retrySubscribe(channel, state, since) {
+    if (state.retryTimer !== undefined && state.retryTimer !== null) return;
+    const attempt = state.retries || 0;
+    state.retries = attempt + 1;
+    const delay = backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }, this._random);
+    state.retryTimer = this._clock.setTimeout(() => {
+      state.retryTimer = null;
+      if (this._channels.get(channel) !== state || state.sent || !this._isOpen()) return;
+      if (!state.auto && state.subs.size === 0) return;
+      state.gate = state.auto && since !== undefined; // the own channel was left: hold live events again
+      this._sendSubscribe(channel, state, since);
+    }, delay);
+  }
+
+  _clearRetries() {
+    for (const state of this._channels.values()) {
+      if (state.retryTimer !== undefined && state.retryTimer !== null) {
+        this._clock.clearTimeout(state.retryTimer);
+        state.retryTimer = null;
+      }
+    }
+  }
+
   _onSubscribed(frame) {
     const pending = this._pending.get(frame.id);
     this._pending.delete(frame.id);
     const state = this._channels.get(frame.channel);
     if (!state) return;
+    state.retries = 0;
     const resumed = pending && pending.since !== undefined;
     state.gate = false;
     state.outcome = { frame };
@@ -789,7 +843,10 @@ export class LeadlineClient {
         state.gate = false;
         state.sent = false;
         const permanent = ['forbidden', 'not_found', 'bad_request'].includes(frame.code);
-        if (permanent && !state.auto) {
+        if (['busy', 'rate_limited'].includes(frame.code)) {
+          // another replay of this connection is running, or too many came at once: ask again shortly
+          this._retrySubscribe(pending.channel, state, pending.since);
+        } else if (permanent && !state.auto) {
           state.outcome = { error };
           for (const sub of state.subs) {
             sub.active = false;
@@ -920,6 +977,30 @@ export class LeadlineClient {
     const exp = (result && typeof result === 'object' && result.expiresAt) || jwtExpiry(token);
     if (exp) this._tokenExpiresAt = exp;
     return token;
+  }
+
+  /**
+   * A WebSocket ticket: from getTicket, or from POST ticketUrl with the current token as bearer (a 401
+   * there makes the next attempt ask getToken for a fresh token).
+   */
+  async _newTicket(token) {
+    if (this._getTicket) {
+      const result = await this._getTicket();
+      const ticket = typeof result === 'string' ? result : result && result.ticket;
+      if (!ticket) throw new LeadlineError('ticket_failed', 'getTicket returned no ticket');
+      return ticket;
+    }
+    if (!this._fetch) throw new LeadlineError('ticket_failed', 'no fetch implementation: pass one as the fetch option');
+    const response = await this._fetch(this._ticketUrl, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+    });
+    if (!response.ok) {
+      if (response.status === 401) this._tokenStale = true;
+      throw new LeadlineError('ticket_failed', `POST ${this._ticketUrl} answered ${response.status}`, { status: response.status });
+    }
+    const body = await response.json();
+    if (!body || typeof body.ticket !== 'string') throw new LeadlineError('ticket_failed', 'the ticket answer has no ticket');
+    return body.ticket;
   }
 
   // ---- online / offline ---------------------------------------------------------------------

@@ -51,15 +51,18 @@ export async function browserSystem() {
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const query = new URLSearchParams({
-    leads: live.config.leadsUrl, payments: live.config.paymentsUrl || '', notify: live.config.notifyUrl,
-  });
   return {
     ...live,
     browser,
     dashboard,
-    /** The URL of a dashboard page, with the service URLs it should use. */
-    pageUrl: (path, extra = {}) => `${dashboard}/${path}?${new URLSearchParams({ ...Object.fromEntries(query), ...extra })}`,
+    /**
+     * The URL of a dashboard page. Where the other services are is notify-service's configuration
+     * (its /config.json), never the page's URL.
+     */
+    pageUrl: (path, extra = {}) => {
+      const query = new URLSearchParams(extra).toString();
+      return `${dashboard}/${path}${query ? '?' + query : ''}`;
+    },
     async close() {
       await browser.close();
       await staticServer?.close();

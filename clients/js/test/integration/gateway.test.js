@@ -66,10 +66,49 @@ describe('SDK against the real gateway', opts, () => {
     assert.equal(c.state, States.CONNECTED);
   });
 
-  test('connects with the token as a query parameter too', async () => {
-    const c = client({ token: await tokensOf(provider)(), auth: 'query' });
+  test('connects with a single-use ticket from POST /api/ws-tickets, asked for again after a drop', async () => {
+    const ticketUrl = live.config.notifyUrl + '/api/ws-tickets';
+    const urls = [];
+    class RecordingWebSocket extends WebSocket {
+      constructor(url, ...rest) {
+        super(url, ...rest);
+        urls.push(url);
+      }
+    }
+    const c = client({ token: await tokensOf(provider)(), auth: 'ticket', ticketUrl, WebSocket: RecordingWebSocket });
     const frame = await c.connect();
     assert.equal(String(frame.user_id), String(provider.id));
+    assert.equal(frame.token_expires_at, await c0ExpiresAt(provider.token), 'the socket ends with the token');
+    c.simulateDrop();
+    await eventually(() => c.state === States.CONNECTED && urls.length === 2, 'the reconnect');
+    const tickets = urls.map((url) => new URL(url).searchParams.get('ticket'));
+    assert.ok(tickets.every(Boolean) && tickets[0] !== tickets[1], 'a new ticket per connection');
+    assert.ok(urls.every((url) => !url.includes(provider.token)), 'the token never in a URL');
+  });
+
+  test('a ticket opens one socket only; a token in the query opens none', async () => {
+    const response = await fetch(live.config.notifyUrl + '/api/ws-tickets',
+      { method: 'POST', headers: { Authorization: 'Bearer ' + provider.token } });
+    assert.equal(response.status, 201);
+    const { ticket, expires_in: expiresIn } = await response.json();
+    assert.ok(expiresIn > 0 && expiresIn <= 30, `valid for seconds (${expiresIn})`);
+    const upgrade = (query) => new Promise((resolve) => {
+      const ws = new WebSocket(`${live.ws}?${query}`);
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (req, res) => {
+        res.resume();
+        resolve(res.statusCode);
+        ws.terminate();
+      });
+      ws.on('error', () => {});
+    });
+    assert.equal(await upgrade('ticket=' + encodeURIComponent(ticket)), 101);
+    assert.equal(await upgrade('ticket=' + encodeURIComponent(ticket)), 401, 'used already');
+    assert.equal(await upgrade('ticket=not-a-ticket'), 401);
+    assert.equal(await upgrade('token=' + encodeURIComponent(provider.token)), 401, 'tokens do not go in URLs');
   });
 
   test('a forbidden channel is refused with an error, the connection stays up', async () => {

@@ -71,6 +71,35 @@ test('resubscribes every channel with since = the last seq seen, after a drop', 
   c.close();
 });
 
+test('a resubscription refused for now (busy: another replay runs; rate_limited) is sent again with its since', async () => {
+  const { c, clock, WS } = setup();
+  const errors = [];
+  c.on('error', (e) => errors.push(e.code));
+  c.subscribe('leads', () => {});
+  c.subscribe('escrow.9', () => {});
+  c.connect();
+  await flush();
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 100 });
+  WS.last().serverSend(event('leads', 101));
+
+  await reconnect(WS, clock);
+  const socket = WS.last();
+  socket.accept();
+  const first = Object.fromEntries(socket.framesOfType('subscribe').map((f) => [f.channel, f]));
+  socket.serverSend({ type: 'subscribed', channel: 'user.7', seq: 120, recovered: true, id: first['user.7'].id });
+  socket.serverSend({ type: 'error', code: 'busy', message: 'another replay', ref: first.leads.id });
+  socket.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', ref: first['escrow.9'].id });
+  assert.deepEqual(errors, ['busy', 'rate_limited']);
+  assert.equal(socket.framesOfType('subscribe').length, 3, 'not at once');
+  clock.advance(Math.max(...clock.pendingDelays().filter((d) => d <= 5_000)));
+  const again = socket.framesOfType('subscribe').slice(3);
+  assert.deepEqual(again.map((f) => [f.channel, f.since]).sort(), [['escrow.9', 100], ['leads', 101]]);
+  socket.answerSubscribes({ seq: 120 });
+  assert.deepEqual(c.channels().sort(), ['escrow.9', 'leads', 'user.7']);
+  c.close();
+});
+
 test('events replayed after a reconnect reach the application once', async () => {
   const { c, clock, WS } = setup();
   const seen = [];

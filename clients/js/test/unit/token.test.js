@@ -130,16 +130,92 @@ test('a failed upgrade asks the provider for a fresh token on the next attempt',
   c.close();
 });
 
-test('query and header authentication', async () => {
+test('header authentication; query authentication is refused', async () => {
   const WS = fakeWebSocketClass();
-  const q = new LeadlineClient({ url: 'ws://x/ws', token: 'a b', WebSocket: WS, auth: 'query', onlineEvents: false });
-  q.connect();
-  await flush();
-  assert.equal(WS.last().url, 'ws://x/ws?token=a%20b');
-  q.close();
+  assert.throws(() => new LeadlineClient({ url: 'ws://x/ws', token: 'abc', WebSocket: WS, auth: 'query', onlineEvents: false }),
+    /ticket/, 'a token in the URL is no longer an option');
   const h = new LeadlineClient({ url: 'ws://x/ws', token: 'abc', WebSocket: WS, auth: 'header', onlineEvents: false });
   h.connect();
   await flush();
   assert.deepEqual(WS.last().options, { headers: { Authorization: 'Bearer abc' } });
+  assert.equal(WS.last().url, 'ws://x/ws');
   h.close();
+});
+
+test('ticket authentication asks getTicket before every connect and reconnect; no token in the URL', async () => {
+  let n = 0;
+  const { c, clock, WS } = setup(undefined, { auth: 'ticket', getTicket: async () => ({ ticket: 'tk/' + ++n }) });
+  c.connect();
+  await flush();
+  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F1');
+  assert.equal(WS.last().protocols, undefined, 'no subprotocol carrier');
+  WS.last().accept({ tokenExpiresAt: Math.floor(clock.now() / 1000) + 3600 });
+  WS.last().serverClose(1006); // dropped
+  clock.advance(clock.pendingDelays()[0]);
+  await flush();
+  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F2', 'a used ticket is never sent again');
+  WS.last().serverClose(1006); // refused upgrade (401: unknown or expired ticket)
+  clock.advance(clock.pendingDelays()[0]);
+  await flush();
+  assert.equal(n, 3);
+  WS.last().accept({ tokenExpiresAt: Math.floor(clock.now() / 1000) + 3600 });
+  WS.last().serverClose(4001, 'token expired'); // no getToken: no refresh in band, a new ticket instead
+  clock.advance(0);
+  await flush();
+  assert.equal(n, 4);
+  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F4');
+  c.close();
+});
+
+test('ticket authentication with ticketUrl: POSTs with the token as bearer, refreshes the token in band', async () => {
+  let tokens = 0;
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url, init });
+    return { ok: true, status: 201, json: async () => ({ ticket: 'tk-' + calls.length, expires_in: 30 }) };
+  };
+  const { c, clock, WS } = setup(async () => 'token-' + ++tokens, { auth: 'ticket', ticketUrl: 'http://test/api/ws-tickets', fetch });
+  c.connect();
+  await flush(10);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].url, 'http://test/api/ws-tickets');
+  assert.equal(calls[0].init.method, 'POST');
+  assert.equal(calls[0].init.headers.Authorization, 'Bearer token-1');
+  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk-1');
+  assert.ok(!WS.last().url.includes('token'));
+  const expiresAt = Math.floor(clock.now() / 1000) + 3600;
+  WS.last().accept({ tokenExpiresAt: expiresAt });
+  clock.advance(3_540_000);
+  await flush();
+  const refresh = WS.last().framesOfType('refresh')[0];
+  assert.equal(refresh.token, 'token-2', 'the socket opened with a ticket is kept alive with the token, in band');
+  WS.last().serverSend({ type: 'refreshed', token_expires_at: expiresAt + 3600, id: refresh.id });
+  assert.equal(WS.sockets.length, 1);
+  c.close();
+});
+
+test('ticketUrl answering 401 makes the next attempt ask for a fresh token', async () => {
+  let tokens = 0;
+  let answers = [401, 201];
+  const fetch = async () => {
+    const status = answers.shift();
+    return { ok: status < 300, status, json: async () => ({ ticket: 'tk' }) };
+  };
+  const errors = [];
+  const { c, clock, WS } = setup(async () => 'token-' + ++tokens, { auth: 'ticket', ticketUrl: 'http://t/api/ws-tickets', fetch });
+  c.on('error', (e) => errors.push(e.code));
+  c.connect();
+  await flush(10);
+  assert.deepEqual(errors, ['ticket_failed']);
+  assert.equal(WS.sockets.length, 0);
+  clock.advance(clock.pendingDelays()[0]);
+  await flush(10);
+  assert.equal(tokens, 2);
+  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk');
+  c.close();
+});
+
+test('ticket authentication needs a ticket source', () => {
+  assert.throws(() => new LeadlineClient({ url: 'ws://x/ws', token: 't', auth: 'ticket', WebSocket: fakeWebSocketClass() }),
+    /getTicket or ticketUrl/);
 });

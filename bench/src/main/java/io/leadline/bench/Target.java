@@ -66,7 +66,6 @@ abstract class Target {
         private static final Buffer SUBSCRIBE = Buffer.buffer("{\"type\":\"subscribe\",\"channel\":\"leads\"}");
         private final String channel;
         private List<String> tokens;
-        private boolean queryToken;
 
         Notify(String url, Args args) {
             super("notify", url);
@@ -77,18 +76,13 @@ abstract class Target {
         void prepare(Args args, int count) throws Exception {
             long t0 = System.nanoTime();
             tokens = Tokens.load(args, count);
-            queryToken = args.flag("query-token");
             System.out.printf("tokens: %d ready in %.1f s%n", tokens.size(), (System.nanoTime() - t0) / 1e9);
         }
 
         @Override
         void headers(WebSocketConnectOptions options, Conn conn) {
-            String token = tokens.get(conn.index);
-            if (queryToken) {
-                options.setURI(uri + (uri.contains("?") ? "&" : "?") + "token=" + token);
-            } else {
-                options.addHeader("Authorization", "Bearer " + token);
-            }
+            // the gateway takes no token in the URL (only single-use tickets): the header, as mobile clients send it
+            options.addHeader("Authorization", "Bearer " + tokens.get(conn.index));
         }
 
         @Override

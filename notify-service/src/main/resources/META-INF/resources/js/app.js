@@ -2,28 +2,32 @@
 import { LeadlineClient } from '../sdk/leadline.js';
 
 // ---- configuration -------------------------------------------------------------------------------
-// The gateway is this page's origin; leads- and payments-service are on the same host at 8081/8082
-// unless ?leads=…&payments=… (remembered in localStorage) says otherwise.
+// The gateway and the inbox are this page's origin; where leads- and payments-service are comes from
+// notify-service (/config.json), never from the page's URL or from storage: a link must not be able to
+// send the password typed here to someone else's server. The Content-Security-Policy of these pages
+// allows connections to exactly these origins.
 
-function serviceUrl(name, port) {
-  const params = new URLSearchParams(location.search);
-  const key = 'leadline.' + name + 'Url';
-  const given = params.get(name);
-  if (given) {
-    localStorage.setItem(key, given.replace(/\/$/, ''));
+// addresses an earlier version of this page took from the URL and kept: forget them
+for (const key of ['leadline.leadsUrl', 'leadline.paymentsUrl', 'leadline.notifyUrl']) localStorage.removeItem(key);
+
+async function servedConfig() {
+  try {
+    const response = await fetch('config.json', { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+    if (response.ok) return await response.json();
+  } catch {
+    // not served (a static copy of the pages): the same defaults as notify-service's
   }
-  return localStorage.getItem(key) || `${location.protocol}//${location.hostname}:${port}`;
+  return {};
 }
 
-const params = new URLSearchParams(location.search);
-if (params.get('notify')) localStorage.setItem('leadline.notifyUrl', params.get('notify').replace(/\/$/, ''));
-
-export const config = {
-  notifyUrl: localStorage.getItem('leadline.notifyUrl') || location.origin,
-  leadsUrl: serviceUrl('leads', 8081),
-  paymentsUrl: serviceUrl('payments', 8082),
-};
-config.wsUrl = config.notifyUrl.replace(/^http/, 'ws') + '/ws';
+const served = await servedConfig();
+export const config = Object.freeze({
+  notifyUrl: location.origin,
+  leadsUrl: served.leads_url || `${location.protocol}//${location.hostname}:8081`,
+  paymentsUrl: served.payments_url || `${location.protocol}//${location.hostname}:8082`,
+  wsUrl: location.origin.replace(/^http/, 'ws') + '/ws',
+  ticketUrl: location.origin + '/api/ws-tickets',
+});
 
 // ---- DOM helpers ---------------------------------------------------------------------------------
 
@@ -220,7 +224,8 @@ const STATE_TEXT = {
 
 /** The live connection of this page, with its state shown in `indicator`. */
 export function liveClient(indicator, { onLoginRequired } = {}) {
-  const client = new LeadlineClient({ url: config.wsUrl, getToken });
+  // a single-use ticket per (re)connect: the token itself never goes on the upgrade
+  const client = new LeadlineClient({ url: config.wsUrl, auth: 'ticket', ticketUrl: config.ticketUrl, getToken });
   const show = (state) => {
     indicator.dataset.state = state;
     indicator.textContent = STATE_TEXT[state] || state;
@@ -247,8 +252,8 @@ function toasts() {
   if (!toastRoot) {
     toastRoot = h('div', { class: 'toasts', role: 'region', 'aria-label': 'Live notifications' });
     toastRoot.append(
-      h('div', { 'aria-live': 'polite', 'aria-relevant': 'additions', class: 'polite', style: 'display:contents' }),
-      h('div', { 'aria-live': 'assertive', 'aria-relevant': 'additions', class: 'assertive', style: 'display:contents' }),
+      h('div', { 'aria-live': 'polite', 'aria-relevant': 'additions', class: 'polite' }),
+      h('div', { 'aria-live': 'assertive', 'aria-relevant': 'additions', class: 'assertive' }),
     );
     document.body.append(toastRoot);
   }

@@ -52,8 +52,15 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(uri, "Bearer " + token, null);
     }
 
-    public static WsTestClient withQuery(URI uri, String token) {
-        return new WsTestClient(URI.create(uri + (uri.getQuery() == null ? "?" : "&") + "token=" + token), null, null);
+    /** With a ticket from {@code POST /api/ws-tickets} in the {@code ticket} query parameter. */
+    public static WsTestClient withTicket(URI uri, String ticket) {
+        return new WsTestClient(withQuery(uri, "ticket", ticket), null, null);
+    }
+
+    /** {@code uri} with one more query parameter, its value URL-encoded. */
+    public static URI withQuery(URI uri, String name, String value) {
+        return URI.create(uri + (uri.getQuery() == null ? "?" : "&") + name + "="
+                + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** As a browser connects: the token in the bearer-token-carrier subprotocol, with the page's Origin. */

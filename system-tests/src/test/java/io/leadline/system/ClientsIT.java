@@ -84,6 +84,9 @@ class ClientsIT {
             p.leads().property("quarkus.http.cors.origins", origins);
             p.payments().property("quarkus.http.cors.origins", origins);
             p.notifyService().property("leadline.gateway.allowed-origins", origins);
+            // where the dashboards' /config.json (and their Content-Security-Policy) send the browser
+            p.notifyService().property("leadline.dashboard.leads-url", p.leads().baseUri().toString());
+            p.notifyService().property("leadline.dashboard.payments-url", p.payments().baseUri().toString());
         });
         control = startControl();
     }

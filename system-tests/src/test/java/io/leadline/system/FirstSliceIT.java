@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -107,15 +108,19 @@ class FirstSliceIT {
     }
 
     @Test
-    void theTokenQueryParameterAlsoConnects() {
+    void aTicketFromTheRestApiConnectsOnce() {
         Platform.User customer = platform.register("customer");
-        try (TestSocket socket = TestSocket.connectWithQueryToken(ws(), customer.token())) {
+        String ticket = given().baseUri(platform.notifyService().baseUri().toString())
+                .header("Authorization", "Bearer " + customer.token())
+                .when().post("/api/ws-tickets").then().statusCode(201).extract().jsonPath().getString("ticket");
+        try (TestSocket socket = TestSocket.connectWithTicket(ws(), ticket)) {
             JsonNode connected = socket.awaitType("connected", FRAME_TIMEOUT).json();
             assertThat(connected.path("user_id").asText()).isEqualTo(customer.id());
 
             socket.sendJson(Map.of("type", "ping", "id", "q1"));
             assertThat(socket.awaitType("pong", FRAME_TIMEOUT).json().path("id").asText()).isEqualTo("q1");
         }
+        assertThat(TestSocket.refusedTicketStatus(ws(), ticket)).as("the ticket again").isEqualTo(401);
     }
 
     static Predicate<JsonNode> leadCreated(String leadId) {

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,6 +98,23 @@ class GatewayInstancesIT {
             await().atMost(WAIT).until(() -> leadIds(onFirst, prefix).size() >= total);
             assertThat(leadIds(onFirst, prefix)).containsExactlyElementsOf(expectedIds(prefix, total));
         }
+    }
+
+    @Test
+    void aTicketIssuedByOneInstanceOpensOneSocketOnEither() {
+        if (!second.isAlive()) {
+            second.start();
+        }
+        Platform.User user = platform.register("provider");
+        String ticket = given().baseUri(platform.notifyService().baseUri().toString())
+                .header("Authorization", "Bearer " + user.token())
+                .when().post("/api/ws-tickets").then().statusCode(201).extract().jsonPath().getString("ticket");
+        try (TestSocket onSecond = TestSocket.connectWithTicket(second.wsUri("/ws"), ticket)) {
+            assertThat(onSecond.awaitType("connected", WAIT).json().path("user_id").asText()).isEqualTo(user.id());
+        }
+        assertThat(TestSocket.refusedTicketStatus(platform.notifyService().wsUri("/ws"), ticket))
+                .as("used on the other instance already").isEqualTo(401);
+        assertThat(TestSocket.refusedTicketStatus(second.wsUri("/ws"), ticket)).isEqualTo(401);
     }
 
     @Test

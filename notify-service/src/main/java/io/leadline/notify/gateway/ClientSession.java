@@ -30,12 +30,14 @@ public final class ClientSession {
     private final ChannelHandlerContext context;
     private final String userId;
     private final String role;
-    private final RateLimit inboundRate;
+    private final TokenBucket inboundRate;
+    private final TokenBucket replayRate;
 
     // confined to the event loop
     private final Map<String, Cursor> cursors = new HashMap<>();
+    private final Strikes strikes;
     private boolean dirty;
-    private int strikes;
+    private boolean replaying;
 
     // read from other threads (sweeper, metrics)
     private volatile long tokenExpiresAt;
@@ -43,13 +45,15 @@ public final class ClientSession {
     private volatile long lastSeenNanos = System.nanoTime();
 
     ClientSession(WebSocketConnection connection, ChannelHandlerContext context, String userId, String role,
-            long tokenExpiresAt, int inboundPerSecond) {
+            long tokenExpiresAt, GatewayConfig limits) {
         this.connection = connection;
         this.context = context;
         this.userId = userId;
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
-        this.inboundRate = new RateLimit(inboundPerSecond);
+        this.inboundRate = TokenBucket.perSecond(limits.maxInboundPerSecond());
+        this.replayRate = new TokenBucket(limits.replayBurst(), limits.replayRefill());
+        this.strikes = new Strikes(limits.strikeDecay());
     }
 
     public String id() {
@@ -84,9 +88,23 @@ public final class ClientSession {
         return inboundRate.tryAcquire();
     }
 
-    /** Counts frames refused by the rate limit; past a limit the connection is closed. */
+    /** Counts a frame refused by the rate limit; returns the strikes held (they decay over time). */
     int strike() {
-        return ++strikes;
+        return strikes.strike();
+    }
+
+    /**
+     * Whether a {@code since} subscription may start now: none is replaying on this connection (a replay
+     * runs until {@link #endReplay}, even for a channel unsubscribed meanwhile, so the stream is never
+     * read twice at once for one client).
+     */
+    boolean isReplaying() {
+        return replaying;
+    }
+
+    /** Takes one {@code since} subscription from the connection's allowance. */
+    boolean allowReplay() {
+        return replayRate.tryAcquire();
     }
 
     void touch() {
@@ -124,6 +142,9 @@ public final class ClientSession {
 
     /** As {@link #open(String, boolean)}, keeping only events of the given kinds ({@code null}: all). */
     public Object open(String channel, boolean replaying, Set<String> kinds) {
+        if (replaying) {
+            this.replaying = true;
+        }
         Cursor cursor = new Cursor(replaying, kinds);
         Cursor previous = cursors.put(channel, cursor);
         if (previous != null) {
@@ -175,8 +196,12 @@ public final class ClientSession {
         return !cursor.accepts(kind) || write(frame, maxPendingBytes);
     }
 
-    /** Ends a replay: writes the live frames held meanwhile that the replay did not cover. */
+    /**
+     * Ends a replay: writes the live frames held meanwhile that the replay did not cover. The replayer
+     * calls it once per replay, whatever became of the subscription, so the connection may replay again.
+     */
     public boolean endReplay(String channel, Object handle, long maxPendingBytes) {
+        replaying = false;
         Cursor cursor = cursors.get(channel);
         if (cursor == null || cursor != handle) {
             return true;
@@ -268,28 +293,5 @@ public final class ClientSession {
     }
 
     private record Held(long seq, ByteBuf frame, String kind) {
-    }
-
-    /** A token bucket refilled continuously: {@code perSecond} frames a second, bursts of the same size. */
-    private static final class RateLimit {
-        private final int perSecond;
-        private double tokens;
-        private long lastNanos = System.nanoTime();
-
-        RateLimit(int perSecond) {
-            this.perSecond = perSecond;
-            this.tokens = perSecond;
-        }
-
-        synchronized boolean tryAcquire() {
-            long now = System.nanoTime();
-            tokens = Math.min(perSecond, tokens + (now - lastNanos) * perSecond / 1e9);
-            lastNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
     }
 }

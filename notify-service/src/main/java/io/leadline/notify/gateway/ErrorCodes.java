@@ -9,6 +9,8 @@ public final class ErrorCodes {
     public static final String NOT_FOUND = "not_found";
     public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
     public static final String RATE_LIMITED = "rate_limited";
+    /** A {@code since} subscription while another of the same connection is still replaying. */
+    public static final String BUSY = "busy";
     public static final String TOKEN_EXPIRED = "token_expired";
     public static final String TOKEN_INVALID = "token_invalid";
 

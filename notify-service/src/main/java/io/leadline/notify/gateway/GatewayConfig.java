@@ -29,9 +29,54 @@ public interface GatewayConfig {
     @WithDefault("1048576")
     long maxPendingBytes();
 
-    /** Inbound frames per second allowed per connection (burst of the same size), then 4029. */
+    /** Inbound frames per second allowed per connection (burst of the same size); the excess gets rate_limited. */
     @WithDefault("50")
     int maxInboundPerSecond();
+
+    /**
+     * Frames refused by the inbound rate are strikes; a connection with more than this many is closed
+     * with 4029.
+     */
+    @WithDefault("50")
+    int maxStrikes();
+
+    /**
+     * One strike is forgiven per this much time, so a long-lived connection that bursts now and then is
+     * never closed, while a steady flood still is.
+     */
+    @WithDefault("1s")
+    Duration strikeDecay();
+
+    /**
+     * The most events one {@code since} subscription replays; when more were missed the subscription
+     * answers {@code recovered:false} without replaying and the client re-reads its state over REST.
+     */
+    @WithDefault("10000")
+    int maxReplay();
+
+    /** {@code since} subscriptions a connection may make at once (a reconnect resubscribing everything). */
+    @WithDefault("20")
+    int replayBurst();
+
+    /** Time in which a connection earns one more {@code since} subscription, up to {@link #replayBurst()}. */
+    @WithDefault("500ms")
+    Duration replayRefill();
+
+    /**
+     * How long an escrow id that the escrow-parties bucket does not know is remembered as unknown, so
+     * repeated subscribes to it are refused from memory instead of reading the bucket each time. The
+     * bucket's watch replaces the entry the moment the escrow is created.
+     */
+    @WithDefault("10s")
+    Duration unknownEscrowTtl();
+
+    /** The most unknown escrow ids remembered at once (memory bound against subscribes to made-up ids). */
+    @WithDefault("10000")
+    int unknownEscrowCacheSize();
+
+    /** How long a WebSocket ticket from {@code POST /api/ws-tickets} may be used (once) to open a socket. */
+    @WithDefault("30s")
+    Duration ticketTtl();
 
     @WithDefault("10")
     int maxConnectionsPerUser();

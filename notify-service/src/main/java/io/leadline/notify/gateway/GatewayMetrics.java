@@ -27,6 +27,8 @@ public class GatewayMetrics {
     private Counter recoveries;
     private Counter slowConsumers;
     private Counter expired;
+    private Counter escrowLookups;
+    private Counter replaysRefused;
 
     @PostConstruct
     void init() {
@@ -39,6 +41,12 @@ public class GatewayMetrics {
         recoveries = registry.counter("leadline.gateway.recoveries");
         slowConsumers = registry.counter("leadline.gateway.slow.consumer.closes");
         expired = registry.counter("leadline.gateway.token.expired.closes");
+        escrowLookups = Counter.builder("leadline.gateway.escrow.lookups")
+                .description("subscribes to an escrow this instance did not know that read the escrow-parties bucket")
+                .register(registry);
+        replaysRefused = Counter.builder("leadline.gateway.replays.refused")
+                .description("since subscriptions refused: another replay in flight, or over the connection's rate")
+                .register(registry);
     }
 
     void opened() {
@@ -65,5 +73,13 @@ public class GatewayMetrics {
 
     void tokenExpired() {
         expired.increment();
+    }
+
+    void escrowLookup() {
+        escrowLookups.increment();
+    }
+
+    void replayRefused() {
+        replaysRefused.increment();
     }
 }

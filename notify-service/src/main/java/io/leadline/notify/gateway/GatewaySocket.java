@@ -6,6 +6,7 @@ import io.leadline.notify.routing.EscrowParties;
 import io.leadline.notify.routing.EventRouter;
 import io.leadline.notify.routing.Replayer;
 import io.leadline.notify.routing.Subscriptions;
+import io.leadline.notify.security.ConnectionIdentity;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
 import io.quarkus.security.Authenticated;
@@ -73,10 +74,9 @@ public class GatewaySocket {
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
-        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
-        String role = identity.getRoles().stream().findFirst().orElse("");
-        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), token.getSubject(), role,
-                token.getExpirationTime(), config.maxInboundPerSecond());
+        ConnectionIdentity who = ConnectionIdentity.of(identity);
+        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), who.userId(), who.role(),
+                who.tokenExpiresAt(), config);
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
             session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");
             return;
@@ -134,7 +134,7 @@ public class GatewaySocket {
         session.touch();
         metrics.inbound(text.length());
         if (!session.allowInbound()) {
-            if (session.strike() > config.maxInboundPerSecond()) {
+            if (session.strike() > config.maxStrikes()) {
                 session.close(ErrorCodes.CLOSE_RATE_LIMITED, "rate limited");
             } else {
                 session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null));
@@ -192,8 +192,11 @@ public class GatewaySocket {
             }
             case FORBIDDEN -> {
                 String escrowId = Channels.kindOf(channel) == Channels.ChannelKind.ESCROW ? Channels.idOf(channel) : null;
-                if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)) {
+                if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)
+                        && !escrowParties.recentlyUnknown(escrowId)) {
                     // an escrow created a moment ago may not have reached the watch yet: ask the bucket once
+                    // (a miss is remembered for a while, so repeating the subscribe does not read it again)
+                    metrics.escrowLookup();
                     vertx.executeBlocking(() -> {
                         escrowParties.refresh(escrowId);
                         return null;
@@ -213,8 +216,22 @@ public class GatewaySocket {
             session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, invalid.getMessage(), id));
             return;
         }
+        boolean withSince = sinceNode != null && !sinceNode.isNull();
+        if (withSince && session.isReplaying()) {
+            // one replay at a time per connection; the subscription as it was stays
+            metrics.replayRefused();
+            session.sendText(ServerFrames.error(ErrorCodes.BUSY,
+                    "another subscription of this connection is still replaying; try again when it is done", id));
+            return;
+        }
+        if (withSince && !session.allowReplay()) {
+            metrics.replayRefused();
+            session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED,
+                    "too many subscriptions with since; slow down", id));
+            return;
+        }
         if (session.isSubscribed(channel)) {
-            if ((sinceNode == null || sinceNode.isNull()) && kinds == null) {
+            if (!withSince && kinds == null) {
                 session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
                 return;
             }
@@ -228,7 +245,7 @@ public class GatewaySocket {
             return;
         }
         long watermark = router.lastSeq();
-        if (sinceNode == null || sinceNode.isNull()) {
+        if (!withSince) {
             session.open(channel, false, kinds);
             subscriptions.add(channel, session);
             session.sendText(ServerFrames.subscribed(channel, watermark, true, id));

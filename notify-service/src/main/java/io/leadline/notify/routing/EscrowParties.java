@@ -1,5 +1,6 @@
 package io.leadline.notify.routing;
 
+import io.leadline.notify.gateway.GatewayConfig;
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.escrow.EscrowPartiesBucket.Parties;
 import io.leadline.shared.json.JsonCodec;
@@ -26,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who may watch an escrow, without asking payments-service: a local copy of the {@code escrow-parties}
  * key-value bucket ({@link EscrowPartiesBucket}) that payments-service writes, kept current by a watch.
+ * An id the bucket does not know is remembered as unknown for a short while
+ * ({@code leadline.gateway.unknown-escrow-ttl}), so subscribes to made-up ids are refused from memory
+ * rather than each reading the bucket; the watch clears that memory the moment the escrow appears.
  */
 @Startup
 @Singleton
@@ -34,6 +38,8 @@ public class EscrowParties {
     private static final Logger LOG = Logger.getLogger(EscrowParties.class);
 
     private final Map<String, Parties> byEscrow = new ConcurrentHashMap<>();
+    /** Escrow ids the bucket did not know, with the System.nanoTime() until which that answer stands. */
+    private final Map<String, Long> unknownUntil = new ConcurrentHashMap<>();
     private volatile boolean loaded;
     private KeyValue bucket;
 
@@ -46,6 +52,9 @@ public class EscrowParties {
     /** Provisioned together with the bucket: waiting for it first keeps the start order. */
     @Inject
     ChannelStream stream;
+
+    @Inject
+    GatewayConfig config;
 
     @PostConstruct
     void watch() {
@@ -110,8 +119,10 @@ public class EscrowParties {
     public void refresh(String escrowId) {
         try {
             KeyValueEntry entry = bucket.get(escrowId);
-            if (entry != null) {
+            if (entry != null && entry.getOperation() == KeyValueOperation.PUT) {
                 apply(entry);
+            } else {
+                rememberUnknown(escrowId);
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.debugf("cannot read escrow %s from %s: %s", escrowId, EscrowPartiesBucket.NAME, e.getMessage());
@@ -127,6 +138,33 @@ public class EscrowParties {
         return byEscrow.containsKey(escrowId);
     }
 
+    /** Whether the bucket answered a moment ago that it does not know this escrow (no need to ask again yet). */
+    public boolean recentlyUnknown(String escrowId) {
+        Long until = unknownUntil.get(escrowId);
+        if (until == null) {
+            return false;
+        }
+        if (until - System.nanoTime() > 0) {
+            return true;
+        }
+        unknownUntil.remove(escrowId, until);
+        return false;
+    }
+
+    private void rememberUnknown(String escrowId) {
+        long now = System.nanoTime();
+        if (unknownUntil.size() >= config.unknownEscrowCacheSize()) {
+            unknownUntil.values().removeIf(until -> until - now <= 0);
+            if (unknownUntil.size() >= config.unknownEscrowCacheSize()) {
+                return; // full of live entries: the inbound rate limit still bounds the lookups
+            }
+        }
+        unknownUntil.put(escrowId, now + config.unknownEscrowTtl().toNanos());
+        if (byEscrow.containsKey(escrowId)) {
+            unknownUntil.remove(escrowId); // the watch brought it while the bucket was being read
+        }
+    }
+
     private void apply(KeyValueEntry entry) {
         if (entry.getOperation() != KeyValueOperation.PUT) {
             byEscrow.remove(entry.getKey());
@@ -134,6 +172,7 @@ public class EscrowParties {
         }
         try {
             byEscrow.put(entry.getKey(), JsonCodec.decode(entry.getValue(), Parties.class));
+            unknownUntil.remove(entry.getKey()); // a known escrow never stays refused from the negative cache
         } catch (RuntimeException e) {
             LOG.warnf("ignoring malformed escrow parties for %s", entry.getKey());
         }

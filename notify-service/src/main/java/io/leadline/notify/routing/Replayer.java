@@ -13,7 +13,9 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
@@ -55,6 +57,8 @@ public class Replayer {
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final int CHUNK = 128;
     private static final int THREADS = 8;
+    /** A counting consumer that could not be deleted goes away by itself after this long unused. */
+    private static final Duration COUNTER_LIFETIME = Duration.ofSeconds(30);
 
     @Inject
     Connection nats;
@@ -110,7 +114,8 @@ public class Replayer {
             Runnable onSlowConsumer) {
         boolean recoverable;
         try {
-            recoverable = recoverable(channel, since);
+            // a history deeper than the limit is not replayed: the client re-reads its state, as when it is lost
+            recoverable = recoverable(channel, since) && withinReplayLimit(channel, since);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warnf("cannot read the state of %s: %s", channel, e.getMessage());
             recoverable = false;
@@ -176,6 +181,44 @@ public class Replayer {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether at most {@code leadline.gateway.max-replay} events of {@code channel} follow {@code since}.
+     * Cheap bounds first (the distance in stream sequences, then everything the channel keeps); only a
+     * channel with more events kept than the limit, asked from further back than the limit, is counted
+     * exactly, by a short-lived consumer that reports how many messages it would deliver.
+     */
+    boolean withinReplayLimit(String channel, long since) throws IOException, JetStreamApiException {
+        long max = config.maxReplay();
+        if (lastSeqOf(channel) - since <= max) {
+            return true;
+        }
+        JetStreamManagement management = nats.jetStreamManagement();
+        String subjects = Channels.subjectsOf(channel);
+        StreamState state = management.getStreamInfo(stream.name(), StreamInfoOptions.filterSubjects(subjects))
+                .getStreamState();
+        long kept = state.getSubjectMap() == null ? 0
+                : state.getSubjectMap().values().stream().mapToLong(Long::longValue).sum();
+        if (kept <= max) {
+            return true;
+        }
+        ConsumerInfo counter = management.createConsumer(stream.name(), ConsumerConfiguration.builder()
+                .filterSubject(subjects)
+                .deliverPolicy(DeliverPolicy.ByStartSequence)
+                .startSequence(since + 1)
+                .ackPolicy(AckPolicy.None)
+                .inactiveThreshold(COUNTER_LIFETIME)
+                .build());
+        try {
+            return counter.getNumPending() <= max;
+        } finally {
+            try {
+                management.deleteConsumer(stream.name(), counter.getName());
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                LOG.debugf("counting consumer %s left to expire: %s", counter.getName(), e.getMessage());
+            }
+        }
     }
 
     private boolean copy(ClientSession session, String channel, Object handle, long since)

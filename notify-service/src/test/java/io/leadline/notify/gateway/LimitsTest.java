@@ -1,5 +1,6 @@
 package io.leadline.notify.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
 import io.leadline.shared.nats.security.NatsIdentity;
@@ -97,6 +98,36 @@ class LimitsTest {
 
             bystander.send(Map.of("type", "ping", "id", "still-here"));
             assertThat(bystander.awaitType("pong", WAIT).path("id").asText()).isEqualTo("still-here");
+        }
+    }
+
+    @Test
+    void burstsNowAndThenAreForgivenWhileEachStaysUnderTheStrikeLimit() throws InterruptedException {
+        // test profile: 50 frames/s (bursts of 50), more than 50 strikes close, one strike forgiven per 50 ms
+        int burst = 95;
+        Duration forgiveness = Duration.ofMillis(50L * (burst - 50)).plusSeconds(1); // the strikes, and a full bucket
+        try (WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            client.awaitType("connected", WAIT);
+            int refused = 0;
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < burst; i++) {
+                    client.send("{\"type\":\"ping\"}");
+                }
+                // every frame is answered, with a pong or a rate_limited error: then the server has counted them all
+                for (int i = 0; i < burst; i++) {
+                    JsonNode answer = client.await(frame -> frame.path("type").asText().matches("pong|error"), WAIT);
+                    if (answer.path("type").asText().equals("error")) {
+                        assertThat(answer.path("code").asText()).isEqualTo("rate_limited");
+                        refused++;
+                    }
+                }
+                Thread.sleep(forgiveness.toMillis());
+            }
+            // more refused frames in all than one connection may gather at once: without forgiveness, a 4029
+            assertThat(refused).as("frames refused over all bursts").isGreaterThan(50);
+            client.send(Map.of("type", "ping", "id", "after-bursts"));
+            assertThat(client.awaitType("pong", WAIT).path("id").asText()).isEqualTo("after-bursts");
+            assertThat(client.isClosed()).isFalse();
         }
     }
 

@@ -80,11 +80,26 @@ public final class TestSocket implements AutoCloseable {
         return open(builder, uri);
     }
 
-    /** Connects with the token in the {@code token} query parameter. */
-    public static TestSocket connectWithQueryToken(URI uri, String token) {
+    /** Connects with a ticket from {@code POST /api/ws-tickets} in the {@code ticket} query parameter. */
+    public static TestSocket connectWithTicket(URI uri, String ticket) {
+        return open(HTTP.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT), withTicket(uri, ticket));
+    }
+
+    /**
+     * The HTTP status with which the server refuses an upgrade with this ticket; fails when the upgrade
+     * succeeds.
+     */
+    public static int refusedTicketStatus(URI uri, String ticket) {
+        try (TestSocket socket = connectWithTicket(uri, ticket)) {
+            throw new AssertionError("upgrade to " + uri + " with a ticket was accepted; frames: " + socket.frames());
+        } catch (UpgradeRefused refused) {
+            return refused.status();
+        }
+    }
+
+    private static URI withTicket(URI uri, String ticket) {
         String separator = uri.getQuery() == null ? "?" : "&";
-        URI withToken = URI.create(uri + separator + "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-        return open(HTTP.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT), withToken);
+        return URI.create(uri + separator + "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
     }
 
     /**

@@ -3,8 +3,6 @@ package io.leadline.notify.security;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
-import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
@@ -15,24 +13,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
 /**
- * Accepts the JWT as the {@code token} query parameter, for WebSocket clients that cannot set headers.
- * Only on upgrade requests: REST calls keep to the Authorization header, so a token never ends up in
- * an ordinary URL. The parameter is never logged (access logging is off, and traces drop queries).
+ * Accepts a WebSocket ticket as the {@code ticket} query parameter, on upgrade requests only: a ticket
+ * never authenticates a REST call. A JWT in the URL ({@code ?token=}) is not read at all.
  */
 @ApplicationScoped
-public class QueryTokenAuthenticationMechanism implements HttpAuthenticationMechanism {
+public class TicketAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         if (!"websocket".equalsIgnoreCase(context.request().getHeader("Upgrade"))) {
             return Uni.createFrom().nullItem();
         }
-        String token = context.request().getParam("token");
-        if (token == null || token.isBlank()) {
+        String ticket = context.request().getParam("ticket");
+        if (ticket == null || ticket.isBlank()) {
             return Uni.createFrom().nullItem();
         }
         return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(
-                new TokenAuthenticationRequest(new JsonWebTokenCredential(token)), context));
+                new TicketAuthenticationRequest(ticket), context));
     }
 
     @Override
@@ -42,6 +39,6 @@ public class QueryTokenAuthenticationMechanism implements HttpAuthenticationMech
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(TokenAuthenticationRequest.class);
+        return Set.of(TicketAuthenticationRequest.class);
     }
 }

@@ -1,0 +1,47 @@
+package io.leadline.notify.security;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.Set;
+
+/**
+ * {@code POST /api/ws-tickets}: trades the caller's JWT (Authorization header) for a ticket that opens
+ * one WebSocket ({@code /ws?ticket=…}) within seconds. Clients that cannot set headers on the upgrade
+ * put the ticket in the URL instead of the token: whatever logs the URL logs something already used
+ * or about to expire.
+ */
+@Path("/api/ws-tickets")
+@Authenticated
+public class WsTicketResource {
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    WsTickets tickets;
+
+    /** The answer: the ticket, and how many seconds it may be used (once). */
+    public record TicketView(String ticket, long expiresIn) {
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A single-use ticket for one WebSocket upgrade",
+            description = "Valid for leadline.gateway.ticket-ttl (30 s) and never beyond the token; the socket it opens "
+                    + "belongs to the token's user and ends with the token's expiry unless refreshed in band.")
+    public RestResponse<TicketView> issue() {
+        Set<String> roles = token.getGroups() == null ? Set.of() : token.getGroups();
+        WsTickets.Issued issued = tickets.issue(new WsTickets.Holder(token.getSubject(), roles, token.getExpirationTime()));
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED,
+                        new TicketView(issued.ticket(), issued.expiresInSeconds()))
+                .header("Cache-Control", "no-store").build();
+    }
+}
