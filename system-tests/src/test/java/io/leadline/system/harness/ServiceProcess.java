@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged service ({@code <root>/<service>/target/quarkus-app/quarkus-run.jar}) running as its own
  * OS process, configured with {@code -D} system properties, logging to a file under
- * {@code system-tests/target/services/}. It keeps its port across {@link #restart()}, so clients can
- * reconnect to the same address.
+ * {@code system-tests/target/services/}. It keeps its ports (the public one and the management one, where
+ * health and metrics are served) across {@link #restart()}, so clients can reconnect to the same address.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -34,6 +34,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String service;
     private final String database;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> properties;
     private final Path logFile;
     private Process process;
@@ -48,8 +49,10 @@ public final class ServiceProcess implements AutoCloseable {
         this.service = service;
         this.database = database;
         this.port = NatsTestServer.freePort();
+        this.managementPort = NatsTestServer.freePort();
         this.properties = new LinkedHashMap<>(properties);
         this.properties.put("quarkus.http.port", String.valueOf(port));
+        this.properties.put("quarkus.management.port", String.valueOf(managementPort));
         this.logFile = Platform.targetDir().resolve("services").resolve(label + "-" + service + ".log");
     }
 
@@ -76,8 +79,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Sets a system property for the next launch (on top of or replacing the ones given). */
     public ServiceProcess property(String key, String value) {
-        if (key.equals("quarkus.http.port")) {
-            throw new IllegalArgumentException("the port is chosen by ServiceProcess and kept across restarts");
+        if (key.equals("quarkus.http.port") || key.equals("quarkus.management.port")) {
+            throw new IllegalArgumentException("the ports are chosen by ServiceProcess and kept across restarts");
         }
         properties.put(key, value);
         return this;
@@ -98,6 +101,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The management interface: {@code /q/health}, {@code /q/metrics}, {@code /q/openapi}. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public URI managementUri() {
+        return URI.create("http://127.0.0.1:" + managementPort);
     }
 
     /** A WebSocket address on this service, for example {@code wsUri("/ws")}. */
@@ -131,7 +143,8 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "==== starting " + service + " on port " + port + "\n", StandardCharsets.UTF_8,
+            Files.writeString(logFile, "==== starting " + service + " on port " + port + " (management "
+                    + managementPort + ")\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(Platform.root().resolve(service).toFile())
@@ -147,7 +160,7 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** Starts the process and waits until {@code GET /q/health/ready} answers 200. */
+    /** Starts the process and waits until {@code GET /q/health/ready} on the management port answers 200. */
     public ServiceProcess start() {
         launch();
         awaitReady();
@@ -160,7 +173,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("/q/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(managementUri().resolve("/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -204,7 +217,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Stops (SIGTERM) if running, then starts again on the same port and database and waits until ready. */
+    /** Stops (SIGTERM) if running, then starts again on the same ports and database and waits until ready. */
     public ServiceProcess restart() {
         stop();
         return start();
@@ -245,6 +258,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return service + " on port " + port;
+        return service + " on port " + port + " (management " + managementPort + ")";
     }
 }
