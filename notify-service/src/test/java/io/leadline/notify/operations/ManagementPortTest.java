@@ -49,10 +49,10 @@ class ManagementPortTest {
     }
 
     @Test
-    void prometheusMetricsIncludeTheGateway() {
+    void prometheusMetricsAreInTheTextFormat() {
         given().baseUri(management()).get("/q/metrics")
                 .then().statusCode(200)
-                .body(containsString("leadline_gateway_connections"));
+                .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
     }
 
     @Test
