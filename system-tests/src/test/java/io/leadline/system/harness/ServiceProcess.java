@@ -56,7 +56,10 @@ public final class ServiceProcess implements AutoCloseable {
         this.logFile = Platform.targetDir().resolve("services").resolve(label + "-" + service + ".log");
     }
 
-    /** The standard properties of a service under test: its database, a NATS server, the run's JWT keys. */
+    /**
+     * The standard properties of a service under test: its database, a NATS server, the run's JWT keys,
+     * the admin account and the run's webhook secrets (the prod profile has no default for secrets).
+     */
     public static Map<String, String> standardProperties(String database, String natsUrl, Path jwtKeyDir,
             String adminUsername, String adminPassword) {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -67,6 +70,8 @@ public final class ServiceProcess implements AutoCloseable {
         properties.put("leadline.jwt.key-dir", jwtKeyDir.toString());
         properties.put("leadline.admin.username", adminUsername);
         properties.put("leadline.admin.password", adminPassword);
+        properties.put("leadline.payments.webhook.stripe-secret", WebhookSecrets.STRIPE);
+        properties.put("leadline.payments.webhook.razorpay-secret", WebhookSecrets.RAZORPAY);
         return properties;
     }
 
@@ -83,6 +88,12 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalArgumentException("the ports are chosen by ServiceProcess and kept across restarts");
         }
         properties.put(key, value);
+        return this;
+    }
+
+    /** Leaves a system property out of the next launch, to start without it. */
+    public ServiceProcess withoutProperty(String key) {
+        properties.remove(key);
         return this;
     }
 
@@ -152,7 +163,8 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             // the environment must not override what the properties set
             builder.environment().keySet().removeIf(name -> name.startsWith("LEADLINE_") || name.equals("NATS_URL")
-                    || name.endsWith("_DB_URL") || name.startsWith("QUARKUS_"));
+                    || name.endsWith("_DB_URL") || name.endsWith("_DB_USER") || name.endsWith("_DB_PASSWORD")
+                    || name.startsWith("QUARKUS_"));
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service, e);
@@ -197,6 +209,27 @@ public final class ServiceProcess implements AutoCloseable {
         }
         throw new IllegalStateException(service + " not ready after " + timeout.toSeconds() + " s (last answer: " + last
                 + "); log " + logFile + ":\n" + logTail(60));
+    }
+
+    /**
+     * Waits for a process that is expected to stop by itself (a start that must fail) and returns its
+     * exit code; fails when it is still running after {@code timeout}.
+     */
+    public int awaitExit(Duration timeout) {
+        if (!waitForExit(timeout)) {
+            throw new IllegalStateException(service + " still runs after " + timeout.toSeconds() + " s; log " + logFile
+                    + ":\n" + logTail(60));
+        }
+        return process.exitValue();
+    }
+
+    /** The whole log of this process (every launch). */
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGKILL: the process dies at once, whatever it was doing. */
