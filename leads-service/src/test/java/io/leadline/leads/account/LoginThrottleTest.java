@@ -42,12 +42,14 @@ class LoginThrottleTest {
             signIn(user.username(), "wrong password " + i, newAddress()).statusCode(401);
         }
         // from yet another address, with the right password: refused without looking at it
-        int retryAfter = Integer.parseInt(signIn(user.username(), user.password(), newAddress())
+        var refused = signIn(user.username(), user.password(), newAddress())
                 .statusCode(429).contentType("application/problem+json")
                 .body("status", equalTo(429))
                 .body("detail", startsWith("too many failed sign-ins for this username"))
-                .extract().header("Retry-After"));
+                .extract();
+        int retryAfter = Integer.parseInt(refused.header("Retry-After"));
         assertThat(retryAfter).isBetween(1, 15 * 60);
+        assertThat(refused.jsonPath().getString("detail")).endsWith("try again after " + retryAfter + " s");
         // the username in another case is the same account
         signIn(user.username().toUpperCase(), user.password(), newAddress()).statusCode(429);
     }

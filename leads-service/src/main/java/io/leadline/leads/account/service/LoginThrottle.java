@@ -44,9 +44,10 @@ public class LoginThrottle {
             return;
         }
         Duration wait = Stream.of(account, from).flatMap(Optional::stream).max(Comparator.naturalOrder()).orElseThrow();
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // as Retry-After will say
         String what = account.isPresent() ? "for this username" : "from this address";
         throw ProblemException.tooManyRequests("too many failed sign-ins " + what + "; try again after "
-                + wait.toSeconds() + " s", wait);
+                + seconds + " s", Duration.ofSeconds(seconds));
     }
 
     public void failed(String username, String address) {
