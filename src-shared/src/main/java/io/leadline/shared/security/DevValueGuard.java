@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,8 @@ import java.util.Set;
 @ApplicationScoped
 public class DevValueGuard {
 
+    private static final Logger LOG = Logger.getLogger(DevValueGuard.class);
+
     @Inject
     Config config;
 
@@ -35,8 +38,13 @@ public class DevValueGuard {
         if (isDevOrTest(running.getProfiles())) {
             return;
         }
-        List<String> refused = refused(running, DevValues.fromClassPath(Thread.currentThread().getContextClassLoader()),
-                secrets.devOnly());
+        DevValues devValues = DevValues.fromClassPath(Thread.currentThread().getContextClassLoader());
+        if (devValues.isEmpty()) {
+            LOG.warn("no application.properties on the class path: the dev values of leadline.secrets.dev-only "
+                    + "cannot be checked (a native image needs quarkus.native.resources.includes=application.properties)");
+            return;
+        }
+        List<String> refused = refused(running, devValues, secrets.devOnly());
         if (!refused.isEmpty()) {
             throw new IllegalStateException("refusing to start in profile " + String.join(",", running.getProfiles())
                     + ": " + String.join("; ", refused));

@@ -77,6 +77,10 @@ final class DevValues {
         return sources.stream().anyMatch(source -> source.getValue(key) != null);
     }
 
+    boolean isEmpty() {
+        return sources.isEmpty();
+    }
+
     /** The environment variable the profile-less line of {@code name} reads, if it reads one. */
     Optional<String> variableOf(String name) {
         for (ConfigSource source : sources) {
