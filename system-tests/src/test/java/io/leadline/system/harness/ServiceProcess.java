@@ -38,6 +38,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Path logFile;
     private Process process;
+    /** Where the latest launch's output starts in the log file (it is appended to across launches). */
+    private long launchOffset;
 
     /**
      * @param service    the module name, for example {@code leads-service}
@@ -154,6 +156,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         try {
             Files.createDirectories(logFile.getParent());
+            launchOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             Files.writeString(logFile, "==== starting " + service + " on port " + port + " (management "
                     + managementPort + ")\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -223,10 +226,12 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** The whole log of this process (every launch). */
+    /** The log of the latest launch (earlier runs and launches may have written to the same file). */
     public String log() {
         try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
+            byte[] all = Files.readAllBytes(logFile);
+            int from = (int) Math.min(launchOffset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
