@@ -85,6 +85,7 @@ class ProductionSecretsIT {
         Path emptyKeyDir = Files.createTempDirectory("leadline-no-keys-");
         String log = failedStart(prod("notify-service", "no-public-key")
                 .property("leadline.jwt.key-dir", emptyKeyDir.toString()));
+        Files.delete(emptyKeyDir);
         assertThat(log).contains("mp.jwt.verify.publickey.location: no readable key at "
                 + emptyKeyDir.resolve("public.pem"));
     }
