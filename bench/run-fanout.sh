@@ -113,10 +113,12 @@ loader mint --key-dir="$RUN/keys" --count="$TOKENS" --file="$RUN/tokens.txt"
 
 # ---- notify-service ------------------------------------------------------------------------------------
 HTTP_PORT=$(free_port)
-log "starting notify-service on :$HTTP_PORT ($NOTIFY_JAVA_OPTS)"
+MANAGEMENT_PORT=$(free_port)   # /q/health and /q/metrics are served there, not on HTTP_PORT
+log "starting notify-service on :$HTTP_PORT, management :$MANAGEMENT_PORT ($NOTIFY_JAVA_OPTS)"
 # shellcheck disable=SC2086
 (cd "$RUN/notify-app" && exec java $NOTIFY_JAVA_OPTS \
   -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
+  -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
   -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.provision-at-start=true \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$DB" \
   -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
@@ -125,11 +127,11 @@ log "starting notify-service on :$HTTP_PORT ($NOTIFY_JAVA_OPTS)"
   -jar quarkus-run.jar > "$RUN/notify.log" 2>&1) &
 NOTIFY_PID=$!
 for i in $(seq 1 150); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
   kill -0 "$NOTIFY_PID" 2>/dev/null || { tail -30 "$RUN/notify.log"; exit 1; }
   sleep 0.2
 done
-curl -fs "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null || { echo "notify-service not ready" >&2; tail -30 "$RUN/notify.log"; exit 1; }
+curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" >/dev/null || { echo "notify-service not ready" >&2; tail -30 "$RUN/notify.log"; exit 1; }
 # the java process itself (the subshell exec'd it)
 log "notify-service ready, pid $NOTIFY_PID"
 

@@ -17,20 +17,27 @@ export class HttpError extends Error {
   }
 }
 
-/** URLs and admin credentials from the environment, with the dev defaults. */
+/** A secret `./leadline up` generated into .run/ (of this checkout, or of the working directory), if any. */
+export function runFile(name) {
+  for (const candidate of [resolve(here, '../../../.run', name), resolve(process.cwd(), '.run', name)]) {
+    try {
+      return readFileSync(candidate, 'utf8').trim();
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+/**
+ * URLs, admin credentials and webhook secrets from the environment, else what `./leadline up` generated
+ * into .run/, else the dev defaults (a service in dev mode, ./mvnw quarkus:dev).
+ */
 export function configFromEnv(env = process.env, { defaults = true } = {}) {
   const pick = (name, fallback) => env[name] || (defaults ? fallback : undefined);
   let adminPassword = env.LEADLINE_ADMIN_PASSWORD;
   if (!adminPassword && defaults) {
-    for (const candidate of [resolve(here, '../../../.run/admin-password'), resolve(process.cwd(), '.run/admin-password')]) {
-      try {
-        adminPassword = readFileSync(candidate, 'utf8').trim();
-        break;
-      } catch {
-        // not there
-      }
-    }
-    adminPassword ||= 'admin-dev-password';
+    adminPassword = runFile('admin-password') || 'admin-dev-password';
   }
   const notify = pick('LEADLINE_NOTIFY_URL', 'http://localhost:8080');
   return {
@@ -39,8 +46,8 @@ export function configFromEnv(env = process.env, { defaults = true } = {}) {
     paymentsUrl: pick('LEADLINE_PAYMENTS_URL', 'http://localhost:8082')?.replace(/\/$/, ''),
     adminUsername: pick('LEADLINE_ADMIN_USERNAME', 'admin'),
     adminPassword,
-    stripeSecret: env.LEADLINE_STRIPE_WEBHOOK_SECRET || 'whsec_leadline_dev_only',
-    razorpaySecret: env.LEADLINE_RAZORPAY_WEBHOOK_SECRET || 'razorpay_leadline_dev_only',
+    stripeSecret: env.LEADLINE_STRIPE_WEBHOOK_SECRET || runFile('stripe-webhook-secret') || 'whsec_leadline_dev_only',
+    razorpaySecret: env.LEADLINE_RAZORPAY_WEBHOOK_SECRET || runFile('razorpay-webhook-secret') || 'razorpay_leadline_dev_only',
   };
 }
 

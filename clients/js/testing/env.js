@@ -1,5 +1,5 @@
 // Integration and browser tests run against a real system whose addresses come from the environment.
-import { configFromEnv, Leadline, wsUrl, HttpError } from '../demo/rest.mjs';
+import { configFromEnv, Leadline, wsUrl, HttpError, runFile } from '../demo/rest.mjs';
 
 const REQUIRED = ['LEADLINE_NOTIFY_URL', 'LEADLINE_LEADS_URL', 'LEADLINE_ADMIN_USERNAME', 'LEADLINE_ADMIN_PASSWORD'];
 
@@ -14,7 +14,9 @@ export function liveSystem() {
     };
   }
   const config = configFromEnv(process.env, { defaults: false });
-  config.stripeSecret = process.env.LEADLINE_STRIPE_WEBHOOK_SECRET || 'whsec_leadline_dev_only';
+  // the platform's own (the system tests pass theirs; ./leadline up writes .run/), else dev mode's
+  config.stripeSecret = process.env.LEADLINE_STRIPE_WEBHOOK_SECRET || runFile('stripe-webhook-secret')
+    || 'whsec_leadline_dev_only';
   return { config, api: new Leadline(config), ws: wsUrl(config.notifyUrl) };
 }
 

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.ServiceProcess;
+import io.leadline.system.harness.WebhookSecrets;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +193,8 @@ class ClientsIT {
         env.put("LEADLINE_PAYMENTS_URL", platform.payments().baseUri().toString());
         env.put("LEADLINE_ADMIN_USERNAME", Platform.ADMIN_USERNAME);
         env.put("LEADLINE_ADMIN_PASSWORD", platform.adminPassword());
+        env.put("LEADLINE_STRIPE_WEBHOOK_SECRET", WebhookSecrets.STRIPE);
+        env.put("LEADLINE_RAZORPAY_WEBHOOK_SECRET", WebhookSecrets.RAZORPAY);
         env.put("LEADLINE_DASHBOARD_URL", notify);
         env.put("LEADLINE_NOTIFY_STOP_CMD", quote(work.resolve("notify-stop.sh").toString()));
         env.put("LEADLINE_NOTIFY_START_CMD", quote(work.resolve("notify-start.sh").toString()));

@@ -3,6 +3,7 @@ package io.leadline.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.TestSocket;
+import io.leadline.system.harness.WebhookSecrets;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -12,10 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -24,8 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -324,27 +320,11 @@ class PaymentsIT {
     }
 
     private static String stripeSignature(long timestamp, String body) {
-        return "t=" + timestamp + ",v1=" + hex(hmac(secret("LEADLINE_STRIPE_WEBHOOK_SECRET"), timestamp + "." + body));
+        return "t=" + timestamp + ",v1=" + hex(hmac(WebhookSecrets.STRIPE, timestamp + "." + body));
     }
 
     private static String razorpaySignature(String body) {
-        return hex(hmac(secret("LEADLINE_RAZORPAY_WEBHOOK_SECRET"), body));
-    }
-
-    /**
-     * The dev default of a webhook secret, read from payments-service's application.properties
-     * ({@code ${NAME:default}}); ServiceProcess clears LEADLINE_* from the services' environment.
-     */
-    private static String secret(String variable) {
-        try {
-            String properties = Files.readString(Platform.root()
-                    .resolve("payments-service/src/main/resources/application.properties"));
-            Matcher matcher = Pattern.compile("\\$\\{" + variable + ":([^}]+)}").matcher(properties);
-            assertThat(matcher.find()).as("a dev default for %s", variable).isTrue();
-            return matcher.group(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return hex(hmac(WebhookSecrets.RAZORPAY, body));
     }
 
     private static byte[] hmac(String secret, String data) {

@@ -4,8 +4,13 @@ import io.leadline.leads.support.Api;
 import io.leadline.testing.LeadlineTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -17,9 +22,18 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "leads"))
 class OperationsTest {
 
+    /** The management interface (quarkus.management.*): health, metrics and OpenAPI live here only. */
+    @TestHTTPResource(value = "/", management = true)
+    URI managementRoot;
+
+    /** The management interface's address without its root path ({@code /q/}), as RestAssured wants it. */
+    private String management() {
+        return managementRoot.resolve("/").toString();
+    }
+
     @Test
     void openApiDescribesTheEndpoints() {
-        given().queryParam("format", "json").get("/q/openapi")
+        given().baseUri(management()).queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200)
                 .body("paths.'/api/auth/register'.post", notNullValue())
                 .body("paths.'/api/auth/token'.post", notNullValue())
@@ -34,19 +48,27 @@ class OperationsTest {
 
     @Test
     void readinessCoversDatabaseAndNats() {
-        given().get("/q/health/ready")
+        given().baseUri(management()).get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("nats", "Database connections health check"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().baseUri(management()).get("/q/health/live")
+                .then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void metricsAreExposedForPrometheus() {
         Api.submitLead();
-        given().get("/q/metrics")
+        given().baseUri(management()).get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("http_server_requests_seconds_count"))
                 .body(containsString("uri=\"/api/leads\""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/q/health", "/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi"})
+    void managementEndpointsAreOnlyOnTheManagementPort(String path) {
+        given().get(path).then().statusCode(404);
+        given().baseUri(management()).get(path).then().statusCode(200);
     }
 }

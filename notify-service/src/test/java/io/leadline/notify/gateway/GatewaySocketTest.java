@@ -41,6 +41,10 @@ class GatewaySocketTest {
     @TestHTTPResource("/ws")
     URI ws;
 
+    /** Metrics are served on the management interface only. */
+    @TestHTTPResource(value = "/", management = true)
+    URI managementRoot;
+
     @Inject
     Connection nats;
 
@@ -249,7 +253,7 @@ class GatewaySocketTest {
             client.awaitType("subscribed", WAIT);
             publish(Channels.LEADS, lead("measured"));
             client.awaitType("lead_created", WAIT);
-            String metrics = io.restassured.RestAssured.given().baseUri(ws.toString().replace("/ws", ""))
+            String metrics = io.restassured.RestAssured.given().baseUri(managementRoot.resolve("/").toString())
                     .get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).contains("leadline_gateway_connections ", "leadline_gateway_subscriptions ",
                     "leadline_gateway_deliveries_total", "leadline_gateway_frames_out_total",

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,14 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Local development needs no key set-up: when no signing pair exists in {@code leadline.jwt.key-dir},
  * the first service to start generates one (RSA 2048, PEM) under a file lock, and every service of
- * the machine then signs or verifies with it. Production mounts its keys and turns this off.
+ * the machine then signs or verifies with it. Only the dev and test profiles do that; elsewhere the
+ * keys come from configuration, and a start without them fails here naming the property, instead of
+ * starting and then refusing every token.
  */
 @Startup
 @Singleton
@@ -39,13 +43,40 @@ public class JwtKeyBootstrap {
     @ConfigProperty(name = "leadline.jwt.key-dir")
     Path keyDir;
 
-    @ConfigProperty(name = "leadline.jwt.generate-if-missing", defaultValue = "true")
+    @ConfigProperty(name = "leadline.jwt.generate-if-missing", defaultValue = "false")
     boolean generateIfMissing;
+
+    @ConfigProperty(name = "mp.jwt.verify.publickey.location")
+    Optional<String> publicKeyLocation;
+
+    /** Only leads-service signs tokens. */
+    @ConfigProperty(name = "smallrye.jwt.sign.key.location")
+    Optional<String> privateKeyLocation;
 
     @PostConstruct
     void ensureKeys() {
         if (generateIfMissing) {
             ensureKeyPair(keyDir);
+            return;
+        }
+        publicKeyLocation.ifPresent(location -> requireFile("mp.jwt.verify.publickey.location", location));
+        privateKeyLocation.ifPresent(location -> requireFile("smallrye.jwt.sign.key.location", location));
+    }
+
+    /** A key on the file system must be readable now; other locations (class path, URLs) are left to smallrye-jwt. */
+    static void requireFile(String property, String location) {
+        Path file;
+        if (location.startsWith("file:")) {
+            file = Path.of(URI.create(location));
+        } else if (location.contains(":") && !location.startsWith("/")) {
+            return;
+        } else {
+            file = Path.of(location);
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalStateException(property + ": no readable key at " + file + " (mount the key pair, "
+                    + "or set leadline.jwt.key-dir; leadline.jwt.generate-if-missing=true generates one, in the dev "
+                    + "and test profiles only)");
         }
     }
 

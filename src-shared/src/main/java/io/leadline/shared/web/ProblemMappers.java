@@ -31,7 +31,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return e.problem().toResponse();
+        if (e.headers().isEmpty()) {
+            return e.problem().toResponse();
+        }
+        Response.ResponseBuilder response = Response.fromResponse(e.problem().toResponse());
+        e.headers().forEach(response::header);
+        return response.build();
     }
 
     @ServerExceptionMapper

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged service ({@code <root>/<service>/target/quarkus-app/quarkus-run.jar}) running as its own
  * OS process, configured with {@code -D} system properties, logging to a file under
- * {@code system-tests/target/services/}. It keeps its port across {@link #restart()}, so clients can
- * reconnect to the same address.
+ * {@code system-tests/target/services/}. It keeps its ports (the public one and the management one, where
+ * health and metrics are served) across {@link #restart()}, so clients can reconnect to the same address.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -43,9 +43,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final String service;
     private final String database;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> properties;
     private final Path logFile;
     private Process process;
+    /** Where the latest launch's output starts in the log file (it is appended to across launches). */
+    private long launchOffset;
 
     /**
      * @param service    the module name, for example {@code leads-service}
@@ -57,14 +60,17 @@ public final class ServiceProcess implements AutoCloseable {
         this.service = service;
         this.database = database;
         this.port = NatsTestServer.freePort();
+        this.managementPort = NatsTestServer.freePort();
         this.properties = new LinkedHashMap<>(properties);
         this.properties.put("quarkus.http.port", String.valueOf(port));
+        this.properties.put("quarkus.management.port", String.valueOf(managementPort));
         this.logFile = Platform.targetDir().resolve("services").resolve(label + "-" + service + ".log");
     }
 
     /**
      * The standard properties of a service under test: its database, a NATS server (connected as the
-     * service's own NATS user, {@code leads-service} as {@code leads}), the run's JWT keys.
+     * service's own NATS user, {@code leads-service} as {@code leads}), the run's JWT keys, the admin account
+     * and the run's webhook secrets (the prod profile has no default for secrets).
      */
     public static Map<String, String> standardProperties(String service, String database, NatsTestServer nats,
             Path jwtKeyDir, String adminUsername, String adminPassword) {
@@ -76,6 +82,8 @@ public final class ServiceProcess implements AutoCloseable {
         properties.put("leadline.jwt.key-dir", jwtKeyDir.toString());
         properties.put("leadline.admin.username", adminUsername);
         properties.put("leadline.admin.password", adminPassword);
+        properties.put("leadline.payments.webhook.stripe-secret", WebhookSecrets.STRIPE);
+        properties.put("leadline.payments.webhook.razorpay-secret", WebhookSecrets.RAZORPAY);
         return properties;
     }
 
@@ -88,10 +96,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Sets a system property for the next launch (on top of or replacing the ones given). */
     public ServiceProcess property(String key, String value) {
-        if (key.equals("quarkus.http.port")) {
-            throw new IllegalArgumentException("the port is chosen by ServiceProcess and kept across restarts");
+        if (key.equals("quarkus.http.port") || key.equals("quarkus.management.port")) {
+            throw new IllegalArgumentException("the ports are chosen by ServiceProcess and kept across restarts");
         }
         properties.put(key, value);
+        return this;
+    }
+
+    /** Leaves a system property out of the next launch, to start without it. */
+    public ServiceProcess withoutProperty(String key) {
+        properties.remove(key);
         return this;
     }
 
@@ -110,6 +124,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The management interface: {@code /q/health}, {@code /q/metrics}, {@code /q/openapi}. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public URI managementUri() {
+        return URI.create("http://127.0.0.1:" + managementPort);
     }
 
     /** A WebSocket address on this service, for example {@code wsUri("/ws")}. */
@@ -143,7 +166,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "==== starting " + service + " on port " + port + "\n", StandardCharsets.UTF_8,
+            launchOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            Files.writeString(logFile, "==== starting " + service + " on port " + port + " (management "
+                    + managementPort + ")\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(Platform.root().resolve(service).toFile())
@@ -151,7 +176,8 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             // the environment must not override what the properties set
             builder.environment().keySet().removeIf(name -> name.startsWith("LEADLINE_") || name.equals("NATS_URL")
-                    || name.endsWith("_DB_URL") || name.startsWith("QUARKUS_"));
+                    || name.endsWith("_DB_URL") || name.endsWith("_DB_USER") || name.endsWith("_DB_PASSWORD")
+                    || name.startsWith("QUARKUS_"));
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service, e);
@@ -159,7 +185,7 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** Starts the process and waits until {@code GET /q/health/ready} answers 200. */
+    /** Starts the process and waits until {@code GET /q/health/ready} on the management port answers 200. */
     public ServiceProcess start() {
         launch();
         awaitReady();
@@ -172,7 +198,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("/q/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(managementUri().resolve("/q/health/ready"))
                 .timeout(PROBE_TIMEOUT).GET().build();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -198,6 +224,29 @@ public final class ServiceProcess implements AutoCloseable {
                 + "); log " + logFile + ":\n" + logTail(60));
     }
 
+    /**
+     * Waits for a process that is expected to stop by itself (a start that must fail) and returns its
+     * exit code; fails when it is still running after {@code timeout}.
+     */
+    public int awaitExit(Duration timeout) {
+        if (!waitForExit(timeout)) {
+            throw new IllegalStateException(service + " still runs after " + timeout.toSeconds() + " s; log " + logFile
+                    + ":\n" + logTail(60));
+        }
+        return process.exitValue();
+    }
+
+    /** The log of the latest launch (earlier runs and launches may have written to the same file). */
+    public String log() {
+        try {
+            byte[] all = Files.readAllBytes(logFile);
+            int from = (int) Math.min(launchOffset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** SIGKILL: the process dies at once, whatever it was doing. */
     public void kill() {
         if (isAlive()) {
@@ -219,7 +268,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Stops (SIGTERM) if running, then starts again on the same port and database and waits until ready. */
+    /** Stops (SIGTERM) if running, then starts again on the same ports and database and waits until ready. */
     public ServiceProcess restart() {
         stop();
         return start();
@@ -260,6 +309,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return service + " on port " + port;
+        return service + " on port " + port + " (management " + managementPort + ")";
     }
 }

@@ -3,9 +3,11 @@ package io.leadline.leads.account.rest;
 import io.leadline.leads.account.CurrentAccount;
 import io.leadline.leads.account.Role;
 import io.leadline.leads.account.service.AccountService;
+import io.leadline.leads.account.service.LoginThrottle;
 import io.leadline.leads.account.service.TokenIssuer;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -33,6 +36,9 @@ public class AuthResource {
     @Inject
     CurrentAccount caller;
 
+    @Inject
+    LoginThrottle throttle;
+
     @POST
     @Path("/register")
     public Response register(@NotNull(message = "a JSON body is required") @Valid RegisterRequest request) {
@@ -41,12 +47,23 @@ public class AuthResource {
         return Response.status(Response.Status.CREATED).entity(AccountView.of(account)).build();
     }
 
+    /**
+     * Throttled per username and per client address ({@code LoginThrottle}): 429 with {@code Retry-After},
+     * without checking the password, while either has too many recent failures.
+     */
     @POST
     @Path("/token")
-    public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request) {
-        var account = accounts.authenticate(request.username(), request.password())
-                .orElseThrow(() -> ProblemException.unauthorized("unknown username or wrong password"));
-        var issued = tokens.issue(account);
+    public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request,
+            @Context HttpServerRequest http) {
+        String address = ClientAddress.of(http);
+        throttle.check(request.username(), address);
+        var account = accounts.authenticate(request.username(), request.password());
+        if (account.isEmpty()) {
+            throttle.failed(request.username(), address);
+            throw ProblemException.unauthorized("unknown username or wrong password");
+        }
+        throttle.succeeded(request.username());
+        var issued = tokens.issue(account.get());
         return new TokenResponse(issued.token(), "Bearer", issued.expiresIn());
     }
 
