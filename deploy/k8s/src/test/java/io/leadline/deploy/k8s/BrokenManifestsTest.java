@@ -117,11 +117,11 @@ class BrokenManifestsTest {
     @Test
     void withoutThePolicyToNatsNoServiceReachesIt() {
         Manifests m = dev.copy();
-        m.items.remove(m.get(NetworkPolicy.class, "services-to-nats"));
+        m.items.remove(m.get(NetworkPolicy.class, "nats-clients"));
         assertThat(problems(m)).containsExactlyInAnyOrder(
-                "Deployment leads-service cannot reach NATS (nats://nats:4222) on 4222: egress denied",
-                "Deployment payments-service cannot reach NATS (nats://nats:4222) on 4222: egress denied",
-                "Deployment notify-service cannot reach NATS (nats://nats:4222) on 4222: egress denied");
+                "Deployment leads-service cannot reach NATS (tls://nats:4222) on 4222: egress denied",
+                "Deployment payments-service cannot reach NATS (tls://nats:4222) on 4222: egress denied",
+                "Deployment notify-service cannot reach NATS (tls://nats:4222) on 4222: egress denied");
     }
 
     @Test

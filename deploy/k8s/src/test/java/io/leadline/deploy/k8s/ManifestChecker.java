@@ -43,8 +43,10 @@ import java.util.stream.Stream;
  *
  * <p>Objects made by operators count as present: a CloudNativePG {@code Cluster} X brings the Secret
  * {@code X-app} (username, password, jdbc-uri, …) and the Service {@code X-rw} over its primary; an
- * {@code ExternalSecret} brings its target Secret with the keys it lists; an Ingress with a
- * cert-manager issuer annotation brings its TLS Secret.
+ * {@code ExternalSecret} brings its target Secret with the keys it lists; a cert-manager
+ * {@code Certificate} brings its Secret (tls.crt, tls.key, ca.crt); an Ingress with a cert-manager
+ * issuer annotation brings its TLS Secret. A {@code ClusterIssuer}, like a {@code ClusterSecretStore},
+ * is the cluster's and counts as present.
  */
 final class ManifestChecker {
 
@@ -53,6 +55,7 @@ final class ManifestChecker {
     static final Map<String, String> DNS_LABELS = Map.of("k8s-app", "kube-dns");
     static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "pgpass");
+    static final Set<String> CERT_MANAGER_SECRET_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
 
     private final Manifests m;
     private final Map<String, ServiceConfig> services;
@@ -278,7 +281,18 @@ final class ManifestChecker {
         if (m.custom("Cluster").anyMatch(c -> isCnpg(c) && (c.getMetadata().getName() + "-app").equals(name))) {
             return CNPG_APP_SECRET_KEYS;
         }
+        if (certificateWritingSecret(name).isPresent()) {
+            return CERT_MANAGER_SECRET_KEYS;
+        }
         return null;
+    }
+
+    private Optional<GenericKubernetesResource> certificateWritingSecret(String secretName) {
+        return m.custom("Certificate").filter(c -> isCertManager(c) && secretName.equals(c.get("spec", "secretName"))).findFirst();
+    }
+
+    private static boolean isCertManager(GenericKubernetesResource r) {
+        return r.getApiVersion().startsWith("cert-manager.io/");
     }
 
     Set<String> configMapKeys(String name) {
