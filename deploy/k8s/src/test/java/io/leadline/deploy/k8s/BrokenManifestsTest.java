@@ -3,12 +3,20 @@ package io.leadline.deploy.k8s;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -115,13 +123,14 @@ class BrokenManifestsTest {
     }
 
     @Test
-    void withoutThePolicyToNatsNoServiceReachesIt() {
+    void withoutThePolicyToNatsNoClientReachesIt() {
         Manifests m = dev.copy();
-        m.items.remove(m.get(NetworkPolicy.class, "services-to-nats"));
+        m.items.remove(m.get(NetworkPolicy.class, "nats-clients"));
         assertThat(problems(m)).containsExactlyInAnyOrder(
-                "Deployment leads-service cannot reach NATS (nats://nats:4222) on 4222: egress denied",
-                "Deployment payments-service cannot reach NATS (nats://nats:4222) on 4222: egress denied",
-                "Deployment notify-service cannot reach NATS (nats://nats:4222) on 4222: egress denied");
+                "Deployment leads-service cannot reach NATS (tls://nats:4222) on 4222: egress denied",
+                "Deployment payments-service cannot reach NATS (tls://nats:4222) on 4222: egress denied",
+                "Deployment notify-service cannot reach NATS (tls://nats:4222) on 4222: egress denied",
+                "Job nats-provisioning cannot reach NATS (tls://nats:4222) on 4222: egress denied");
     }
 
     @Test
@@ -140,5 +149,234 @@ class BrokenManifestsTest {
                 .setPort(new IntOrString("metrics"));
         assertThat(problems(m)).containsExactly(
                 "the ingress controller cannot reach Service notify-service on 8080: ingress denied");
+    }
+
+    // --- NATS: credentials, TLS, provisioning, who reaches it -----------------------------------------------
+
+    private static Job job(Manifests m) {
+        return m.get(Job.class, "nats-provisioning");
+    }
+
+    private static List<String> jobCommand(Manifests m) {
+        return job(m).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    }
+
+    private static void setOption(List<String> command, String option, String value) {
+        command.set(command.indexOf(option) + 1, value);
+    }
+
+    private static Volume volume(Manifests m, String deployment, String name) {
+        return m.get(Deployment.class, deployment).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Map<String, String> natsConfig(Manifests m) {
+        return m.get(ConfigMap.class, "nats-config").getData();
+    }
+
+    private static GenericKubernetesResource custom(Manifests m, String kind, String name) {
+        return m.custom(kind).filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aServiceThatAlsoMountsAnotherServicesPassword() {
+        Manifests m = prod.copy();
+        volume(m, "notify-service", "nats-password").getSecret().getItems()
+                .add(new KeyToPath("payments", null, "payments-password"));
+        assertThat(problems(m)).containsExactly("Deployment notify-service: volume nats-password mounts key payments of "
+                + "Secret nats-users; a NATS client mounts only its own (notify)");
+    }
+
+    @Test
+    void aServiceThatMountsEveryPassword() {
+        Manifests m = dev.copy();
+        volume(m, "payments-service", "nats-password").getSecret().setItems(null);
+        assertThat(problems(m)).containsExactly(
+                "Deployment payments-service: volume nats-password mounts every key of Secret nats-users; a NATS client "
+                        + "mounts only its own (payments)",
+                "Deployment payments-service: LEADLINE_NATS_PASSWORD_FILE /etc/leadline/nats/password is not key payments "
+                        + "of Secret nats-users as mounted in the container");
+    }
+
+    @Test
+    void aServiceThatReadsItsPasswordIntoTheEnvironment() {
+        Manifests m = dev.copy();
+        container(m, "leads-service").getEnv().add(new EnvVarBuilder().withName("LEADLINE_NATS_PASSWORD")
+                .withNewValueFrom().withNewSecretKeyRef("leads", "nats-users", null).endValueFrom().build());
+        assertThat(problems(m)).containsExactly("Deployment leads-service: env LEADLINE_NATS_PASSWORD reads key leads of "
+                + "Secret nats-users; a NATS client mounts only its own key, as a file");
+    }
+
+    @Test
+    void aServiceThatConnectsAsAnotherUser() {
+        Manifests m = prod.copy();
+        env(m, "payments-service", "LEADLINE_NATS_USERNAME").setValue("leads");
+        assertThat(problems(m)).containsExactly(
+                "Deployment payments-service: LEADLINE_NATS_USERNAME is leads, but its NATS user is payments");
+    }
+
+    @Test
+    void aPasswordFileThatIsNotTheMountedKey() {
+        Manifests m = dev.copy();
+        env(m, "notify-service", "LEADLINE_NATS_PASSWORD_FILE").setValue("/etc/leadline/nats/notify");
+        assertThat(problems(m)).containsExactly("Deployment notify-service: LEADLINE_NATS_PASSWORD_FILE "
+                + "/etc/leadline/nats/notify is not key notify of Secret nats-users as mounted in the container");
+    }
+
+    @Test
+    void aServiceThatTrustsTheCaButConnectsWithoutTls() {
+        Manifests m = prod.copy();
+        container(m, "notify-service").getEnv().add(new EnvVar("NATS_URL", "nats://nats:4222", null));
+        assertThat(problems(m)).containsExactly("Deployment notify-service: LEADLINE_NATS_TLS_CA_FILE is set, so NATS_URL "
+                + "must use tls:// (not nats://nats:4222)");
+    }
+
+    @Test
+    void aCaFileThatIsNotMounted() {
+        Manifests m = dev.copy();
+        container(m, "leads-service").getEnv().add(new EnvVar("LEADLINE_NATS_TLS_CA_FILE", "/etc/ssl/nats-ca.pem", null));
+        assertThat(problems(m)).containsExactly(
+                "Deployment leads-service: LEADLINE_NATS_TLS_CA_FILE /etc/ssl/nats-ca.pem is not a file mounted in the container");
+    }
+
+    @Test
+    void servicesWithoutTheCaWhileNatsRequiresTls() {
+        Manifests m = prod.copy();
+        m.get(ConfigMap.class, "leadline-config").getData().remove("LEADLINE_NATS_TLS_CA_FILE");
+        assertThat(problems(m)).containsExactlyInAnyOrder(
+                "Deployment leads-service: NATS requires TLS, but LEADLINE_NATS_TLS_CA_FILE is not set",
+                "Deployment payments-service: NATS requires TLS, but LEADLINE_NATS_TLS_CA_FILE is not set",
+                "Deployment notify-service: NATS requires TLS, but LEADLINE_NATS_TLS_CA_FILE is not set");
+    }
+
+    @Test
+    void theProvisioningJobWithoutTls() {
+        Manifests m = dev.copy();
+        setOption(jobCommand(m), "--url", "nats://nats:4222");
+        assertThat(problems(m)).containsExactly(
+                "Job nats-provisioning: --tls-ca is set, so --url must use tls:// (not nats://nats:4222)");
+    }
+
+    @Test
+    void theProvisioningJobWithFewerReplicasThanServers() {
+        Manifests m = prod.copy();
+        setOption(jobCommand(m), "--replicas", "1");
+        assertThat(problems(m)).containsExactly("Job nats-provisioning: --replicas 1, but the NATS cluster has 3 servers");
+    }
+
+    @Test
+    void theProvisioningJobWithAServicesPassword() {
+        Manifests m = prod.copy();
+        job(m).getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("nats-password"))
+                .findFirst().orElseThrow().getSecret().getItems().get(0).setKey("payments");
+        assertThat(problems(m)).containsExactly(
+                "Job nats-provisioning: volume nats-password mounts key payments of Secret nats-users; a NATS client mounts "
+                        + "only its own (provisioner)",
+                "Job nats-provisioning: does not mount its key provisioner of Secret nats-users",
+                "Job nats-provisioning: --password-file /etc/leadline/nats/password is not key provisioner of Secret "
+                        + "nats-users as mounted in the container");
+    }
+
+    @Test
+    void withoutTheProvisioningJob() {
+        Manifests m = dev.copy();
+        m.items.remove(job(m));
+        assertThat(problems(m)).containsExactly("Job nats-provisioning is missing (nothing creates the stream and the bucket)");
+    }
+
+    @Test
+    void theNatsPolicyWithoutTheProvisioningJob() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "nats").getSpec().getIngress().get(0).getFrom().get(0).getPodSelector()
+                .getMatchExpressions().get(0).getValues().remove("nats-provisioning");
+        assertThat(problems(m)).containsExactly(
+                "Job nats-provisioning cannot reach NATS (tls://nats:4222) on 4222: ingress denied");
+    }
+
+    @Test
+    void theNatsPolicyAdmittingAClientsNameInAnyNamespace() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "nats").getSpec().getIngress().get(0).getFrom().get(0)
+                .setNamespaceSelector(new LabelSelector());
+        assertThat(problems(m)).containsExactly("NATS admits on 4222 more than its clients (leads-service, payments-service, "
+                + "notify-service, nats-provisioning): a pod named leads-service in another namespace");
+    }
+
+    @Test
+    void theNatsPolicyAdmittingEveryPodOfTheNamespace() {
+        Manifests m = dev.copy();
+        m.get(NetworkPolicy.class, "nats").getSpec().getIngress().get(0).getFrom()
+                .add(new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector().build());
+        assertThat(problems(m)).containsExactly("NATS admits on 4222 more than its clients (leads-service, payments-service, "
+                + "notify-service, nats-provisioning): StatefulSet nats, StatefulSet postgres, an unlabelled pod, another pod "
+                + "of the application (leadline.io/tier: app)");
+    }
+
+    @Test
+    void theOldNatsPolicyByTierLetsInEveryAppPodButNotTheJob() {
+        Manifests m = dev.copy();
+        m.get(NetworkPolicy.class, "nats").getSpec().getIngress().get(0).getFrom().get(0)
+                .setPodSelector(new LabelSelector(null, Map.of("leadline.io/tier", "app")));
+        assertThat(problems(m)).containsExactlyInAnyOrder(
+                "Job nats-provisioning cannot reach NATS (tls://nats:4222) on 4222: ingress denied",
+                "NATS admits on 4222 more than its clients (leads-service, payments-service, notify-service, "
+                        + "nats-provisioning): another pod of the application (leadline.io/tier: app)");
+    }
+
+    @Test
+    void routesThatDoNotVerifyEachOther() {
+        Manifests m = prod.copy();
+        natsConfig(m).put("nats.conf", natsConfig(m).get("nats.conf").replace("verify: true", "verify: false"));
+        assertThat(problems(m)).containsExactly(
+                "NATS: cluster routes do not verify each other (nats.conf needs cluster { tls { … verify: true } })");
+    }
+
+    @Test
+    void anAnonymousUser() {
+        Manifests m = dev.copy();
+        natsConfig(m).put("nats.conf", natsConfig(m).get("nats.conf") + "no_auth_user: notify\n");
+        assertThat(problems(m)).containsExactly("NATS: no_auth_user notify lets clients connect without credentials");
+    }
+
+    @Test
+    void aServerCertificateFileThatIsNotMounted() {
+        Manifests m = dev.copy();
+        natsConfig(m).put("nats.conf", natsConfig(m).get("nats.conf").replaceFirst("/etc/nats-tls/tls.key", "/etc/nats/tls.key"));
+        assertThat(problems(m)).containsExactly(
+                "StatefulSet nats: nats.conf tls key_file /etc/nats/tls.key is not a file mounted in the container");
+    }
+
+    @Test
+    void aServerReadingAPasswordFromTheWrongKey() {
+        Manifests m = prod.copy();
+        m.get(StatefulSet.class, "nats").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("NATS_NOTIFY_PASSWORD")).findFirst().orElseThrow()
+                .getValueFrom().getSecretKeyRef().setKey("payments");
+        assertThat(problems(m)).containsExactly(
+                "StatefulSet nats: env NATS_NOTIFY_PASSWORD must come from key notify of Secret nats-users");
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameARoute() {
+        Manifests m = prod.copy();
+        List<String> names = custom(m, "Certificate", "nats-server").get("spec", "dnsNames");
+        names.remove("nats-2.nats-headless");
+        assertThat(problems(m)).containsExactly(
+                "Certificate nats-server (NATS's certificate) does not name nats-2.nats-headless, a route");
+    }
+
+    @Test
+    void aCertificateFromAnIssuerThatDoesNotExist() {
+        Manifests m = dev.copy();
+        m.items.remove(custom(m, "Issuer", "nats-ca"));
+        assertThat(problems(m)).containsExactly("Certificate nats-server: issuer Issuer nats-ca does not exist");
+    }
+
+    @Test
+    void aDevPasswordThatNatsServerWouldReadAsANumber() {
+        Manifests m = dev.copy();
+        m.get(Secret.class, "nats-users").getStringData().put("notify", "4e2-notify");
+        assertThat(problems(m)).containsExactly("Secret nats-users: the password of notify must start with a letter and "
+                + "hold only letters, digits and ._~- (nats-server parses it from the environment)");
     }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * Renders a kustomization the way {@code kustomize build} does, for the subset this repository uses:
  * {@code resources} (files and directories), {@code namespace}, {@code patches} (strategic-merge
  * files, or inline JSON 6902 with a target), {@code images} (newName/newTag) and ConfigMap/Secret
- * generators with {@code disableNameSuffixHash}. Anything else fails loudly instead of being
+ * generators (files, literals, labels, annotations) with {@code disableNameSuffixHash}. Anything else fails loudly instead of being
  * rendered wrongly; {@code OverlaysRenderTest} compares the result with {@code kubectl kustomize}
  * where that exists.
  */
@@ -58,10 +58,10 @@ final class Kustomize {
             throw new IllegalArgumentException(dir + ": generators need generatorOptions.disableNameSuffixHash here");
         }
         for (JsonNode g : k.path("configMapGenerator")) {
-            resources.add(generated(dir, g, "ConfigMap"));
+            resources.add(generated(dir, g, "ConfigMap", k.path("generatorOptions")));
         }
         for (JsonNode g : k.path("secretGenerator")) {
-            resources.add(generated(dir, g, "Secret"));
+            resources.add(generated(dir, g, "Secret", k.path("generatorOptions")));
         }
         for (JsonNode patch : k.path("patches")) {
             applyPatch(dir, patch, resources);
@@ -112,10 +112,21 @@ final class Kustomize {
         return docs.get(0);
     }
 
-    private static ObjectNode generated(Path dir, JsonNode g, String kind) {
+    private static ObjectNode generated(Path dir, JsonNode g, String kind, JsonNode options) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("apiVersion", "v1").put("kind", kind);
-        r.putObject("metadata").put("name", g.get("name").asText());
+        ObjectNode metadata = r.putObject("metadata");
+        // labels and annotations of generatorOptions, then of the generator's own options
+        for (String field : List.of("annotations", "labels")) {
+            ObjectNode values = JsonNodeFactory.instance.objectNode();
+            for (JsonNode source : List.of(options.path(field), g.path("options").path(field))) {
+                source.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+            }
+            if (!values.isEmpty()) {
+                metadata.set(field, values);
+            }
+        }
+        metadata.put("name", g.get("name").asText());
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         for (JsonNode f : g.path("files")) {
             String spec = f.asText();

@@ -19,21 +19,26 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.leadline.shared.nats.security.NatsIdentity;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,8 +48,16 @@ import java.util.stream.Stream;
  *
  * <p>Objects made by operators count as present: a CloudNativePG {@code Cluster} X brings the Secret
  * {@code X-app} (username, password, jdbc-uri, …) and the Service {@code X-rw} over its primary; an
- * {@code ExternalSecret} brings its target Secret with the keys it lists; an Ingress with a
- * cert-manager issuer annotation brings its TLS Secret.
+ * {@code ExternalSecret} brings its target Secret with the keys it lists; a cert-manager
+ * {@code Certificate} brings its Secret (tls.crt, tls.key, ca.crt); an Ingress with a cert-manager
+ * issuer annotation brings its TLS Secret. A {@code ClusterIssuer}, like a {@code ClusterSecretStore},
+ * is the cluster's and counts as present.
+ *
+ * <p>NATS: the servers' configuration is read from the ConfigMap they mount (with its includes); its
+ * users' passwords come from the Secret {@value #NATS_USERS}, of which every client (the three
+ * services and the {@value #PROVISIONING_JOB} job) mounts exactly its own key; clients use TLS when
+ * they trust a CA, the servers' certificate names every address clients and routes use, and only the
+ * clients reach the client port.
  */
 final class ManifestChecker {
 
@@ -53,10 +66,22 @@ final class ManifestChecker {
     static final Map<String, String> DNS_LABELS = Map.of("k8s-app", "kube-dns");
     static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "pgpass");
+    static final Set<String> CERT_MANAGER_SECRET_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
+
+    static final String NATS = "nats";
+    static final String NATS_USERS = "nats-users";
+    static final String PROVISIONING_JOB = "nats-provisioning";
+    static final int NATS_CLIENT_PORT = 4222;
+    /** Who may connect to NATS, by {@code app.kubernetes.io/name}: the three services and the provisioning job. */
+    static final List<String> NATS_CLIENTS = Stream.concat(ServiceConfig.SERVICES.stream(), Stream.of(PROVISIONING_JOB)).toList();
+    /** What a nats-server reads from the environment without misreading it (a value like 4e2… is a number to it). */
+    static final Pattern NATS_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9._~-]*");
 
     private final Manifests m;
     private final Map<String, ServiceConfig> services;
     private final List<String> problems = new ArrayList<>();
+    /** The NATS servers' configuration as parsed, or null when it cannot be read. */
+    private Map<String, Object> natsConf;
 
     private ManifestChecker(Manifests manifests, Map<String, ServiceConfig> services) {
         this.m = manifests;
@@ -70,6 +95,9 @@ final class ManifestChecker {
         c.checkServiceSelectorsAndPorts();
         c.checkDisruptionBudgetsAndAutoscalers();
         c.checkIngress();
+        c.checkCertificates();
+        c.checkNatsServers();
+        c.checkNatsClients();
         c.checkNetworkPaths();
         return List.copyOf(new LinkedHashSet<>(c.problems));
     }
@@ -278,7 +306,18 @@ final class ManifestChecker {
         if (m.custom("Cluster").anyMatch(c -> isCnpg(c) && (c.getMetadata().getName() + "-app").equals(name))) {
             return CNPG_APP_SECRET_KEYS;
         }
+        if (certificateWritingSecret(name).isPresent()) {
+            return CERT_MANAGER_SECRET_KEYS;
+        }
         return null;
+    }
+
+    private Optional<GenericKubernetesResource> certificateWritingSecret(String secretName) {
+        return m.custom("Certificate").filter(c -> isCertManager(c) && secretName.equals(c.get("spec", "secretName"))).findFirst();
+    }
+
+    private static boolean isCertManager(GenericKubernetesResource r) {
+        return r.getApiVersion().startsWith("cert-manager.io/");
     }
 
     Set<String> configMapKeys(String name) {
@@ -472,13 +511,455 @@ final class ManifestChecker {
                 reachDatabase(net, w, c, prefix);
             }
         }
-        for (StatefulSet nats : m.all(StatefulSet.class).filter(s -> s.getMetadata().getName().equals("nats")).toList()) {
+        for (Job job : m.find(Job.class, PROVISIONING_JOB).stream().toList()) {
+            Manifests.Workload w = new Manifests.Workload(job, job.getSpec().getTemplate());
+            String url = commandOption(w.template().getSpec().getContainers().get(0), "--url");
+            if (url != null) {
+                URI uri = URI.create(url.split(",")[0]);
+                reach(net, w, "NATS (" + url + ")", uri.getHost(), uri.getPort() < 0 ? 4222 : uri.getPort());
+            }
+        }
+        for (StatefulSet nats : m.all(StatefulSet.class).filter(s -> s.getMetadata().getName().equals(NATS)).toList()) {
             NetworkPolicies.Pod pod = pod(new Manifests.Workload(nats, nats.getSpec().getTemplate()));
             String refused = net.refusal(pod, pod, 6222, "TCP");
             if (refused != null) {
                 problem("NATS servers cannot route to each other on 6222: " + refused);
             }
+            checkOnlyClientsReachNats(net, namespace, pod);
         }
+    }
+
+    /**
+     * NATS's client port admits its clients and nothing else: no other workload of the overlay, and
+     * none of the pods someone could start next to them (unlabelled, labelled as part of the
+     * application, or named like a client in another namespace).
+     */
+    private void checkOnlyClientsReachNats(NetworkPolicies net, String namespace, NetworkPolicies.Pod nats) {
+        int port = Optional.ofNullable(nats.resolvePort(new IntOrString("client"))).orElse(NATS_CLIENT_PORT);
+        Map<String, NetworkPolicies.Pod> others = new LinkedHashMap<>();
+        for (Manifests.Workload w : m.workloads()) {
+            if (!NATS_CLIENTS.contains(w.template().getMetadata().getLabels().get("app.kubernetes.io/name"))) {
+                others.put(w.name(), pod(w));
+            }
+        }
+        others.put("an unlabelled pod", new NetworkPolicies.Pod(namespace, Map.of(), List.of()));
+        others.put("another pod of the application (leadline.io/tier: app)", new NetworkPolicies.Pod(namespace,
+                Map.of("app.kubernetes.io/name", "other", "app.kubernetes.io/part-of", "leadline", "leadline.io/tier", "app"), List.of()));
+        others.put("a pod named leads-service in another namespace", new NetworkPolicies.Pod(namespace + "-elsewhere",
+                Map.of("app.kubernetes.io/name", "leads-service", "app.kubernetes.io/part-of", "leadline", "leadline.io/tier", "app"), List.of()));
+        List<String> admitted = others.entrySet().stream()
+                .filter(e -> net.ingressRefusal(e.getValue(), nats, port, "TCP") == null)
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!admitted.isEmpty()) {
+            problem("NATS admits on " + port + " more than its clients (" + String.join(", ", NATS_CLIENTS) + "): "
+                    + String.join(", ", admitted));
+        }
+    }
+
+    // --- cert-manager: issuers exist, a CA issuer's Secret exists ------------------------------------------
+
+    private void checkCertificates() {
+        Set<String> issuers = m.custom("Issuer").filter(ManifestChecker::isCertManager)
+                .map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
+        for (GenericKubernetesResource cert : m.custom("Certificate").filter(ManifestChecker::isCertManager).toList()) {
+            String kind = Objects.requireNonNullElse((String) cert.get("spec", "issuerRef", "kind"), "Issuer");
+            String name = cert.get("spec", "issuerRef", "name");
+            // a ClusterIssuer is the cluster's, like the ClusterSecretStore of the ExternalSecrets
+            if (kind.equals("Issuer") && !issuers.contains(name)) {
+                problem("Certificate " + cert.getMetadata().getName() + ": issuer Issuer " + name + " does not exist");
+            }
+        }
+        for (GenericKubernetesResource issuer : m.custom("Issuer").filter(ManifestChecker::isCertManager).toList()) {
+            String caSecret = issuer.get("spec", "ca", "secretName");
+            if (caSecret != null) {
+                requireKey("Issuer " + issuer.getMetadata().getName(), "Secret", caSecret, secretKeys(caSecret), "tls.key");
+            }
+        }
+    }
+
+    // --- NATS servers: TLS, accounts and passwords from nats-users ------------------------------------------
+
+    private void checkNatsServers() {
+        Optional<StatefulSet> found = m.find(StatefulSet.class, NATS);
+        if (found.isEmpty()) {
+            problem("StatefulSet " + NATS + " is missing");
+            return;
+        }
+        String where = "StatefulSet " + NATS;
+        PodSpec pod = found.get().getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().stream().filter(x -> x.getName().equals(NATS)).findFirst().orElse(pod.getContainers().get(0));
+        List<String> args = command(c);
+        int config = Math.max(args.indexOf("--config"), args.indexOf("-c"));
+        String path = config >= 0 && config + 1 < args.size() ? args.get(config + 1) : null;
+        String text = path == null ? null : mountedText(pod, c, path);
+        if (text == null) {
+            problem(where + ": its configuration " + (path == null ? "(no --config)" : path) + " is not a file mounted in the container");
+            return;
+        }
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        try {
+            natsConf = NatsConf.parse(text, include -> mountedText(pod, c, include.startsWith("/") ? include
+                    : dir + include.replaceFirst("^\\./", "")));
+        } catch (IllegalArgumentException e) {
+            problem(where + ": " + e.getMessage());
+            return;
+        }
+        Map<String, Object> clientTls = NatsConf.block(natsConf, "tls");
+        Map<String, Object> routeTls = NatsConf.block(natsConf, "cluster", "tls");
+        if (clientTls == null) {
+            problem("NATS: clients connect without TLS (nats.conf has no tls block)");
+        }
+        if (routeTls == null || !"true".equals(NatsConf.string(routeTls, "verify"))) {
+            problem("NATS: cluster routes do not verify each other (nats.conf needs cluster { tls { … verify: true } })");
+        }
+        Map<String, Map<String, Object>> tlsBlocks = new LinkedHashMap<>();
+        tlsBlocks.put("tls", clientTls);
+        tlsBlocks.put("cluster tls", routeTls);
+        for (Map.Entry<String, Map<String, Object>> tls : tlsBlocks.entrySet()) {
+            if (tls.getValue() == null) {
+                continue;
+            }
+            for (String file : List.of("cert_file", "key_file", "ca_file")) {
+                String value = NatsConf.string(tls.getValue(), file);
+                if (value != null && mountedFile(pod, c, value) == null) {
+                    problem(where + ": nats.conf " + tls.getKey() + " " + file + " " + value + " is not a file mounted in the container");
+                }
+            }
+        }
+        if (natsConf.containsKey("no_auth_user")) {
+            problem("NATS: no_auth_user " + natsConf.get("no_auth_user") + " lets clients connect without credentials");
+        }
+        Map<String, Object> accounts = NatsConf.block(natsConf, "accounts");
+        if (accounts == null || accounts.isEmpty()) {
+            problem("NATS: nats.conf has no accounts, so clients connect without credentials");
+        } else {
+            for (String account : accounts.keySet()) {
+                for (Object user : NatsConf.list(NatsConf.block(accounts, account), "users")) {
+                    if (user instanceof Map<?, ?> u) {
+                        checkNatsPassword(where, c, String.valueOf(u.get("user")), String.valueOf(u.get("password")));
+                    }
+                }
+            }
+        }
+        checkCertificateNames(pod, c, clientTls, routeTls);
+        m.secret(NATS_USERS).ifPresent(secret -> {
+            Set<String> keys = new TreeSet<>();
+            Optional.ofNullable(secret.getStringData()).ifPresent(d -> keys.addAll(d.keySet()));
+            Optional.ofNullable(secret.getData()).ifPresent(d -> keys.addAll(d.keySet()));
+            for (String key : keys) {
+                String value = secretValue(secret, key);
+                if (value != null && !NATS_PASSWORD.matcher(value).matches()) {
+                    problem("Secret " + NATS_USERS + ": the password of " + key + " must start with a letter and hold only "
+                            + "letters, digits and ._~- (nats-server parses it from the environment)");
+                }
+            }
+        });
+    }
+
+    /** A user's password is a variable the container fills from that user's key of nats-users. */
+    private void checkNatsPassword(String where, Container c, String user, String password) {
+        if (!password.startsWith("$")) {
+            problem("NATS: the password of user " + user + " is written in nats.conf; it belongs in Secret " + NATS_USERS);
+            return;
+        }
+        String variable = password.substring(1);
+        EnvVar env = c.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst().orElse(null);
+        if (env == null) {
+            problem(where + ": nats.conf reads the password of user " + user + " from $" + variable + ", which the container does not set");
+            return;
+        }
+        var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
+        if (ref == null || !NATS_USERS.equals(ref.getName()) || !user.equals(ref.getKey())) {
+            problem(where + ": env " + variable + " must come from key " + user + " of Secret " + NATS_USERS);
+        }
+    }
+
+    /** The certificate NATS presents names every address clients and routes connect to, and serves routes as a client too. */
+    private void checkCertificateNames(PodSpec pod, Container c, Map<String, Object> clientTls, Map<String, Object> routeTls) {
+        for (Map<String, Object> tls : Stream.of(clientTls, routeTls).filter(Objects::nonNull).toList()) {
+            FileSource file = mountedFile(pod, c, NatsConf.string(tls, "cert_file"));
+            Optional<GenericKubernetesResource> cert = file == null || !file.kind().equals("Secret") ? Optional.empty()
+                    : certificateWritingSecret(file.name());
+            if (cert.isEmpty()) {
+                continue; // a certificate from elsewhere: nothing to compare
+            }
+            String name = "Certificate " + cert.get().getMetadata().getName();
+            List<String> dnsNames = Objects.requireNonNullElse(cert.get().get("spec", "dnsNames"), List.of());
+            Map<String, String> hosts = new LinkedHashMap<>();
+            if (tls == clientTls) {
+                natsClientUrls().forEach((who, url) -> {
+                    for (String u : url.split(",")) {
+                        hosts.putIfAbsent(URI.create(u.strip()).getHost(), "which " + who + " connects to");
+                    }
+                });
+            } else {
+                for (Object route : NatsConf.list(NatsConf.block(natsConf, "cluster"), "routes")) {
+                    hosts.putIfAbsent(URI.create(String.valueOf(route)).getHost(), "a route");
+                }
+                List<String> usages = cert.get().get("spec", "usages");
+                if ("true".equals(NatsConf.string(tls, "verify")) && usages != null && !usages.contains("client auth")) {
+                    problem(name + ": routes verify each other's certificate, so its usages need client auth");
+                }
+            }
+            hosts.forEach((host, what) -> {
+                if (host != null && dnsNames.stream().noneMatch(n -> n.equals(host)
+                        || (n.startsWith("*.") && host.indexOf('.') > 0 && host.substring(host.indexOf('.')).equals(n.substring(1))))) {
+                    problem(name + " (NATS's certificate) does not name " + host + ", " + what);
+                }
+            });
+        }
+    }
+
+    /** Every NATS client's URL: the services' NATS_URL, the provisioning job's --url. */
+    private Map<String, String> natsClientUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (ServiceConfig cfg : services.values()) {
+            m.find(Deployment.class, cfg.name()).ifPresent(d -> {
+                String url = envValue(d.getMetadata().getNamespace(), serviceContainer(d, cfg), "NATS_URL");
+                if (url != null) {
+                    urls.put(cfg.name(), url);
+                }
+            });
+        }
+        m.find(Job.class, PROVISIONING_JOB).ifPresent(j -> {
+            String url = commandOption(j.getSpec().getTemplate().getSpec().getContainers().get(0), "--url");
+            if (url != null) {
+                urls.put(PROVISIONING_JOB, url);
+            }
+        });
+        return urls;
+    }
+
+    // --- NATS clients: each its own user, its own key of nats-users, TLS with the CA ------------------------
+
+    private void checkNatsClients() {
+        for (ServiceConfig cfg : services.values()) {
+            Optional<Deployment> d = m.find(Deployment.class, cfg.name());
+            if (d.isEmpty()) {
+                continue; // reported by checkServicesAgainstTheirConfiguration
+            }
+            String where = "Deployment " + cfg.name();
+            String user = natsUser(cfg);
+            PodSpec pod = d.get().getSpec().getTemplate().getSpec();
+            Container c = serviceContainer(d.get(), cfg);
+            String namespace = d.get().getMetadata().getNamespace();
+            checkOwnKey(where, pod, user);
+            String username = envValue(namespace, c, "LEADLINE_NATS_USERNAME");
+            if (username == null) {
+                problem(where + ": LEADLINE_NATS_USERNAME is not set (its NATS user is " + user + ")");
+            } else if (!username.equals(user)) {
+                problem(where + ": LEADLINE_NATS_USERNAME is " + username + ", but its NATS user is " + user);
+            }
+            checkPasswordFile(where, "LEADLINE_NATS_PASSWORD_FILE", envValue(namespace, c, "LEADLINE_NATS_PASSWORD_FILE"), pod, c, user);
+            checkClientTls(where, "NATS_URL", envValue(namespace, c, "NATS_URL"), "LEADLINE_NATS_TLS_CA_FILE",
+                    envValue(namespace, c, "LEADLINE_NATS_TLS_CA_FILE"), pod, c);
+        }
+        Optional<Job> job = m.find(Job.class, PROVISIONING_JOB);
+        if (job.isEmpty()) {
+            problem("Job " + PROVISIONING_JOB + " is missing (nothing creates the stream and the bucket)");
+            return;
+        }
+        String where = "Job " + PROVISIONING_JOB;
+        PodSpec pod = job.get().getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        List<String> args = command(c);
+        if (!args.contains("io.leadline.shared.nats.security.NatsSetup") || !args.contains("provision")) {
+            problem(where + ": does not run NatsSetup provision");
+        }
+        if (!"OnFailure".equals(pod.getRestartPolicy())) {
+            problem(where + ": restartPolicy must be OnFailure (it retries until NATS is up)");
+        }
+        checkOwnKey(where, pod, "provisioner");
+        checkPasswordFile(where, "--password-file", commandOption(c, "--password-file"), pod, c, "provisioner");
+        String url = commandOption(c, "--url");
+        if (url == null) {
+            problem(where + ": no --url");
+        }
+        checkClientTls(where, "--url", url, "--tls-ca", commandOption(c, "--tls-ca"), pod, c);
+        String replicas = Objects.requireNonNullElse(commandOption(c, "--replicas"), "1");
+        m.find(StatefulSet.class, NATS).ifPresent(nats -> {
+            if (!String.valueOf(nats.getSpec().getReplicas()).equals(replicas)) {
+                problem(where + ": --replicas " + replicas + ", but the NATS cluster has " + nats.getSpec().getReplicas() + " servers");
+            }
+        });
+    }
+
+    /** Of Secret nats-users a client mounts its own key, as a file, and nothing else. */
+    private void checkOwnKey(String where, PodSpec pod, String user) {
+        String only = "; a NATS client mounts only its own (" + user + ")";
+        boolean own = false;
+        for (Volume v : pod.getVolumes()) {
+            for (VolumeSource source : sources(v)) {
+                if (!source.kind().equals("Secret") || !source.name().equals(NATS_USERS)) {
+                    continue;
+                }
+                if (source.items() == null || source.items().isEmpty()) {
+                    problem(where + ": volume " + v.getName() + " mounts every key of Secret " + NATS_USERS + only);
+                    own = true;
+                    continue;
+                }
+                for (KeyToPath item : source.items()) {
+                    if (item.getKey().equals(user)) {
+                        own = true;
+                    } else {
+                        problem(where + ": volume " + v.getName() + " mounts key " + item.getKey() + " of Secret " + NATS_USERS + only);
+                    }
+                }
+            }
+        }
+        for (Container c : Stream.concat(pod.getContainers().stream(),
+                pod.getInitContainers() == null ? Stream.empty() : pod.getInitContainers().stream()).toList()) {
+            for (EnvVar e : c.getEnv()) {
+                var ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
+                if (ref != null && NATS_USERS.equals(ref.getName())) {
+                    problem(where + ": env " + e.getName() + " reads key " + ref.getKey() + " of Secret " + NATS_USERS
+                            + "; a NATS client mounts only its own key, as a file");
+                }
+            }
+            for (EnvFromSource from : c.getEnvFrom()) {
+                if (from.getSecretRef() != null && NATS_USERS.equals(from.getSecretRef().getName())) {
+                    problem(where + ": envFrom reads every key of Secret " + NATS_USERS + only);
+                }
+            }
+        }
+        if (!own) {
+            problem(where + ": does not mount its key " + user + " of Secret " + NATS_USERS);
+        }
+    }
+
+    private void checkPasswordFile(String where, String setting, String path, PodSpec pod, Container c, String user) {
+        if (path == null) {
+            problem(where + ": " + setting + " is not set");
+            return;
+        }
+        FileSource file = mountedFile(pod, c, path);
+        if (file == null || !file.equals(new FileSource("Secret", NATS_USERS, user))) {
+            problem(where + ": " + setting + " " + path + " is not key " + user + " of Secret " + NATS_USERS + " as mounted in the container");
+        }
+    }
+
+    /** A client trusting a CA connects with TLS (tls://); a server that requires TLS needs clients that trust its CA. */
+    private void checkClientTls(String where, String urlSetting, String url, String caSetting, String ca, PodSpec pod, Container c) {
+        if (url == null) {
+            return; // NATS_URL: reported with the network paths; --url: above
+        }
+        if (ca != null) {
+            List<String> plain = Stream.of(url.split(",")).map(String::strip).filter(u -> !u.startsWith("tls://")).toList();
+            if (!plain.isEmpty()) {
+                problem(where + ": " + caSetting + " is set, so " + urlSetting + " must use tls:// (not " + String.join(", ", plain) + ")");
+            }
+            if (mountedFile(pod, c, ca) == null) {
+                problem(where + ": " + caSetting + " " + ca + " is not a file mounted in the container");
+            }
+        } else if (NatsConf.block(natsConf == null ? Map.of() : natsConf, "tls") != null) {
+            problem(where + ": NATS requires TLS, but " + caSetting + " is not set");
+        }
+    }
+
+    private static String natsUser(ServiceConfig cfg) {
+        return NatsIdentity.ofUser(cfg.name().replaceFirst("-service$", "")).user();
+    }
+
+    private static Container serviceContainer(Deployment d, ServiceConfig cfg) {
+        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+        return containers.stream().filter(x -> x.getName().equals(cfg.name())).findFirst().orElse(containers.get(0));
+    }
+
+    private static List<String> command(Container c) {
+        List<String> all = new ArrayList<>();
+        Optional.ofNullable(c.getCommand()).ifPresent(all::addAll);
+        Optional.ofNullable(c.getArgs()).ifPresent(all::addAll);
+        return all;
+    }
+
+    /** The value after {@code option} on the container's command line, or null. */
+    private static String commandOption(Container c, String option) {
+        List<String> args = command(c);
+        int i = args.indexOf(option);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+    }
+
+    // --- files in a container: which Secret or ConfigMap key a path is ----------------------------------------
+
+    /** A key of a Secret or ConfigMap, as a file. */
+    record FileSource(String kind, String name, String key) {
+    }
+
+    /** What a volume projects: a Secret's or ConfigMap's keys (items null: all of them). */
+    private record VolumeSource(String kind, String name, List<KeyToPath> items) {
+    }
+
+    private static List<VolumeSource> sources(Volume v) {
+        List<VolumeSource> sources = new ArrayList<>();
+        if (v.getSecret() != null) {
+            sources.add(new VolumeSource("Secret", v.getSecret().getSecretName(), v.getSecret().getItems()));
+        }
+        if (v.getConfigMap() != null) {
+            sources.add(new VolumeSource("ConfigMap", v.getConfigMap().getName(), v.getConfigMap().getItems()));
+        }
+        if (v.getProjected() != null) {
+            for (var p : v.getProjected().getSources()) {
+                if (p.getSecret() != null) {
+                    sources.add(new VolumeSource("Secret", p.getSecret().getName(), p.getSecret().getItems()));
+                }
+                if (p.getConfigMap() != null) {
+                    sources.add(new VolumeSource("ConfigMap", p.getConfigMap().getName(), p.getConfigMap().getItems()));
+                }
+            }
+        }
+        return sources;
+    }
+
+    /** The key a file of the container is, or null when no Secret or ConfigMap volume puts a file there. */
+    private FileSource mountedFile(PodSpec pod, Container c, String path) {
+        if (path == null) {
+            return null;
+        }
+        VolumeMount mount = null;
+        String relative = null;
+        for (VolumeMount vm : c.getVolumeMounts()) {
+            String at = vm.getMountPath().replaceAll("/+$", "");
+            boolean subPath = vm.getSubPath() != null && !vm.getSubPath().isEmpty();
+            if (subPath ? path.equals(at) : path.startsWith(at + "/")) {
+                if (mount == null || at.length() > mount.getMountPath().replaceAll("/+$", "").length()) {
+                    mount = vm;
+                    relative = subPath ? vm.getSubPath() : path.substring(at.length() + 1);
+                }
+            }
+        }
+        if (mount == null) {
+            return null;
+        }
+        String name = mount.getName();
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElse(null);
+        if (volume == null) {
+            return null;
+        }
+        for (VolumeSource source : sources(volume)) {
+            if (source.items() != null && !source.items().isEmpty()) {
+                for (KeyToPath item : source.items()) {
+                    if (item.getPath().equals(relative)) {
+                        return new FileSource(source.kind(), source.name(), item.getKey());
+                    }
+                }
+            } else {
+                Set<String> keys = source.kind().equals("Secret") ? secretKeys(source.name()) : configMapKeys(source.name());
+                if (keys != null && (keys.contains(relative) || keys.contains("*"))) {
+                    return new FileSource(source.kind(), source.name(), relative);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The text of a mounted ConfigMap key, or null. */
+    private String mountedText(PodSpec pod, Container c, String path) {
+        FileSource file = mountedFile(pod, c, path);
+        if (file == null || !file.kind().equals("ConfigMap")) {
+            return null;
+        }
+        return m.configMap(file.name()).map(cm -> cm.getData() == null ? null : cm.getData().get(file.key())).orElse(null);
     }
 
     /** The database: the host of the service's JDBC URL, found through the Secret that holds it. */

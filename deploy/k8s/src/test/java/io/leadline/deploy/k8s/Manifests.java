@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.util.ArrayList;
@@ -72,11 +73,12 @@ final class Manifests {
         return find(Service.class, name);
     }
 
-    /** Deployments and StatefulSets: what runs pods. */
+    /** Deployments, StatefulSets and Jobs: what runs pods. */
     List<Workload> workloads() {
         List<Workload> result = new ArrayList<>();
         all(Deployment.class).forEach(d -> result.add(new Workload(d, d.getSpec().getTemplate())));
         all(StatefulSet.class).forEach(s -> result.add(new Workload(s, s.getSpec().getTemplate())));
+        all(Job.class).forEach(j -> result.add(new Workload(j, j.getSpec().getTemplate())));
         return result;
     }
 

@@ -52,6 +52,12 @@ final class NetworkPolicies {
 
     /** Null when allowed, else which side refuses. */
     String refusal(Pod from, Pod to, int port, String protocol) {
+        String refused = egressRefusal(from, to, port, protocol);
+        return refused != null ? refused : ingressRefusal(from, to, port, protocol);
+    }
+
+    /** The source's side: null when its egress policies (if any) let it open the connection. */
+    String egressRefusal(Pod from, Pod to, int port, String protocol) {
         if (from.namespace().equals(namespace)) {
             List<NetworkPolicy> egress = policies.stream()
                     .filter(p -> types(p).contains("Egress") && matches(p.getSpec().getPodSelector(), from.labels()))
@@ -62,6 +68,11 @@ final class NetworkPolicies {
                 return "egress denied";
             }
         }
+        return null;
+    }
+
+    /** The destination's side: null when its ingress policies (if any) admit the connection. */
+    String ingressRefusal(Pod from, Pod to, int port, String protocol) {
         if (to.namespace().equals(namespace)) {
             List<NetworkPolicy> ingress = policies.stream()
                     .filter(p -> types(p).contains("Ingress") && matches(p.getSpec().getPodSelector(), to.labels()))

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -37,7 +38,7 @@ class OverlaysRenderTest {
             assertThat(UnknownFields.in(item)).as(item.getKind() + " " + item.getMetadata().getName()).isEmpty();
             boolean custom = item instanceof GenericKubernetesResource;
             assertThat(custom).as(item.getKind() + " is a typed model")
-                    .isEqualTo(List.of("ExternalSecret", "Cluster").contains(item.getKind()));
+                    .isEqualTo(List.of("ExternalSecret", "Cluster", "Certificate", "Issuer").contains(item.getKind()));
         }
         String namespace = overlay.equals("prod") ? "leadline" : "leadline-dev";
         assertThat(m.get(Namespace.class, namespace)).isNotNull();
@@ -54,6 +55,13 @@ class OverlaysRenderTest {
         assertThat(m.get(ConfigMap.class, "nats-config").getData().get("nats.conf"))
                 .contains("nats://nats-0.nats-headless:6222", "nats://nats-1.nats-headless:6222",
                         "nats://nats-2.nats-headless:6222", "jetstream");
+        assertThat(m.get(ConfigMap.class, "nats-config").getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/name", "nats").containsEntry("app.kubernetes.io/part-of", "leadline");
+        Job provisioning = m.get(Job.class, "nats-provisioning");
+        assertThat(provisioning.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+        assertThat(provisioning.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .as("NatsSetup runs from a JVM image of leads-service")
+                .isEqualTo(overlay.equals("prod") ? "leadline/leads-service:0.1.0-jvm" : "leadline/leads-service:dev");
         assertThat(m.get(Ingress.class, "leadline").getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
@@ -84,6 +92,26 @@ class OverlaysRenderTest {
                     .containsExactlyInAnyOrder("leads-db", "payments-db", "notify-db");
             assertThat(m.find(Secret.class, "payments-webhooks")).as("prod secrets come from the store").isEmpty();
             assertThat(m.find(Secret.class, "jwt-signing-key")).as("no private key in the prod manifests").isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void natsUsersComeFromTheOverlayAndTheCertificateFromItsIssuer(String overlay) {
+        Manifests m = Overlays.load(overlay);
+        var certificate = m.custom("Certificate").filter(c -> c.getMetadata().getName().equals("nats-server")).findFirst().orElseThrow();
+        Map<String, Object> issuer = certificate.get("spec", "issuerRef");
+        if (overlay.equals("dev")) {
+            assertThat(m.get(Secret.class, "nats-users").getStringData())
+                    .containsOnlyKeys("leads", "payments", "notify", "provisioner")
+                    .allSatisfy((user, password) -> assertThat(password).endsWith("-dev-only"));
+            assertThat(issuer).containsEntry("kind", "Issuer").containsEntry("name", "nats-ca").containsEntry("group", "cert-manager.io");
+            assertThat(m.custom("Issuer").map(i -> i.getMetadata().getName())).containsExactlyInAnyOrder("nats-selfsigned", "nats-ca");
+        } else {
+            assertThat(m.find(Secret.class, "nats-users")).as("prod secrets come from the store").isEmpty();
+            assertThat(m.custom("ExternalSecret").map(e -> e.getMetadata().getName())).contains("nats-users");
+            assertThat(issuer).containsEntry("kind", "ClusterIssuer").containsEntry("name", "leadline-internal-ca");
+            assertThat(m.custom("Issuer")).as("prod issues from the cluster's CA").isEmpty();
         }
     }
 

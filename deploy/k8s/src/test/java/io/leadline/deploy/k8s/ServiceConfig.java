@@ -1,11 +1,16 @@
 package io.leadline.deploy.k8s;
 
+import io.leadline.shared.nats.NatsConfig;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +23,29 @@ record ServiceConfig(String name, int httpPort, Set<String> environmentVariables
     static final List<String> SERVICES = List.of("leads-service", "payments-service", "notify-service");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+    private static final String NATS_PREFIX = "leadline.nats";
+
+    /**
+     * The variables of a configuration mapping's properties, as Quarkus reads them from the environment
+     * ({@code leadline.nats.tls-ca-file} from {@code LEADLINE_NATS_TLS_CA_FILE}): a service that
+     * configures {@code leadline.nats.*} reads all of {@link NatsConfig}.
+     */
+    static Set<String> environmentVariables(String prefix, Class<?> mapping) {
+        Set<String> names = new TreeSet<>();
+        for (Method method : mapping.getDeclaredMethods()) {
+            if (method.getParameterCount() != 0 || Modifier.isStatic(method.getModifiers()) || method.isSynthetic()) {
+                continue;
+            }
+            String property = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getEnclosingClass() == mapping) {
+                names.addAll(environmentVariables(property, type));
+            } else {
+                names.add(property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+            }
+        }
+        return names;
+    }
 
     static ServiceConfig read(Path repositoryRoot, String module) {
         Path file = repositoryRoot.resolve(module).resolve("src/main/resources/application.properties");
@@ -28,6 +56,9 @@ record ServiceConfig(String name, int httpPort, Set<String> environmentVariables
             Matcher m = ENV_REFERENCE.matcher(Files.readString(file));
             while (m.find()) {
                 env.add(m.group(1));
+            }
+            if (p.stringPropertyNames().stream().anyMatch(name -> name.startsWith(NATS_PREFIX + "."))) {
+                env.addAll(environmentVariables(NATS_PREFIX, NatsConfig.class));
             }
             return new ServiceConfig(p.getProperty("quarkus.application.name", module),
                     Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), env);
