@@ -5,10 +5,10 @@ import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +53,7 @@ class UsersExistTest {
     }
 
     private static List<String> ask(String request) throws Exception {
-        try (Connection nats = Nats.connect(LeadlineTestResources.nats().url())) {
+        try (Connection nats = LeadlineTestResources.nats().connect(NatsIdentity.PAYMENTS)) { // the one service that asks
             Message reply = nats.request(LeadsSubjects.USERS_EXIST, request.getBytes(StandardCharsets.UTF_8), TIMEOUT);
             assertThat(reply).as("a reply to %s", request).isNotNull();
             assertThat(reply.isStatusMessage()).as("a status instead of a reply to %s", request).isFalse();

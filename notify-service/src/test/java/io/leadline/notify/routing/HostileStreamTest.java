@@ -42,8 +42,9 @@ class HostileStreamTest {
     @TestHTTPResource("/ws")
     URI ws;
 
-    @TestHTTPResource("/q/metrics")
-    URI metrics;
+    /** The management interface (its root path is /q/): metrics are served there only. */
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
 
     @Test
     void unfitMessagesAreDroppedAndDeliveryAndRecoveryGoOn() throws Exception {
@@ -102,7 +103,7 @@ class HostileStreamTest {
             assertThat(client.isClosed()).isFalse();
         }
 
-        String exposition = given().get(metrics).then().statusCode(200).extract().asString();
+        String exposition = given().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
         assertThat(exposition).contains("leadline_gateway_events_rejected_total{reason=\"wrong_owner\"}",
                 "leadline_gateway_events_rejected_total{reason=\"not_utf8\"}",
                 "leadline_gateway_events_rejected_total{reason=\"not_json\"}",

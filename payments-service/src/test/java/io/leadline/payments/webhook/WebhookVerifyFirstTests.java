@@ -9,6 +9,7 @@ import io.leadline.shared.event.Channels;
 import io.leadline.testing.LeadlineTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.net.URI;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,10 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "payments"))
 class WebhookVerifyFirstTests {
+
+    /** Metrics are served on the management interface only. */
+    @TestHTTPResource(value = "/", management = true)
+    URI managementRoot;
 
     private static final int LIMIT = 256 * 1024;
     private static final Duration INTERVAL = Duration.ofSeconds(2);
@@ -160,8 +166,9 @@ class WebhookVerifyFirstTests {
         return events.stream().filter(e -> e.path("ts").asLong() >= startedAt).toList();
     }
 
-    private static double rejectedCounter() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private double rejectedCounter() {
+        String metrics = given().baseUri(managementRoot.resolve("/").toString()).when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
         double total = 0;
         Matcher matcher = Pattern.compile("(?m)^leadline_webhooks_rejected_total\\{[^}]*} ([0-9.E+]+)$").matcher(metrics);
         while (matcher.find()) {
