@@ -5,18 +5,23 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -70,9 +75,117 @@ class BrokenManifestsTest {
     @Test
     void aProbeOnAPortTheContainerDoesNotHave() {
         Manifests m = dev.copy();
-        container(m, "payments-service").getLivenessProbe().getHttpGet().setPort(new IntOrString("management"));
+        container(m, "payments-service").getLivenessProbe().getHttpGet().setPort(new IntOrString("health"));
         assertThat(problems(m)).containsExactly(
-                "Deployment payments-service: livenessProbe port management is not a port of the container");
+                "Deployment payments-service: livenessProbe port health is not a port of the container");
+    }
+
+    // --- the management port: /q/* (health, metrics, OpenAPI) only there, never routed by the Ingress ----------
+
+    @Test
+    void aProbeOnThePublicPort() {
+        Manifests m = prod.copy();
+        container(m, "leads-service").getReadinessProbe().getHttpGet().setPort(new IntOrString("http"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: readinessProbe is on port http (8081), but "
+                + "/q/health/ready is served on quarkus.management.port 9081");
+    }
+
+    @Test
+    void aManagementContainerPortThatIsNotTheServicesManagementPort() {
+        Manifests m = dev.copy();
+        container(m, "payments-service").getPorts().stream().filter(p -> p.getName().equals("management")).findFirst()
+                .orElseThrow().setContainerPort(9000);
+        // the probes and the NetworkPolicy name the port, so they follow it to 9000, where nothing listens
+        assertThat(problems(m)).containsExactly(
+                "Deployment payments-service: container port management is 9000 but quarkus.management.port is 9082",
+                "Deployment payments-service: startupProbe is on port management (9000), but /q/health/started is served "
+                        + "on quarkus.management.port 9082",
+                "Deployment payments-service: readinessProbe is on port management (9000), but /q/health/ready is served "
+                        + "on quarkus.management.port 9082",
+                "Deployment payments-service: livenessProbe is on port management (9000), but /q/health/live is served "
+                        + "on quarkus.management.port 9082",
+                "Prometheus (namespace monitoring) cannot reach payments-service's management port 9082 (/q/metrics): "
+                        + "ingress denied");
+    }
+
+    @Test
+    void scrapeAnnotationsOnThePublicPort() {
+        Manifests m = dev.copy();
+        m.get(Deployment.class, "notify-service").getSpec().getTemplate().getMetadata().getAnnotations()
+                .put("prometheus.io/port", "8080");
+        assertThat(problems(m)).containsExactly(
+                "Deployment notify-service: prometheus.io/port is 8080, but /q/metrics is served on quarkus.management.port 9080");
+    }
+
+    @Test
+    void aServiceMonitorOnThePublicPort() {
+        Manifests m = prod.copy();
+        m.get(Deployment.class, "leads-service").getSpec().getTemplate().getMetadata().getAnnotations().clear();
+        m.items.add(serviceMonitor(m, "leads-service", "http"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: ServiceMonitor leads-service scrapes port http (8081), "
+                + "but /q/metrics is served on quarkus.management.port 9081");
+    }
+
+    @Test
+    void aServiceMonitorOnTheManagementPortIsEnough() {
+        Manifests m = prod.copy();
+        m.get(Deployment.class, "leads-service").getSpec().getTemplate().getMetadata().getAnnotations().clear();
+        assertThat(problems(m)).containsExactly("Deployment leads-service: /q/metrics is not scraped (prometheus.io "
+                + "annotations, or a PodMonitor or ServiceMonitor, on quarkus.management.port 9081)");
+        m.get(Service.class, "leads-service").getSpec().getPorts()
+                .add(new ServicePortBuilder().withName("management").withPort(9081).withNewTargetPort("management").build());
+        m.items.add(serviceMonitor(m, "leads-service", "management"));
+        assertThat(problems(m)).isEmpty();
+    }
+
+    private static GenericKubernetesResource serviceMonitor(Manifests m, String service, String port) {
+        return new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("ServiceMonitor")
+                .withNewMetadata().withName(service).withNamespace(m.get(Service.class, service).getMetadata().getNamespace())
+                .endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of(
+                        "selector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", service)),
+                        "endpoints", List.of(Map.of("port", port, "path", "/q/metrics")))))
+                .build();
+    }
+
+    @Test
+    void anIngressToTheManagementPort() {
+        Manifests m = dev.copy();
+        // a Service port for the management interface (for a ServiceMonitor) is fine on its own
+        m.get(Service.class, "notify-service").getSpec().getPorts()
+                .add(new ServicePortBuilder().withName("management").withPort(9080).withNewTargetPort("management").build());
+        assertThat(problems(m)).isEmpty();
+        m.get(Ingress.class, "leadline").getSpec().getRules().get(0).getHttp().getPaths().add(0, new HTTPIngressPathBuilder()
+                .withPath("/q").withPathType("Prefix").withNewBackend().withNewService().withName("notify-service")
+                .withNewPort().withName("management").endPort().endService().endBackend().build());
+        assertThat(problems(m)).containsExactly("Ingress leadline: leadline.localtest.me/q routes to Service notify-service "
+                + "port management, the management port 9080 of notify-service (health, metrics and OpenAPI stay inside the cluster)");
+    }
+
+    @Test
+    void theIngressControllerLetInOnTheManagementPort() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "notify-service-http").getSpec().getIngress().get(0).getPorts()
+                .add(new NetworkPolicyPortBuilder().withProtocol("TCP").withNewPort("management").build());
+        assertThat(problems(m)).containsExactly(
+                "the ingress controller can reach notify-service's management port 9080; it is let in on the http port (8080) only");
+    }
+
+    @Test
+    void monitoringAllowedToTheHttpPortOnly() {
+        Manifests m = dev.copy();
+        m.get(NetworkPolicy.class, "payments-service-http").getSpec().getIngress().get(1).getPorts().get(0)
+                .setPort(new IntOrString("http"));
+        assertThat(problems(m)).containsExactly("Prometheus (namespace monitoring) reaches payments-service on its http port "
+                + "(8082) but not on its management port (9082), where /q/metrics is served");
+    }
+
+    @Test
+    void monitoringAllowedToEveryPort() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "leads-service-http").getSpec().getIngress().get(1).setPorts(List.of());
+        assertThat(problems(m)).containsExactly("Prometheus (namespace monitoring) reaches leads-service on its http port "
+                + "(8081) too; it needs only the management port (9081)");
     }
 
     @Test

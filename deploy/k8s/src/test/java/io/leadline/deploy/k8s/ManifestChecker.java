@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -64,6 +65,10 @@ final class ManifestChecker {
     static final String INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
     static final Map<String, String> INGRESS_CONTROLLER_LABELS = Map.of("app.kubernetes.io/name", "ingress-nginx");
     static final Map<String, String> DNS_LABELS = Map.of("k8s-app", "kube-dns");
+    /** Prometheus: any pod of namespace monitoring, which scrapes /q/metrics on the management port. */
+    static final String MONITORING_NAMESPACE = "monitoring";
+    static final Map<String, String> PROMETHEUS_LABELS = Map.of("app.kubernetes.io/name", "prometheus");
+    static final String METRICS_PATH = "/q/metrics";
     static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "pgpass");
     static final Set<String> CERT_MANAGER_SECRET_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
@@ -134,9 +139,20 @@ final class ManifestChecker {
                 problem(where + ": container port http is " + http.get().getContainerPort()
                         + " but quarkus.http.port is " + cfg.httpPort());
             }
-            checkProbe(where, "startupProbe", c.getStartupProbe(), "/q/health/started", c);
-            checkProbe(where, "readinessProbe", c.getReadinessProbe(), "/q/health/ready", c);
-            checkProbe(where, "livenessProbe", c.getLivenessProbe(), "/q/health/live", c);
+            if (cfg.managementPort() != null) {
+                Optional<ContainerPort> management = c.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst();
+                if (management.isEmpty()) {
+                    problem(where + ": no container port named management (quarkus.management.port " + cfg.managementPort()
+                            + " serves /q/*)");
+                } else if (management.get().getContainerPort() != cfg.managementPort().intValue()) {
+                    problem(where + ": container port management is " + management.get().getContainerPort()
+                            + " but quarkus.management.port is " + cfg.managementPort());
+                }
+            }
+            checkProbe(where, "startupProbe", c.getStartupProbe(), "/q/health/started", c, cfg);
+            checkProbe(where, "readinessProbe", c.getReadinessProbe(), "/q/health/ready", c, cfg);
+            checkProbe(where, "livenessProbe", c.getLivenessProbe(), "/q/health/live", c, cfg);
+            checkScraping(where, d, c, cfg);
             for (EnvVar env : c.getEnv()) {
                 if (!cfg.environmentVariables().contains(env.getName())) {
                     problem(where + ": env " + env.getName() + " is not read by " + cfg.name() + "'s application.properties");
@@ -171,7 +187,7 @@ final class ManifestChecker {
         }
     }
 
-    private void checkProbe(String where, String kind, Probe probe, String path, Container c) {
+    private void checkProbe(String where, String kind, Probe probe, String path, Container c, ServiceConfig cfg) {
         HTTPGetAction get = probe == null ? null : probe.getHttpGet();
         if (get == null) {
             problem(where + ": " + kind + " must be an HTTP GET of " + path);
@@ -180,9 +196,107 @@ final class ManifestChecker {
         if (!path.equals(get.getPath())) {
             problem(where + ": " + kind + " path is " + get.getPath() + ", expected " + path);
         }
-        if (resolve(c, get.getPort()) == null) {
+        Integer port = resolve(c, get.getPort());
+        if (port == null) {
             problem(where + ": " + kind + " port " + describe(get.getPort()) + " is not a port of the container");
+        } else if (port != quarkusPort(cfg)) {
+            problem(where + ": " + kind + " is on port " + describe(get.getPort()) + " (" + port + "), but " + path
+                    + " is served on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
         }
+    }
+
+    /** Where Quarkus serves /q/* (health, metrics, OpenAPI): the management port when it is enabled. */
+    private static int quarkusPort(ServiceConfig cfg) {
+        return cfg.managementPort() != null ? cfg.managementPort() : cfg.httpPort();
+    }
+
+    private static String quarkusPortSetting(ServiceConfig cfg) {
+        return cfg.managementPort() != null ? "quarkus.management.port" : "quarkus.http.port";
+    }
+
+    /**
+     * Prometheus scrapes /q/metrics where Quarkus serves it: by the prometheus.io annotations of the pod,
+     * or by a PodMonitor or ServiceMonitor (prometheus-operator) selecting the pods.
+     */
+    private void checkScraping(String where, Deployment d, Container c, ServiceConfig cfg) {
+        Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> annotations = Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+        boolean scraped = false;
+        if ("true".equals(annotations.get("prometheus.io/scrape"))) {
+            scraped = true;
+            String port = annotations.get("prometheus.io/port");
+            if (!String.valueOf(quarkusPort(cfg)).equals(port)) {
+                problem(where + ": prometheus.io/port is " + (port == null ? "not set" : port) + ", but " + METRICS_PATH
+                        + " is served on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
+            }
+            String path = annotations.getOrDefault("prometheus.io/path", "/metrics");
+            if (!METRICS_PATH.equals(path)) {
+                problem(where + ": prometheus.io/path is " + path + ", expected " + METRICS_PATH);
+            }
+        }
+        NetworkPolicies.Pod pod = new NetworkPolicies.Pod(d.getMetadata().getNamespace(), labels, List.of(c));
+        for (GenericKubernetesResource monitor : m.custom("PodMonitor").filter(ManifestChecker::isPrometheusOperator).toList()) {
+            if (!selects(monitor.get("spec", "selector"), labels)) {
+                continue;
+            }
+            scraped = true;
+            List<Map<String, Object>> endpoints = Objects.requireNonNullElse(monitor.get("spec", "podMetricsEndpoints"), List.of());
+            for (Map<String, Object> endpoint : endpoints) {
+                checkMonitorEndpoint(where, "PodMonitor " + monitor.getMetadata().getName(), endpoint,
+                        port -> pod.resolvePort(port), cfg);
+            }
+        }
+        for (GenericKubernetesResource monitor : m.custom("ServiceMonitor").filter(ManifestChecker::isPrometheusOperator).toList()) {
+            for (Service s : m.all(Service.class).toList()) {
+                if (!selects(monitor.get("spec", "selector"), s.getMetadata().getLabels()) || s.getSpec().getSelector() == null
+                        || s.getSpec().getSelector().isEmpty() || !labels.entrySet().containsAll(s.getSpec().getSelector().entrySet())) {
+                    continue;
+                }
+                scraped = true;
+                List<Map<String, Object>> endpoints = Objects.requireNonNullElse(monitor.get("spec", "endpoints"), List.of());
+                for (Map<String, Object> endpoint : endpoints) {
+                    checkMonitorEndpoint(where, "ServiceMonitor " + monitor.getMetadata().getName(), endpoint, port -> {
+                        // a ServiceMonitor's port names a port of the Service; targetPort is the pod's
+                        if (port.getStrVal() != null && endpoint.get("port") != null) {
+                            return s.getSpec().getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).findFirst()
+                                    .map(p -> pod.resolvePort(p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort()))
+                                    .orElse(null);
+                        }
+                        return pod.resolvePort(port);
+                    }, cfg);
+                }
+            }
+        }
+        if (!scraped) {
+            problem(where + ": " + METRICS_PATH + " is not scraped (prometheus.io annotations, or a PodMonitor or ServiceMonitor, "
+                    + "on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg) + ")");
+        }
+    }
+
+    private void checkMonitorEndpoint(String where, String monitor, Map<String, Object> endpoint,
+                                      java.util.function.Function<IntOrString, Integer> resolve, ServiceConfig cfg) {
+        Object named = endpoint.get("port");
+        Object target = endpoint.get("targetPort");
+        IntOrString port = named != null ? new IntOrString(String.valueOf(named))
+                : target instanceof Number n ? new IntOrString(n.intValue()) : target != null ? new IntOrString(String.valueOf(target)) : null;
+        Integer number = port == null ? null : resolve.apply(port);
+        if (number == null || number != quarkusPort(cfg)) {
+            problem(where + ": " + monitor + " scrapes port " + (port == null ? "(none)" : describe(port))
+                    + (number == null ? "" : " (" + number + ")") + ", but " + METRICS_PATH + " is served on "
+                    + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
+        }
+        Object path = endpoint.getOrDefault("path", "/metrics");
+        if (!METRICS_PATH.equals(path)) {
+            problem(where + ": " + monitor + " scrapes path " + path + ", expected " + METRICS_PATH);
+        }
+    }
+
+    private static boolean isPrometheusOperator(GenericKubernetesResource r) {
+        return r.getApiVersion().startsWith("monitoring.coreos.com/");
+    }
+
+    private static boolean selects(Object selector, Map<String, String> labels) {
+        return selector != null && NetworkPolicies.matches(Manifests.SERIALIZATION.convertValue(selector, LabelSelector.class), labels);
     }
 
     private static String describe(IntOrString port) {
@@ -408,6 +522,7 @@ final class ManifestChecker {
                 }
             }
             checkOrigins(ingress);
+            checkNoRouteToManagement(ingress);
             boolean certManager = ingress.getMetadata().getAnnotations() != null && ingress.getMetadata().getAnnotations()
                     .keySet().stream().anyMatch(k -> k.startsWith("cert-manager.io/"));
             if (ingress.getSpec().getTls() != null && !certManager) {
@@ -418,6 +533,49 @@ final class ManifestChecker {
                 });
             }
         }
+    }
+
+    /** Health, metrics and OpenAPI stay inside the cluster: no path of an Ingress leads to a management port. */
+    private void checkNoRouteToManagement(Ingress ingress) {
+        for (var rule : ingress.getSpec().getRules()) {
+            for (var path : rule.getHttp().getPaths()) {
+                IngressServiceBackend backend = path.getBackend().getService();
+                Optional<Service> s = backend == null ? Optional.empty() : m.service(backend.getName());
+                Optional<ServicePort> port = s.flatMap(x -> servicePort(x, backend));
+                if (port.isEmpty()) {
+                    continue; // reported above
+                }
+                String management = podsSelectedBy(s.get()).stream()
+                        .map(pod -> managementPortReached(pod, port.get()))
+                        .filter(Objects::nonNull).findFirst().orElse(null);
+                if (management != null) {
+                    problem("Ingress " + ingress.getMetadata().getName() + ": " + rule.getHost() + path.getPath()
+                            + " routes to Service " + backend.getName() + " port " + describe(backend) + ", " + management
+                            + " (health, metrics and OpenAPI stay inside the cluster)");
+                }
+            }
+        }
+    }
+
+    /**
+     * When the Service port leads to a pod's management port: which service's ("the management port 9080 of
+     * notify-service"), else null. A management port is a service's quarkus.management.port, or any container
+     * port named management.
+     */
+    private String managementPortReached(NetworkPolicies.Pod pod, ServicePort port) {
+        Integer number = pod.resolvePort(port.getTargetPort() == null ? new IntOrString(port.getPort()) : port.getTargetPort());
+        if (number == null) {
+            return null;
+        }
+        for (Container c : pod.containers()) {
+            ServiceConfig cfg = services.get(c.getName());
+            boolean configured = cfg != null && cfg.managementPort() != null && cfg.managementPort().equals(number);
+            boolean named = c.getPorts().stream().anyMatch(p -> "management".equals(p.getName()) && number.equals(p.getContainerPort()));
+            if (configured || named) {
+                return "the management port " + number + " of " + c.getName();
+            }
+        }
+        return null;
     }
 
     /** A browser served by the Ingress sends its host as Origin: the gateway must allow it. */
@@ -484,6 +642,9 @@ final class ManifestChecker {
                     continue; // reported by checkIngress
                 }
                 for (NetworkPolicies.Pod target : podsSelectedBy(s.get())) {
+                    if (managementPortReached(target, port.get()) != null) {
+                        continue; // a route to a management port: reported by checkIngress
+                    }
                     Integer number = target.resolvePort(port.get().getTargetPort());
                     String refused = number == null ? null : net.refusal(ingressController, target, number, "TCP");
                     if (refused != null) {
@@ -499,6 +660,7 @@ final class ManifestChecker {
             }
             Manifests.Workload w = new Manifests.Workload(d.get(), d.get().getSpec().getTemplate());
             Container c = w.template().getSpec().getContainers().get(0);
+            checkManagementPaths(net, w, cfg, ingressController);
             String natsUrl = envValue(namespace, c, "NATS_URL");
             if (natsUrl == null) {
                 problem(w.name() + ": NATS_URL is not set");
@@ -526,6 +688,35 @@ final class ManifestChecker {
                 problem("NATS servers cannot route to each other on 6222: " + refused);
             }
             checkOnlyClientsReachNats(net, namespace, pod);
+        }
+    }
+
+    /**
+     * The management port (health, metrics, OpenAPI) admits Prometheus from namespace monitoring and not
+     * the ingress controller; Prometheus needs nothing else, so it does not reach the public port.
+     */
+    private void checkManagementPaths(NetworkPolicies net, Manifests.Workload w, ServiceConfig cfg, NetworkPolicies.Pod ingressController) {
+        if (cfg.managementPort() == null) {
+            return;
+        }
+        NetworkPolicies.Pod target = pod(w);
+        int management = cfg.managementPort();
+        if (net.ingressRefusal(ingressController, target, management, "TCP") == null) {
+            problem("the ingress controller can reach " + cfg.name() + "'s management port " + management
+                    + "; it is let in on the http port (" + cfg.httpPort() + ") only");
+        }
+        NetworkPolicies.Pod prometheus = new NetworkPolicies.Pod(MONITORING_NAMESPACE, PROMETHEUS_LABELS, List.of());
+        String metrics = net.ingressRefusal(prometheus, target, management, "TCP");
+        boolean publicPort = net.ingressRefusal(prometheus, target, cfg.httpPort(), "TCP") == null;
+        String prom = "Prometheus (namespace " + MONITORING_NAMESPACE + ")";
+        if (metrics != null && publicPort) {
+            problem(prom + " reaches " + cfg.name() + " on its http port (" + cfg.httpPort() + ") but not on its management port ("
+                    + management + "), where " + METRICS_PATH + " is served");
+        } else if (metrics != null) {
+            problem(prom + " cannot reach " + cfg.name() + "'s management port " + management + " (" + METRICS_PATH + "): " + metrics);
+        } else if (publicPort) {
+            problem(prom + " reaches " + cfg.name() + " on its http port (" + cfg.httpPort() + ") too; it needs only the management port ("
+                    + management + ")");
         }
     }
 

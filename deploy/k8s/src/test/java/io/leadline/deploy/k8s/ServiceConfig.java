@@ -17,8 +17,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a service's own application.properties says about how it is reached and configured. */
-record ServiceConfig(String name, int httpPort, Set<String> environmentVariables) {
+/**
+ * What a service's own application.properties says about how it is reached and configured. The
+ * management port is null when {@code quarkus.management.enabled} is not true: then {@code /q/*} is
+ * served on the public port.
+ */
+record ServiceConfig(String name, int httpPort, Integer managementPort, Set<String> environmentVariables) {
 
     static final List<String> SERVICES = List.of("leads-service", "payments-service", "notify-service");
 
@@ -60,8 +64,10 @@ record ServiceConfig(String name, int httpPort, Set<String> environmentVariables
             if (p.stringPropertyNames().stream().anyMatch(name -> name.startsWith(NATS_PREFIX + "."))) {
                 env.addAll(environmentVariables(NATS_PREFIX, NatsConfig.class));
             }
+            Integer management = Boolean.parseBoolean(p.getProperty("quarkus.management.enabled", "false"))
+                    ? Integer.valueOf(p.getProperty("quarkus.management.port", "9000")) : null;
             return new ServiceConfig(p.getProperty("quarkus.application.name", module),
-                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), env);
+                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
