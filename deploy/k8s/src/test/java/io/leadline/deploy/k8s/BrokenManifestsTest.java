@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -199,9 +201,63 @@ class BrokenManifestsTest {
     @Test
     void aSecretWithoutTheReferencedKey() {
         Manifests m = dev.copy();
-        m.get(Secret.class, "leadline-admin").getStringData().remove("password");
+        m.get(Secret.class, "leadline-admin").getData().remove("password");
         assertThat(problems(m)).containsExactly(
                 "Deployment leads-service: env LEADLINE_ADMIN_PASSWORD refers to key password of Secret leadline-admin, which has no such key");
+    }
+
+    // --- secrets: never a value the services' dev and test profiles publish (DevValueGuard refuses it) ----------
+
+    private static void putSecret(Manifests m, String secret, String key, String value) {
+        m.get(Secret.class, secret).getData().put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anOverlayShippingThePublishedStripeWebhookSecret() {
+        Manifests m = dev.copy();
+        putSecret(m, "payments-webhooks", "stripe", "whsec_leadline_dev_only");
+        assertThat(problems(m)).containsExactly("Deployment payments-service: LEADLINE_STRIPE_WEBHOOK_SECRET (key stripe of "
+                + "Secret payments-webhooks) has the value the dev and test profiles give leadline.payments.webhook.stripe-secret, "
+                + "published with the code; outside them payments-service refuses to start");
+    }
+
+    @Test
+    void thePublishedAdminPasswordIsRefusedAsTheGuardComparesIt() {
+        Manifests m = dev.copy();
+        putSecret(m, "leadline-admin", "password", "Admin-Dev-Password\n");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_ADMIN_PASSWORD (key password of "
+                + "Secret leadline-admin) has the value the dev and test profiles give leadline.admin.password, "
+                + "published with the code; outside them leads-service refuses to start");
+    }
+
+    @Test
+    void aPublishedRazorpaySecretSetInTheDeploymentItself() {
+        Manifests m = prod.copy();
+        env(m, "payments-service", "LEADLINE_RAZORPAY_WEBHOOK_SECRET").setValueFrom(null);
+        env(m, "payments-service", "LEADLINE_RAZORPAY_WEBHOOK_SECRET").setValue("razorpay_leadline_dev_only");
+        assertThat(problems(m)).containsExactly("Deployment payments-service: LEADLINE_RAZORPAY_WEBHOOK_SECRET (its value "
+                + "in the Deployment) has the value the dev and test profiles give leadline.payments.webhook.razorpay-secret, "
+                + "published with the code; outside them payments-service refuses to start");
+    }
+
+    @Test
+    void keyGenerationInThePodsIsADevValueOfEveryService() {
+        Manifests m = prod.copy();
+        m.get(ConfigMap.class, "leadline-config").getData().put("LEADLINE_JWT_GENERATE", "true");
+        // notify-service does not list leadline.secrets.dev-only: the guard's default names key generation
+        assertThat(problems(m)).containsExactlyInAnyOrder(
+                "Deployment leads-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment payments-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment notify-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment leads-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and test "
+                        + "profiles give leadline.jwt.generate-if-missing, published with the code; outside them leads-service "
+                        + "refuses to start",
+                "Deployment payments-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and "
+                        + "test profiles give leadline.jwt.generate-if-missing, published with the code; outside them "
+                        + "payments-service refuses to start",
+                "Deployment notify-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and test "
+                        + "profiles give leadline.jwt.generate-if-missing, published with the code; outside them notify-service "
+                        + "refuses to start");
     }
 
     @Test

@@ -161,6 +161,7 @@ final class ManifestChecker {
             if (!"false".equals(envValue(d.getMetadata().getNamespace(), c, "LEADLINE_JWT_GENERATE"))) {
                 problem(where + ": LEADLINE_JWT_GENERATE must be false (keys come from the cluster)");
             }
+            checkNoPublishedDevValue(where, c, cfg);
             var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
             if (rolling == null || rolling.getMaxUnavailable() == null || !Objects.equals(rolling.getMaxUnavailable().getIntVal(), 0)) {
                 problem(where + ": rolling update must have maxUnavailable 0");
@@ -305,6 +306,79 @@ final class ManifestChecker {
 
     private static Integer resolve(Container c, IntOrString port) {
         return new NetworkPolicies.Pod("", Map.of(), List.of(c)).resolvePort(port);
+    }
+
+    /**
+     * The images run the prod profile, where the service refuses to start when a property of
+     * leadline.secrets.dev-only has a value its dev or test profile publishes (DevValueGuard): no overlay may
+     * give it one, through a literal, a ConfigMap or a Secret of its own.
+     */
+    private void checkNoPublishedDevValue(String where, Container c, ServiceConfig cfg) {
+        for (var guarded : cfg.devOnly()) {
+            for (String variable : guarded.variables()) {
+                EnvSource source = envSource(c, variable);
+                if (source != null && guarded.refuses(source.value())) {
+                    problem(where + ": " + variable + " (" + source.from() + ") has the value the dev and test profiles give "
+                            + guarded.property() + ", published with the code; outside them " + cfg.name() + " refuses to start");
+                }
+            }
+        }
+    }
+
+    /** A variable's value as the container gets it, and where it comes from. */
+    private record EnvSource(String value, String from) {
+    }
+
+    /**
+     * What the container's variable is set to: env wins over envFrom, a later envFrom over an earlier one.
+     * Null when it is not set, or comes from something whose value the manifests do not hold (an
+     * ExternalSecret, an operator's Secret).
+     */
+    private EnvSource envSource(Container c, String name) {
+        for (EnvVar e : c.getEnv()) {
+            if (!e.getName().equals(name)) {
+                continue;
+            }
+            if (e.getValueFrom() == null) {
+                return new EnvSource(Objects.requireNonNullElse(e.getValue(), ""), "its value in the Deployment");
+            }
+            var secretRef = e.getValueFrom().getSecretKeyRef();
+            if (secretRef != null) {
+                String value = m.secret(secretRef.getName()).map(s -> secretValue(s, secretRef.getKey())).orElse(null);
+                return value == null ? null : new EnvSource(value, "key " + secretRef.getKey() + " of Secret " + secretRef.getName());
+            }
+            var configRef = e.getValueFrom().getConfigMapKeyRef();
+            if (configRef != null) {
+                String value = m.configMap(configRef.getName()).map(cm -> cm.getData() == null ? null : cm.getData().get(configRef.getKey()))
+                        .orElse(null);
+                return value == null ? null : new EnvSource(value, "key " + configRef.getKey() + " of ConfigMap " + configRef.getName());
+            }
+            return null;
+        }
+        List<EnvFromSource> from = new ArrayList<>(c.getEnvFrom());
+        java.util.Collections.reverse(from);
+        for (EnvFromSource f : from) {
+            String prefix = Objects.requireNonNullElse(f.getPrefix(), "");
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String key = name.substring(prefix.length());
+            if (f.getConfigMapRef() != null) {
+                String cmName = f.getConfigMapRef().getName();
+                String value = m.configMap(cmName).map(cm -> cm.getData() == null ? null : cm.getData().get(key)).orElse(null);
+                if (value != null) {
+                    return new EnvSource(value, "ConfigMap " + cmName);
+                }
+            }
+            if (f.getSecretRef() != null) {
+                String secretName = f.getSecretRef().getName();
+                String value = m.secret(secretName).map(s -> secretValue(s, key)).orElse(null);
+                if (value != null) {
+                    return new EnvSource(value, "key " + key + " of Secret " + secretName);
+                }
+            }
+        }
+        return null;
     }
 
     /** A variable's value from env or from an envFrom ConfigMap (null if neither sets it literally). */

@@ -1,6 +1,7 @@
 package io.leadline.deploy.k8s;
 
 import io.leadline.shared.nats.NatsConfig;
+import io.leadline.shared.security.PublishedDevValues;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -20,9 +21,11 @@ import java.util.regex.Pattern;
 /**
  * What a service's own application.properties says about how it is reached and configured. The
  * management port is null when {@code quarkus.management.enabled} is not true: then {@code /q/*} is
- * served on the public port.
+ * served on the public port. {@code devOnly}: the secrets whose published dev and test values the service
+ * refuses outside those profiles (DevValueGuard).
  */
-record ServiceConfig(String name, int httpPort, Integer managementPort, Set<String> environmentVariables) {
+record ServiceConfig(String name, int httpPort, Integer managementPort, Set<String> environmentVariables,
+                     List<PublishedDevValues.Guarded> devOnly) {
 
     static final List<String> SERVICES = List.of("leads-service", "payments-service", "notify-service");
 
@@ -67,7 +70,7 @@ record ServiceConfig(String name, int httpPort, Integer managementPort, Set<Stri
             Integer management = Boolean.parseBoolean(p.getProperty("quarkus.management.enabled", "false"))
                     ? Integer.valueOf(p.getProperty("quarkus.management.port", "9000")) : null;
             return new ServiceConfig(p.getProperty("quarkus.application.name", module),
-                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env);
+                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env, PublishedDevValues.of(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
