@@ -260,6 +260,43 @@ class BrokenManifestsTest {
                         + "refuses to start");
     }
 
+    // --- sign-in throttling: X-Forwarded-For believed from the ingress controller's pod network only ----------
+
+    @Test
+    void theBasePlaceholderForTrustedProxiesLeftInAnOverlay() {
+        Manifests m = prod.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("192.0.2.0/24");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES is still the placeholder "
+                + "192.0.2.0/24 (a documentation range): set the ingress controller's pod network");
+    }
+
+    @Test
+    void trustedProxiesThatTrustEveryAddress() {
+        Manifests m = dev.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("10.244.0.0/16, 0.0.0.0/0");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES trusts 0.0.0.0/0, beyond "
+                + "the private networks pods live in: clients there could choose the address they are counted under (set the "
+                + "ingress controller's pod network)");
+    }
+
+    @Test
+    void withoutTrustedProxiesEveryClientIsTheIngressController() {
+        Manifests m = dev.copy();
+        container(m, "leads-service").getEnv().remove(env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES is not set, so behind "
+                + "the Ingress every client counts as the ingress controller (set it to the controller's pod network)");
+    }
+
+    @Test
+    void anotherClustersPodNetworksAreAccepted() {
+        Manifests m = prod.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("172.20.0.0/16,100.64.0.0/16,fd00:10:244::/56,10.1.2.3");
+        assertThat(problems(m)).isEmpty();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("ingress-nginx-controller");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES lists "
+                + "ingress-nginx-controller, which is not an address or a CIDR");
+    }
+
     @Test
     void anEnvironmentVariableTheServiceDoesNotRead() {
         Manifests m = dev.copy();

@@ -69,6 +69,12 @@ final class ManifestChecker {
     static final String MONITORING_NAMESPACE = "monitoring";
     static final Map<String, String> PROMETHEUS_LABELS = Map.of("app.kubernetes.io/name", "prometheus");
     static final String METRICS_PATH = "/q/metrics";
+    /** Where pod addresses are: RFC 1918, the shared address space (RFC 6598), unique local IPv6. */
+    static final List<Cidr> PRIVATE_NETWORKS = Stream.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+            "fc00::/7").map(Cidr::parse).toList();
+    /** Documentation ranges (RFC 5737, RFC 3849): placeholders, never a cluster's addresses. */
+    static final List<Cidr> DOCUMENTATION_NETWORKS = Stream.of("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+            "2001:db8::/32").map(Cidr::parse).toList();
     static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "pgpass");
     static final Set<String> CERT_MANAGER_SECRET_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
@@ -162,6 +168,9 @@ final class ManifestChecker {
                 problem(where + ": LEADLINE_JWT_GENERATE must be false (keys come from the cluster)");
             }
             checkNoPublishedDevValue(where, c, cfg);
+            if (cfg.trustedProxiesVariable() != null) {
+                checkTrustedProxies(where, c, cfg.trustedProxiesVariable());
+            }
             var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
             if (rolling == null || rolling.getMaxUnavailable() == null || !Objects.equals(rolling.getMaxUnavailable().getIntVal(), 0)) {
                 problem(where + ": rolling update must have maxUnavailable 0");
@@ -322,6 +331,76 @@ final class ManifestChecker {
                             + guarded.property() + ", published with the code; outside them " + cfg.name() + " refuses to start");
                 }
             }
+        }
+    }
+
+    /**
+     * A service that believes X-Forwarded-For from trusted proxies (leads-service: sign-in throttling per client
+     * address) needs them set to the ingress controller's pod network: left at the default (this host), every
+     * request counts against the controller's address; trusting addresses outside the cluster's private networks
+     * (or every address) lets clients choose the address they are counted under.
+     */
+    private void checkTrustedProxies(String where, Container c, String variable) {
+        EnvSource source = envSource(c, variable);
+        if (source == null || source.value().isBlank()) {
+            problem(where + ": " + variable + " is not set, so behind the Ingress every client counts as the ingress "
+                    + "controller (set it to the controller's pod network)");
+            return;
+        }
+        for (String entry : source.value().split(",")) {
+            String text = entry.strip();
+            Cidr cidr = Cidr.parse(text);
+            if (cidr == null) {
+                problem(where + ": " + variable + " lists " + text + ", which is not an address or a CIDR");
+            } else if (DOCUMENTATION_NETWORKS.stream().anyMatch(d -> d.contains(cidr))) {
+                problem(where + ": " + variable + " is still the placeholder " + text
+                        + " (a documentation range): set the ingress controller's pod network");
+            } else if (PRIVATE_NETWORKS.stream().noneMatch(n -> n.contains(cidr))) {
+                problem(where + ": " + variable + " trusts " + text + ", beyond the private networks pods live in: "
+                        + "clients there could choose the address they are counted under (set the ingress controller's pod network)");
+            }
+        }
+    }
+
+    /** An IPv4 or IPv6 network (an address is a network of one), parsed without name lookups. */
+    record Cidr(byte[] address, int prefix) {
+
+        private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+        /** Null when the text is not an address or an address/prefix. */
+        static Cidr parse(String text) {
+            String[] parts = text.split("/", -1);
+            if (parts.length > 2 || !(IPV4.matcher(parts[0]).matches() || IPV6.matcher(parts[0]).matches())) {
+                return null;
+            }
+            byte[] address;
+            try {
+                address = java.net.InetAddress.getByName(parts[0]).getAddress(); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+            int max = address.length * 8;
+            int prefix;
+            try {
+                prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : max;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return prefix < 0 || prefix > max ? null : new Cidr(address, prefix);
+        }
+
+        boolean contains(Cidr other) {
+            if (other.address.length != address.length || other.prefix < prefix) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((address[bit / 8] & mask) != (other.address[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

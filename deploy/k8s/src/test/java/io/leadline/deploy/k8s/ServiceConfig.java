@@ -22,10 +22,11 @@ import java.util.regex.Pattern;
  * What a service's own application.properties says about how it is reached and configured. The
  * management port is null when {@code quarkus.management.enabled} is not true: then {@code /q/*} is
  * served on the public port. {@code devOnly}: the secrets whose published dev and test values the service
- * refuses outside those profiles (DevValueGuard).
+ * refuses outside those profiles (DevValueGuard). {@code trustedProxiesVariable}: when the service believes
+ * X-Forwarded-For from {@code quarkus.http.proxy.trusted-proxies}, the variable that sets them (else null).
  */
 record ServiceConfig(String name, int httpPort, Integer managementPort, Set<String> environmentVariables,
-                     List<PublishedDevValues.Guarded> devOnly) {
+                     List<PublishedDevValues.Guarded> devOnly, String trustedProxiesVariable) {
 
     static final List<String> SERVICES = List.of("leads-service", "payments-service", "notify-service");
 
@@ -69,8 +70,14 @@ record ServiceConfig(String name, int httpPort, Integer managementPort, Set<Stri
             }
             Integer management = Boolean.parseBoolean(p.getProperty("quarkus.management.enabled", "false"))
                     ? Integer.valueOf(p.getProperty("quarkus.management.port", "9000")) : null;
+            String trustedProxies = null;
+            if (Boolean.parseBoolean(p.getProperty("quarkus.http.proxy.proxy-address-forwarding", "false"))) {
+                Matcher variable = ENV_REFERENCE.matcher(p.getProperty("quarkus.http.proxy.trusted-proxies", ""));
+                trustedProxies = variable.find() ? variable.group(1) : null;
+            }
             return new ServiceConfig(p.getProperty("quarkus.application.name", module),
-                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env, PublishedDevValues.of(file));
+                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env, PublishedDevValues.of(file),
+                    trustedProxies);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
