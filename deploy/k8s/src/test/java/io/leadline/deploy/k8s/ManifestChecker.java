@@ -27,9 +27,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.leadline.shared.nats.security.NatsIdentity;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,6 +63,11 @@ import java.util.stream.Stream;
  * services and the {@value #PROVISIONING_JOB} job) mounts exactly its own key; clients use TLS when
  * they trust a CA, the servers' certificate names every address clients and routes use, and only the
  * clients reach the client port.
+ *
+ * <p>The services' own configuration: ports, probes, scraping and NetworkPolicies follow
+ * {@code quarkus.management.port} (where /q/* is served; never routed by an Ingress); no service gets a
+ * value its dev or test profile publishes for a property of {@code leadline.secrets.dev-only}; a service
+ * that believes X-Forwarded-For trusts the ingress controller's pod network and nothing wider.
  */
 final class ManifestChecker {
 
@@ -284,7 +293,7 @@ final class ManifestChecker {
     }
 
     private void checkMonitorEndpoint(String where, String monitor, Map<String, Object> endpoint,
-                                      java.util.function.Function<IntOrString, Integer> resolve, ServiceConfig cfg) {
+                                      Function<IntOrString, Integer> resolve, ServiceConfig cfg) {
         Object named = endpoint.get("port");
         Object target = endpoint.get("targetPort");
         IntOrString port = named != null ? new IntOrString(String.valueOf(named))
@@ -376,8 +385,8 @@ final class ManifestChecker {
             }
             byte[] address;
             try {
-                address = java.net.InetAddress.getByName(parts[0]).getAddress(); // a literal: no lookup
-            } catch (java.net.UnknownHostException e) {
+                address = InetAddress.getByName(parts[0]).getAddress(); // a literal: no lookup
+            } catch (UnknownHostException e) {
                 return null;
             }
             int max = address.length * 8;
@@ -435,7 +444,7 @@ final class ManifestChecker {
             return null;
         }
         List<EnvFromSource> from = new ArrayList<>(c.getEnvFrom());
-        java.util.Collections.reverse(from);
+        Collections.reverse(from);
         for (EnvFromSource f : from) {
             String prefix = Objects.requireNonNullElse(f.getPrefix(), "");
             if (!name.startsWith(prefix)) {
