@@ -5,21 +5,28 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -70,9 +77,117 @@ class BrokenManifestsTest {
     @Test
     void aProbeOnAPortTheContainerDoesNotHave() {
         Manifests m = dev.copy();
-        container(m, "payments-service").getLivenessProbe().getHttpGet().setPort(new IntOrString("management"));
+        container(m, "payments-service").getLivenessProbe().getHttpGet().setPort(new IntOrString("health"));
         assertThat(problems(m)).containsExactly(
-                "Deployment payments-service: livenessProbe port management is not a port of the container");
+                "Deployment payments-service: livenessProbe port health is not a port of the container");
+    }
+
+    // --- the management port: /q/* (health, metrics, OpenAPI) only there, never routed by the Ingress ----------
+
+    @Test
+    void aProbeOnThePublicPort() {
+        Manifests m = prod.copy();
+        container(m, "leads-service").getReadinessProbe().getHttpGet().setPort(new IntOrString("http"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: readinessProbe is on port http (8081), but "
+                + "/q/health/ready is served on quarkus.management.port 9081");
+    }
+
+    @Test
+    void aManagementContainerPortThatIsNotTheServicesManagementPort() {
+        Manifests m = dev.copy();
+        container(m, "payments-service").getPorts().stream().filter(p -> p.getName().equals("management")).findFirst()
+                .orElseThrow().setContainerPort(9000);
+        // the probes and the NetworkPolicy name the port, so they follow it to 9000, where nothing listens
+        assertThat(problems(m)).containsExactly(
+                "Deployment payments-service: container port management is 9000 but quarkus.management.port is 9082",
+                "Deployment payments-service: startupProbe is on port management (9000), but /q/health/started is served "
+                        + "on quarkus.management.port 9082",
+                "Deployment payments-service: readinessProbe is on port management (9000), but /q/health/ready is served "
+                        + "on quarkus.management.port 9082",
+                "Deployment payments-service: livenessProbe is on port management (9000), but /q/health/live is served "
+                        + "on quarkus.management.port 9082",
+                "Prometheus (namespace monitoring) cannot reach payments-service's management port 9082 (/q/metrics): "
+                        + "ingress denied");
+    }
+
+    @Test
+    void scrapeAnnotationsOnThePublicPort() {
+        Manifests m = dev.copy();
+        m.get(Deployment.class, "notify-service").getSpec().getTemplate().getMetadata().getAnnotations()
+                .put("prometheus.io/port", "8080");
+        assertThat(problems(m)).containsExactly(
+                "Deployment notify-service: prometheus.io/port is 8080, but /q/metrics is served on quarkus.management.port 9080");
+    }
+
+    @Test
+    void aServiceMonitorOnThePublicPort() {
+        Manifests m = prod.copy();
+        m.get(Deployment.class, "leads-service").getSpec().getTemplate().getMetadata().getAnnotations().clear();
+        m.items.add(serviceMonitor(m, "leads-service", "http"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: ServiceMonitor leads-service scrapes port http (8081), "
+                + "but /q/metrics is served on quarkus.management.port 9081");
+    }
+
+    @Test
+    void aServiceMonitorOnTheManagementPortIsEnough() {
+        Manifests m = prod.copy();
+        m.get(Deployment.class, "leads-service").getSpec().getTemplate().getMetadata().getAnnotations().clear();
+        assertThat(problems(m)).containsExactly("Deployment leads-service: /q/metrics is not scraped (prometheus.io "
+                + "annotations, or a PodMonitor or ServiceMonitor, on quarkus.management.port 9081)");
+        m.get(Service.class, "leads-service").getSpec().getPorts()
+                .add(new ServicePortBuilder().withName("management").withPort(9081).withNewTargetPort("management").build());
+        m.items.add(serviceMonitor(m, "leads-service", "management"));
+        assertThat(problems(m)).isEmpty();
+    }
+
+    private static GenericKubernetesResource serviceMonitor(Manifests m, String service, String port) {
+        return new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("ServiceMonitor")
+                .withNewMetadata().withName(service).withNamespace(m.get(Service.class, service).getMetadata().getNamespace())
+                .endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of(
+                        "selector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", service)),
+                        "endpoints", List.of(Map.of("port", port, "path", "/q/metrics")))))
+                .build();
+    }
+
+    @Test
+    void anIngressToTheManagementPort() {
+        Manifests m = dev.copy();
+        // a Service port for the management interface (for a ServiceMonitor) is fine on its own
+        m.get(Service.class, "notify-service").getSpec().getPorts()
+                .add(new ServicePortBuilder().withName("management").withPort(9080).withNewTargetPort("management").build());
+        assertThat(problems(m)).isEmpty();
+        m.get(Ingress.class, "leadline").getSpec().getRules().get(0).getHttp().getPaths().add(0, new HTTPIngressPathBuilder()
+                .withPath("/q").withPathType("Prefix").withNewBackend().withNewService().withName("notify-service")
+                .withNewPort().withName("management").endPort().endService().endBackend().build());
+        assertThat(problems(m)).containsExactly("Ingress leadline: leadline.localtest.me/q routes to Service notify-service "
+                + "port management, the management port 9080 of notify-service (health, metrics and OpenAPI stay inside the cluster)");
+    }
+
+    @Test
+    void theIngressControllerLetInOnTheManagementPort() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "notify-service-http").getSpec().getIngress().get(0).getPorts()
+                .add(new NetworkPolicyPortBuilder().withProtocol("TCP").withNewPort("management").build());
+        assertThat(problems(m)).containsExactly(
+                "the ingress controller can reach notify-service's management port 9080; it is let in on the http port (8080) only");
+    }
+
+    @Test
+    void monitoringAllowedToTheHttpPortOnly() {
+        Manifests m = dev.copy();
+        m.get(NetworkPolicy.class, "payments-service-http").getSpec().getIngress().get(1).getPorts().get(0)
+                .setPort(new IntOrString("http"));
+        assertThat(problems(m)).containsExactly("Prometheus (namespace monitoring) reaches payments-service on its http port "
+                + "(8082) but not on its management port (9082), where /q/metrics is served");
+    }
+
+    @Test
+    void monitoringAllowedToEveryPort() {
+        Manifests m = prod.copy();
+        m.get(NetworkPolicy.class, "leads-service-http").getSpec().getIngress().get(1).setPorts(List.of());
+        assertThat(problems(m)).containsExactly("Prometheus (namespace monitoring) reaches leads-service on its http port "
+                + "(8081) too; it needs only the management port (9081)");
     }
 
     @Test
@@ -86,9 +201,100 @@ class BrokenManifestsTest {
     @Test
     void aSecretWithoutTheReferencedKey() {
         Manifests m = dev.copy();
-        m.get(Secret.class, "leadline-admin").getStringData().remove("password");
+        m.get(Secret.class, "leadline-admin").getData().remove("password");
         assertThat(problems(m)).containsExactly(
                 "Deployment leads-service: env LEADLINE_ADMIN_PASSWORD refers to key password of Secret leadline-admin, which has no such key");
+    }
+
+    // --- secrets: never a value the services' dev and test profiles publish (DevValueGuard refuses it) ----------
+
+    private static void putSecret(Manifests m, String secret, String key, String value) {
+        m.get(Secret.class, secret).getData().put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anOverlayShippingThePublishedStripeWebhookSecret() {
+        Manifests m = dev.copy();
+        putSecret(m, "payments-webhooks", "stripe", "whsec_leadline_dev_only");
+        assertThat(problems(m)).containsExactly("Deployment payments-service: LEADLINE_STRIPE_WEBHOOK_SECRET (key stripe of "
+                + "Secret payments-webhooks) has the value the dev and test profiles give leadline.payments.webhook.stripe-secret, "
+                + "published with the code; outside them payments-service refuses to start");
+    }
+
+    @Test
+    void thePublishedAdminPasswordIsRefusedAsTheGuardComparesIt() {
+        Manifests m = dev.copy();
+        putSecret(m, "leadline-admin", "password", "Admin-Dev-Password\n");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_ADMIN_PASSWORD (key password of "
+                + "Secret leadline-admin) has the value the dev and test profiles give leadline.admin.password, "
+                + "published with the code; outside them leads-service refuses to start");
+    }
+
+    @Test
+    void aPublishedRazorpaySecretSetInTheDeploymentItself() {
+        Manifests m = prod.copy();
+        env(m, "payments-service", "LEADLINE_RAZORPAY_WEBHOOK_SECRET").setValueFrom(null);
+        env(m, "payments-service", "LEADLINE_RAZORPAY_WEBHOOK_SECRET").setValue("razorpay_leadline_dev_only");
+        assertThat(problems(m)).containsExactly("Deployment payments-service: LEADLINE_RAZORPAY_WEBHOOK_SECRET (its value "
+                + "in the Deployment) has the value the dev and test profiles give leadline.payments.webhook.razorpay-secret, "
+                + "published with the code; outside them payments-service refuses to start");
+    }
+
+    @Test
+    void keyGenerationInThePodsIsADevValueOfEveryService() {
+        Manifests m = prod.copy();
+        m.get(ConfigMap.class, "leadline-config").getData().put("LEADLINE_JWT_GENERATE", "true");
+        // notify-service does not list leadline.secrets.dev-only: the guard's default names key generation
+        assertThat(problems(m)).containsExactlyInAnyOrder(
+                "Deployment leads-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment payments-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment notify-service: LEADLINE_JWT_GENERATE must be false (keys come from the cluster)",
+                "Deployment leads-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and test "
+                        + "profiles give leadline.jwt.generate-if-missing, published with the code; outside them leads-service "
+                        + "refuses to start",
+                "Deployment payments-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and "
+                        + "test profiles give leadline.jwt.generate-if-missing, published with the code; outside them "
+                        + "payments-service refuses to start",
+                "Deployment notify-service: LEADLINE_JWT_GENERATE (ConfigMap leadline-config) has the value the dev and test "
+                        + "profiles give leadline.jwt.generate-if-missing, published with the code; outside them notify-service "
+                        + "refuses to start");
+    }
+
+    // --- sign-in throttling: X-Forwarded-For believed from the ingress controller's pod network only ----------
+
+    @Test
+    void theBasePlaceholderForTrustedProxiesLeftInAnOverlay() {
+        Manifests m = prod.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("192.0.2.0/24");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES is still the placeholder "
+                + "192.0.2.0/24 (a documentation range): set the ingress controller's pod network");
+    }
+
+    @Test
+    void trustedProxiesThatTrustEveryAddress() {
+        Manifests m = dev.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("10.244.0.0/16, 0.0.0.0/0");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES trusts 0.0.0.0/0, beyond "
+                + "the private networks pods live in: clients there could choose the address they are counted under (set the "
+                + "ingress controller's pod network)");
+    }
+
+    @Test
+    void withoutTrustedProxiesEveryClientIsTheIngressController() {
+        Manifests m = dev.copy();
+        container(m, "leads-service").getEnv().remove(env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES"));
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES is not set, so behind "
+                + "the Ingress every client counts as the ingress controller (set it to the controller's pod network)");
+    }
+
+    @Test
+    void anotherClustersPodNetworksAreAccepted() {
+        Manifests m = prod.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("172.20.0.0/16,100.64.0.0/16,fd00:10:244::/56,10.1.2.3");
+        assertThat(problems(m)).isEmpty();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("ingress-nginx-controller");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES lists "
+                + "ingress-nginx-controller, which is not an address or a CIDR");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,9 +27,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.leadline.shared.nats.security.NatsIdentity;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -58,12 +63,27 @@ import java.util.stream.Stream;
  * services and the {@value #PROVISIONING_JOB} job) mounts exactly its own key; clients use TLS when
  * they trust a CA, the servers' certificate names every address clients and routes use, and only the
  * clients reach the client port.
+ *
+ * <p>The services' own configuration: ports, probes, scraping and NetworkPolicies follow
+ * {@code quarkus.management.port} (where /q/* is served; never routed by an Ingress); no service gets a
+ * value its dev or test profile publishes for a property of {@code leadline.secrets.dev-only}; a service
+ * that believes X-Forwarded-For trusts the ingress controller's pod network and nothing wider.
  */
 final class ManifestChecker {
 
     static final String INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
     static final Map<String, String> INGRESS_CONTROLLER_LABELS = Map.of("app.kubernetes.io/name", "ingress-nginx");
     static final Map<String, String> DNS_LABELS = Map.of("k8s-app", "kube-dns");
+    /** Prometheus: any pod of namespace monitoring, which scrapes /q/metrics on the management port. */
+    static final String MONITORING_NAMESPACE = "monitoring";
+    static final Map<String, String> PROMETHEUS_LABELS = Map.of("app.kubernetes.io/name", "prometheus");
+    static final String METRICS_PATH = "/q/metrics";
+    /** Where pod addresses are: RFC 1918, the shared address space (RFC 6598), unique local IPv6. */
+    static final List<Cidr> PRIVATE_NETWORKS = Stream.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+            "fc00::/7").map(Cidr::parse).toList();
+    /** Documentation ranges (RFC 5737, RFC 3849): placeholders, never a cluster's addresses. */
+    static final List<Cidr> DOCUMENTATION_NETWORKS = Stream.of("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+            "2001:db8::/32").map(Cidr::parse).toList();
     static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "pgpass");
     static final Set<String> CERT_MANAGER_SECRET_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
@@ -134,9 +154,20 @@ final class ManifestChecker {
                 problem(where + ": container port http is " + http.get().getContainerPort()
                         + " but quarkus.http.port is " + cfg.httpPort());
             }
-            checkProbe(where, "startupProbe", c.getStartupProbe(), "/q/health/started", c);
-            checkProbe(where, "readinessProbe", c.getReadinessProbe(), "/q/health/ready", c);
-            checkProbe(where, "livenessProbe", c.getLivenessProbe(), "/q/health/live", c);
+            if (cfg.managementPort() != null) {
+                Optional<ContainerPort> management = c.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst();
+                if (management.isEmpty()) {
+                    problem(where + ": no container port named management (quarkus.management.port " + cfg.managementPort()
+                            + " serves /q/*)");
+                } else if (management.get().getContainerPort() != cfg.managementPort().intValue()) {
+                    problem(where + ": container port management is " + management.get().getContainerPort()
+                            + " but quarkus.management.port is " + cfg.managementPort());
+                }
+            }
+            checkProbe(where, "startupProbe", c.getStartupProbe(), "/q/health/started", c, cfg);
+            checkProbe(where, "readinessProbe", c.getReadinessProbe(), "/q/health/ready", c, cfg);
+            checkProbe(where, "livenessProbe", c.getLivenessProbe(), "/q/health/live", c, cfg);
+            checkScraping(where, d, c, cfg);
             for (EnvVar env : c.getEnv()) {
                 if (!cfg.environmentVariables().contains(env.getName())) {
                     problem(where + ": env " + env.getName() + " is not read by " + cfg.name() + "'s application.properties");
@@ -144,6 +175,10 @@ final class ManifestChecker {
             }
             if (!"false".equals(envValue(d.getMetadata().getNamespace(), c, "LEADLINE_JWT_GENERATE"))) {
                 problem(where + ": LEADLINE_JWT_GENERATE must be false (keys come from the cluster)");
+            }
+            checkNoPublishedDevValue(where, c, cfg);
+            if (cfg.trustedProxiesVariable() != null) {
+                checkTrustedProxies(where, c, cfg.trustedProxiesVariable());
             }
             var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
             if (rolling == null || rolling.getMaxUnavailable() == null || !Objects.equals(rolling.getMaxUnavailable().getIntVal(), 0)) {
@@ -171,7 +206,7 @@ final class ManifestChecker {
         }
     }
 
-    private void checkProbe(String where, String kind, Probe probe, String path, Container c) {
+    private void checkProbe(String where, String kind, Probe probe, String path, Container c, ServiceConfig cfg) {
         HTTPGetAction get = probe == null ? null : probe.getHttpGet();
         if (get == null) {
             problem(where + ": " + kind + " must be an HTTP GET of " + path);
@@ -180,9 +215,107 @@ final class ManifestChecker {
         if (!path.equals(get.getPath())) {
             problem(where + ": " + kind + " path is " + get.getPath() + ", expected " + path);
         }
-        if (resolve(c, get.getPort()) == null) {
+        Integer port = resolve(c, get.getPort());
+        if (port == null) {
             problem(where + ": " + kind + " port " + describe(get.getPort()) + " is not a port of the container");
+        } else if (port != quarkusPort(cfg)) {
+            problem(where + ": " + kind + " is on port " + describe(get.getPort()) + " (" + port + "), but " + path
+                    + " is served on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
         }
+    }
+
+    /** Where Quarkus serves /q/* (health, metrics, OpenAPI): the management port when it is enabled. */
+    private static int quarkusPort(ServiceConfig cfg) {
+        return cfg.managementPort() != null ? cfg.managementPort() : cfg.httpPort();
+    }
+
+    private static String quarkusPortSetting(ServiceConfig cfg) {
+        return cfg.managementPort() != null ? "quarkus.management.port" : "quarkus.http.port";
+    }
+
+    /**
+     * Prometheus scrapes /q/metrics where Quarkus serves it: by the prometheus.io annotations of the pod,
+     * or by a PodMonitor or ServiceMonitor (prometheus-operator) selecting the pods.
+     */
+    private void checkScraping(String where, Deployment d, Container c, ServiceConfig cfg) {
+        Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> annotations = Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+        boolean scraped = false;
+        if ("true".equals(annotations.get("prometheus.io/scrape"))) {
+            scraped = true;
+            String port = annotations.get("prometheus.io/port");
+            if (!String.valueOf(quarkusPort(cfg)).equals(port)) {
+                problem(where + ": prometheus.io/port is " + (port == null ? "not set" : port) + ", but " + METRICS_PATH
+                        + " is served on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
+            }
+            String path = annotations.getOrDefault("prometheus.io/path", "/metrics");
+            if (!METRICS_PATH.equals(path)) {
+                problem(where + ": prometheus.io/path is " + path + ", expected " + METRICS_PATH);
+            }
+        }
+        NetworkPolicies.Pod pod = new NetworkPolicies.Pod(d.getMetadata().getNamespace(), labels, List.of(c));
+        for (GenericKubernetesResource monitor : m.custom("PodMonitor").filter(ManifestChecker::isPrometheusOperator).toList()) {
+            if (!selects(monitor.get("spec", "selector"), labels)) {
+                continue;
+            }
+            scraped = true;
+            List<Map<String, Object>> endpoints = Objects.requireNonNullElse(monitor.get("spec", "podMetricsEndpoints"), List.of());
+            for (Map<String, Object> endpoint : endpoints) {
+                checkMonitorEndpoint(where, "PodMonitor " + monitor.getMetadata().getName(), endpoint,
+                        port -> pod.resolvePort(port), cfg);
+            }
+        }
+        for (GenericKubernetesResource monitor : m.custom("ServiceMonitor").filter(ManifestChecker::isPrometheusOperator).toList()) {
+            for (Service s : m.all(Service.class).toList()) {
+                if (!selects(monitor.get("spec", "selector"), s.getMetadata().getLabels()) || s.getSpec().getSelector() == null
+                        || s.getSpec().getSelector().isEmpty() || !labels.entrySet().containsAll(s.getSpec().getSelector().entrySet())) {
+                    continue;
+                }
+                scraped = true;
+                List<Map<String, Object>> endpoints = Objects.requireNonNullElse(monitor.get("spec", "endpoints"), List.of());
+                for (Map<String, Object> endpoint : endpoints) {
+                    checkMonitorEndpoint(where, "ServiceMonitor " + monitor.getMetadata().getName(), endpoint, port -> {
+                        // a ServiceMonitor's port names a port of the Service; targetPort is the pod's
+                        if (port.getStrVal() != null && endpoint.get("port") != null) {
+                            return s.getSpec().getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).findFirst()
+                                    .map(p -> pod.resolvePort(p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort()))
+                                    .orElse(null);
+                        }
+                        return pod.resolvePort(port);
+                    }, cfg);
+                }
+            }
+        }
+        if (!scraped) {
+            problem(where + ": " + METRICS_PATH + " is not scraped (prometheus.io annotations, or a PodMonitor or ServiceMonitor, "
+                    + "on " + quarkusPortSetting(cfg) + " " + quarkusPort(cfg) + ")");
+        }
+    }
+
+    private void checkMonitorEndpoint(String where, String monitor, Map<String, Object> endpoint,
+                                      Function<IntOrString, Integer> resolve, ServiceConfig cfg) {
+        Object named = endpoint.get("port");
+        Object target = endpoint.get("targetPort");
+        IntOrString port = named != null ? new IntOrString(String.valueOf(named))
+                : target instanceof Number n ? new IntOrString(n.intValue()) : target != null ? new IntOrString(String.valueOf(target)) : null;
+        Integer number = port == null ? null : resolve.apply(port);
+        if (number == null || number != quarkusPort(cfg)) {
+            problem(where + ": " + monitor + " scrapes port " + (port == null ? "(none)" : describe(port))
+                    + (number == null ? "" : " (" + number + ")") + ", but " + METRICS_PATH + " is served on "
+                    + quarkusPortSetting(cfg) + " " + quarkusPort(cfg));
+        }
+        Object path = endpoint.getOrDefault("path", "/metrics");
+        if (!METRICS_PATH.equals(path)) {
+            problem(where + ": " + monitor + " scrapes path " + path + ", expected " + METRICS_PATH);
+        }
+    }
+
+    private static boolean isPrometheusOperator(GenericKubernetesResource r) {
+        return r.getApiVersion().startsWith("monitoring.coreos.com/");
+    }
+
+    private static boolean selects(Object selector, Map<String, String> labels) {
+        return selector != null && NetworkPolicies.matches(Manifests.SERIALIZATION.convertValue(selector, LabelSelector.class), labels);
     }
 
     private static String describe(IntOrString port) {
@@ -191,6 +324,149 @@ final class ManifestChecker {
 
     private static Integer resolve(Container c, IntOrString port) {
         return new NetworkPolicies.Pod("", Map.of(), List.of(c)).resolvePort(port);
+    }
+
+    /**
+     * The images run the prod profile, where the service refuses to start when a property of
+     * leadline.secrets.dev-only has a value its dev or test profile publishes (DevValueGuard): no overlay may
+     * give it one, through a literal, a ConfigMap or a Secret of its own.
+     */
+    private void checkNoPublishedDevValue(String where, Container c, ServiceConfig cfg) {
+        for (var guarded : cfg.devOnly()) {
+            for (String variable : guarded.variables()) {
+                EnvSource source = envSource(c, variable);
+                if (source != null && guarded.refuses(source.value())) {
+                    problem(where + ": " + variable + " (" + source.from() + ") has the value the dev and test profiles give "
+                            + guarded.property() + ", published with the code; outside them " + cfg.name() + " refuses to start");
+                }
+            }
+        }
+    }
+
+    /**
+     * A service that believes X-Forwarded-For from trusted proxies (leads-service: sign-in throttling per client
+     * address) needs them set to the ingress controller's pod network: left at the default (this host), every
+     * request counts against the controller's address; trusting addresses outside the cluster's private networks
+     * (or every address) lets clients choose the address they are counted under.
+     */
+    private void checkTrustedProxies(String where, Container c, String variable) {
+        EnvSource source = envSource(c, variable);
+        if (source == null || source.value().isBlank()) {
+            problem(where + ": " + variable + " is not set, so behind the Ingress every client counts as the ingress "
+                    + "controller (set it to the controller's pod network)");
+            return;
+        }
+        for (String entry : source.value().split(",")) {
+            String text = entry.strip();
+            Cidr cidr = Cidr.parse(text);
+            if (cidr == null) {
+                problem(where + ": " + variable + " lists " + text + ", which is not an address or a CIDR");
+            } else if (DOCUMENTATION_NETWORKS.stream().anyMatch(d -> d.contains(cidr))) {
+                problem(where + ": " + variable + " is still the placeholder " + text
+                        + " (a documentation range): set the ingress controller's pod network");
+            } else if (PRIVATE_NETWORKS.stream().noneMatch(n -> n.contains(cidr))) {
+                problem(where + ": " + variable + " trusts " + text + ", beyond the private networks pods live in: "
+                        + "clients there could choose the address they are counted under (set the ingress controller's pod network)");
+            }
+        }
+    }
+
+    /** An IPv4 or IPv6 network (an address is a network of one), parsed without name lookups. */
+    record Cidr(byte[] address, int prefix) {
+
+        private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+        /** Null when the text is not an address or an address/prefix. */
+        static Cidr parse(String text) {
+            String[] parts = text.split("/", -1);
+            if (parts.length > 2 || !(IPV4.matcher(parts[0]).matches() || IPV6.matcher(parts[0]).matches())) {
+                return null;
+            }
+            byte[] address;
+            try {
+                address = InetAddress.getByName(parts[0]).getAddress(); // a literal: no lookup
+            } catch (UnknownHostException e) {
+                return null;
+            }
+            int max = address.length * 8;
+            int prefix;
+            try {
+                prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : max;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return prefix < 0 || prefix > max ? null : new Cidr(address, prefix);
+        }
+
+        boolean contains(Cidr other) {
+            if (other.address.length != address.length || other.prefix < prefix) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((address[bit / 8] & mask) != (other.address[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A variable's value as the container gets it, and where it comes from. */
+    private record EnvSource(String value, String from) {
+    }
+
+    /**
+     * What the container's variable is set to: env wins over envFrom, a later envFrom over an earlier one.
+     * Null when it is not set, or comes from something whose value the manifests do not hold (an
+     * ExternalSecret, an operator's Secret).
+     */
+    private EnvSource envSource(Container c, String name) {
+        for (EnvVar e : c.getEnv()) {
+            if (!e.getName().equals(name)) {
+                continue;
+            }
+            if (e.getValueFrom() == null) {
+                return new EnvSource(Objects.requireNonNullElse(e.getValue(), ""), "its value in the Deployment");
+            }
+            var secretRef = e.getValueFrom().getSecretKeyRef();
+            if (secretRef != null) {
+                String value = m.secret(secretRef.getName()).map(s -> secretValue(s, secretRef.getKey())).orElse(null);
+                return value == null ? null : new EnvSource(value, "key " + secretRef.getKey() + " of Secret " + secretRef.getName());
+            }
+            var configRef = e.getValueFrom().getConfigMapKeyRef();
+            if (configRef != null) {
+                String value = m.configMap(configRef.getName()).map(cm -> cm.getData() == null ? null : cm.getData().get(configRef.getKey()))
+                        .orElse(null);
+                return value == null ? null : new EnvSource(value, "key " + configRef.getKey() + " of ConfigMap " + configRef.getName());
+            }
+            return null;
+        }
+        List<EnvFromSource> from = new ArrayList<>(c.getEnvFrom());
+        Collections.reverse(from);
+        for (EnvFromSource f : from) {
+            String prefix = Objects.requireNonNullElse(f.getPrefix(), "");
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String key = name.substring(prefix.length());
+            if (f.getConfigMapRef() != null) {
+                String cmName = f.getConfigMapRef().getName();
+                String value = m.configMap(cmName).map(cm -> cm.getData() == null ? null : cm.getData().get(key)).orElse(null);
+                if (value != null) {
+                    return new EnvSource(value, "ConfigMap " + cmName);
+                }
+            }
+            if (f.getSecretRef() != null) {
+                String secretName = f.getSecretRef().getName();
+                String value = m.secret(secretName).map(s -> secretValue(s, key)).orElse(null);
+                if (value != null) {
+                    return new EnvSource(value, "key " + key + " of Secret " + secretName);
+                }
+            }
+        }
+        return null;
     }
 
     /** A variable's value from env or from an envFrom ConfigMap (null if neither sets it literally). */
@@ -408,6 +684,7 @@ final class ManifestChecker {
                 }
             }
             checkOrigins(ingress);
+            checkNoRouteToManagement(ingress);
             boolean certManager = ingress.getMetadata().getAnnotations() != null && ingress.getMetadata().getAnnotations()
                     .keySet().stream().anyMatch(k -> k.startsWith("cert-manager.io/"));
             if (ingress.getSpec().getTls() != null && !certManager) {
@@ -418,6 +695,49 @@ final class ManifestChecker {
                 });
             }
         }
+    }
+
+    /** Health, metrics and OpenAPI stay inside the cluster: no path of an Ingress leads to a management port. */
+    private void checkNoRouteToManagement(Ingress ingress) {
+        for (var rule : ingress.getSpec().getRules()) {
+            for (var path : rule.getHttp().getPaths()) {
+                IngressServiceBackend backend = path.getBackend().getService();
+                Optional<Service> s = backend == null ? Optional.empty() : m.service(backend.getName());
+                Optional<ServicePort> port = s.flatMap(x -> servicePort(x, backend));
+                if (port.isEmpty()) {
+                    continue; // reported above
+                }
+                String management = podsSelectedBy(s.get()).stream()
+                        .map(pod -> managementPortReached(pod, port.get()))
+                        .filter(Objects::nonNull).findFirst().orElse(null);
+                if (management != null) {
+                    problem("Ingress " + ingress.getMetadata().getName() + ": " + rule.getHost() + path.getPath()
+                            + " routes to Service " + backend.getName() + " port " + describe(backend) + ", " + management
+                            + " (health, metrics and OpenAPI stay inside the cluster)");
+                }
+            }
+        }
+    }
+
+    /**
+     * When the Service port leads to a pod's management port: which service's ("the management port 9080 of
+     * notify-service"), else null. A management port is a service's quarkus.management.port, or any container
+     * port named management.
+     */
+    private String managementPortReached(NetworkPolicies.Pod pod, ServicePort port) {
+        Integer number = pod.resolvePort(port.getTargetPort() == null ? new IntOrString(port.getPort()) : port.getTargetPort());
+        if (number == null) {
+            return null;
+        }
+        for (Container c : pod.containers()) {
+            ServiceConfig cfg = services.get(c.getName());
+            boolean configured = cfg != null && cfg.managementPort() != null && cfg.managementPort().equals(number);
+            boolean named = c.getPorts().stream().anyMatch(p -> "management".equals(p.getName()) && number.equals(p.getContainerPort()));
+            if (configured || named) {
+                return "the management port " + number + " of " + c.getName();
+            }
+        }
+        return null;
     }
 
     /** A browser served by the Ingress sends its host as Origin: the gateway must allow it. */
@@ -484,6 +804,9 @@ final class ManifestChecker {
                     continue; // reported by checkIngress
                 }
                 for (NetworkPolicies.Pod target : podsSelectedBy(s.get())) {
+                    if (managementPortReached(target, port.get()) != null) {
+                        continue; // a route to a management port: reported by checkIngress
+                    }
                     Integer number = target.resolvePort(port.get().getTargetPort());
                     String refused = number == null ? null : net.refusal(ingressController, target, number, "TCP");
                     if (refused != null) {
@@ -499,6 +822,7 @@ final class ManifestChecker {
             }
             Manifests.Workload w = new Manifests.Workload(d.get(), d.get().getSpec().getTemplate());
             Container c = w.template().getSpec().getContainers().get(0);
+            checkManagementPaths(net, w, cfg, ingressController);
             String natsUrl = envValue(namespace, c, "NATS_URL");
             if (natsUrl == null) {
                 problem(w.name() + ": NATS_URL is not set");
@@ -526,6 +850,35 @@ final class ManifestChecker {
                 problem("NATS servers cannot route to each other on 6222: " + refused);
             }
             checkOnlyClientsReachNats(net, namespace, pod);
+        }
+    }
+
+    /**
+     * The management port (health, metrics, OpenAPI) admits Prometheus from namespace monitoring and not
+     * the ingress controller; Prometheus needs nothing else, so it does not reach the public port.
+     */
+    private void checkManagementPaths(NetworkPolicies net, Manifests.Workload w, ServiceConfig cfg, NetworkPolicies.Pod ingressController) {
+        if (cfg.managementPort() == null) {
+            return;
+        }
+        NetworkPolicies.Pod target = pod(w);
+        int management = cfg.managementPort();
+        if (net.ingressRefusal(ingressController, target, management, "TCP") == null) {
+            problem("the ingress controller can reach " + cfg.name() + "'s management port " + management
+                    + "; it is let in on the http port (" + cfg.httpPort() + ") only");
+        }
+        NetworkPolicies.Pod prometheus = new NetworkPolicies.Pod(MONITORING_NAMESPACE, PROMETHEUS_LABELS, List.of());
+        String metrics = net.ingressRefusal(prometheus, target, management, "TCP");
+        boolean publicPort = net.ingressRefusal(prometheus, target, cfg.httpPort(), "TCP") == null;
+        String prom = "Prometheus (namespace " + MONITORING_NAMESPACE + ")";
+        if (metrics != null && publicPort) {
+            problem(prom + " reaches " + cfg.name() + " on its http port (" + cfg.httpPort() + ") but not on its management port ("
+                    + management + "), where " + METRICS_PATH + " is served");
+        } else if (metrics != null) {
+            problem(prom + " cannot reach " + cfg.name() + "'s management port " + management + " (" + METRICS_PATH + "): " + metrics);
+        } else if (publicPort) {
+            problem(prom + " reaches " + cfg.name() + " on its http port (" + cfg.httpPort() + ") too; it needs only the management port ("
+                    + management + ")");
         }
     }
 

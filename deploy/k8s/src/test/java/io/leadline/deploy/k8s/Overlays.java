@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * The overlays as a test sees them: deploy/k8s copied to target/rendered (the source tree is never
- * written), with the inputs that are not committed made up there: the JWT key pair that
- * overlays/dev/jwt/generate.sh makes, and prod's public key, which operations commit.
+ * written), with the inputs that are not committed made up there: the dev-only secrets and the JWT key
+ * pair that overlays/dev/secrets/generate.sh makes, and prod's public key, which operations commit.
  */
 final class Overlays {
 
@@ -51,6 +52,10 @@ final class Overlays {
                 writeIfAbsent(dir.resolve("overlays/dev/jwt/private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
                 writeIfAbsent(dir.resolve("overlays/dev/jwt/public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
                 writeIfAbsent(dir.resolve("overlays/prod/jwt/public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+                Path devSecrets = dir.resolve("overlays/dev/secrets");
+                writeIfAbsent(devSecrets.resolve("stripe-webhook-secret"), "whsec_" + random());
+                writeIfAbsent(devSecrets.resolve("razorpay-webhook-secret"), random());
+                writeIfAbsent(devSecrets.resolve("admin-password"), random());
                 tree = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -112,6 +117,13 @@ final class Overlays {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As secrets/generate.sh makes them: 24 random bytes, base64 without /, + and =. */
+    private static String random() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes).replaceAll("[/+=]", "");
     }
 
     private static String pem(String type, byte[] der) {

@@ -1,6 +1,7 @@
 package io.leadline.deploy.k8s;
 
 import io.leadline.shared.nats.NatsConfig;
+import io.leadline.shared.security.PublishedDevValues;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,8 +18,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a service's own application.properties says about how it is reached and configured. */
-record ServiceConfig(String name, int httpPort, Set<String> environmentVariables) {
+/**
+ * What a service's own application.properties says about how it is reached and configured. The
+ * management port is null when {@code quarkus.management.enabled} is not true: then {@code /q/*} is
+ * served on the public port. {@code devOnly}: the secrets whose published dev and test values the service
+ * refuses outside those profiles (DevValueGuard). {@code trustedProxiesVariable}: when the service believes
+ * X-Forwarded-For from {@code quarkus.http.proxy.trusted-proxies}, the variable that sets them (else null).
+ */
+record ServiceConfig(String name, int httpPort, Integer managementPort, Set<String> environmentVariables,
+                     List<PublishedDevValues.Guarded> devOnly, String trustedProxiesVariable) {
 
     static final List<String> SERVICES = List.of("leads-service", "payments-service", "notify-service");
 
@@ -60,8 +68,16 @@ record ServiceConfig(String name, int httpPort, Set<String> environmentVariables
             if (p.stringPropertyNames().stream().anyMatch(name -> name.startsWith(NATS_PREFIX + "."))) {
                 env.addAll(environmentVariables(NATS_PREFIX, NatsConfig.class));
             }
+            Integer management = Boolean.parseBoolean(p.getProperty("quarkus.management.enabled", "false"))
+                    ? Integer.valueOf(p.getProperty("quarkus.management.port", "9000")) : null;
+            String trustedProxies = null;
+            if (Boolean.parseBoolean(p.getProperty("quarkus.http.proxy.proxy-address-forwarding", "false"))) {
+                Matcher variable = ENV_REFERENCE.matcher(p.getProperty("quarkus.http.proxy.trusted-proxies", ""));
+                trustedProxies = variable.find() ? variable.group(1) : null;
+            }
             return new ServiceConfig(p.getProperty("quarkus.application.name", module),
-                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), env);
+                    Integer.parseInt(p.getProperty("quarkus.http.port", "8080")), management, env, PublishedDevValues.of(file),
+                    trustedProxies);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

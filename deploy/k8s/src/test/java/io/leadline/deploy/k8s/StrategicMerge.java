@@ -11,7 +11,8 @@ import java.util.Map;
  * Kubernetes strategic merge, as far as the overlays need it: maps merge key by key, {@code null}
  * deletes, and the lists Kubernetes merges by key do so here too (containers, env, volumes by
  * {@code name}; volumeMounts by {@code mountPath}; container ports by {@code containerPort}, service
- * ports by {@code port}); every other list is replaced. {@code $patch} directives are refused.
+ * ports by {@code port}), in kustomize's order: the patch's items first, in the patch's order, then the
+ * other items as they were; every other list is replaced. {@code $patch} directives are refused.
  */
 final class StrategicMerge {
 
@@ -54,19 +55,27 @@ final class StrategicMerge {
     }
 
     private static void mergeList(ArrayNode current, ArrayNode patch, String key) {
+        ArrayNode merged = current.arrayNode();
         for (JsonNode item : patch) {
             JsonNode id = item.get(key);
             ObjectNode match = null;
-            for (JsonNode c : current) {
+            for (int i = 0; i < current.size(); i++) {
+                JsonNode c = current.get(i);
                 if (c.isObject() && id != null && id.equals(c.get(key))) {
                     match = (ObjectNode) c;
+                    current.remove(i);
+                    break;
                 }
             }
             if (match == null) {
-                current.add(item.deepCopy());
+                merged.add(item.deepCopy());
             } else {
                 merge(match, item);
+                merged.add(match);
             }
         }
+        merged.addAll(current);
+        current.removeAll();
+        current.addAll(merged);
     }
 }
