@@ -51,14 +51,17 @@ test('a snapshot older than the applied one is ignored, by position or by read v
   assert.equal(c.count, 0);
 });
 
-test('a marked-read answer racing the notification_read of the same change gives the same count in either order', () => {
-  for (const order of [['answer', 'event'], ['event', 'answer']]) {
+test('snapshots arriving in any order end on the newest', () => {
+  // two older snapshots (a re-read and a change's notification_read) and the newest, landing in any order
+  const reRead = snapshot(3, 31, 1);
+  const change = snapshot(1, 33, 2);
+  const newest = snapshot(1, 36, 2);
+  for (const order of [[reRead, change, newest], [change, reRead, newest], [newest, change, reRead], [newest, reRead, change]]) {
     const c = new UnreadCounter();
     c.apply(snapshot(2, 30, 1));
-    c.observe(note(31));
-    const change = snapshot(1, 31, 2);
-    for (const _ of order) c.apply({ ...change });
-    assert.equal(c.count, 1, order.join(' then '));
+    for (const s of order) c.apply(s);
+    assert.equal(c.count, 1, order.map((s) => `${s.as_of_seq}/${s.read_version}`).join(' then '));
+    assert.equal(c.asOfSeq, 36);
   }
 });
 

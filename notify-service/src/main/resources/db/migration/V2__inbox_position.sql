@@ -5,6 +5,8 @@
 CREATE TABLE inbox_position (
     id           SMALLINT    PRIMARY KEY CHECK (id = 1),
     stream_seq   BIGINT      NOT NULL CHECK (stream_seq >= 0),
+    -- when the stream the position counts in was created: another creation time is another stream
+    stream_created TIMESTAMPTZ,
     writer       TEXT,
     lease_until  TIMESTAMPTZ
 );

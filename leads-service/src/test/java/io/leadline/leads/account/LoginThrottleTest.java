@@ -11,7 +11,14 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -52,6 +59,34 @@ class LoginThrottleTest {
         assertThat(refused.jsonPath().getString("detail")).endsWith("try again after " + retryAfter + " s");
         // the username in another case is the same account
         signIn(user.username().toUpperCase(), user.password(), newAddress()).statusCode(429);
+    }
+
+    @Test
+    void guessesSentAllAtOnceGetNoMoreTriesThanOneAfterAnother() throws Exception {
+        var user = Api.register("provider");
+        int guesses = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(guesses);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < guesses; i++) {
+                String guess = "guess " + i;
+                String address = newAddress();
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return signIn(user.username(), guess, address).extract().statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(statuses).as("passwords looked at").filteredOn(status -> status == 401).hasSize(ACCOUNT_LIMIT);
+            assertThat(statuses).filteredOn(status -> status == 429).hasSize(guesses - ACCOUNT_LIMIT);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -130,7 +130,7 @@ class LeadLifecycleTest {
             Api.claim(provider.token(), expired, Api.claimKey()).then().statusCode(409).contentType("application/problem+json")
                     .body("detail", equalTo("lead " + expired + " is expired and can no longer be claimed"));
             assertThat(wallet.debitCount(provider.id())).isZero();
-            assertThat(wallet.debitKeys()).isEmpty();
+            assertThat(wallet.debitKeys(provider.id())).isEmpty();
             assertThat(wallet.balance(provider.id())).isEqualTo(100);
         }
         assertThat(database.count("SELECT count(*) FROM claims WHERE account_id = ?", provider.id())).isZero();

@@ -30,6 +30,7 @@ public final class TestWallet implements AutoCloseable {
     private final Map<String, Stored> answers = new ConcurrentHashMap<>();
     private final Map<String, Failure> nextDebitFails = new ConcurrentHashMap<>();
     private final List<String> debitKeys = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> debitKeysByUser = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> debits = new ConcurrentHashMap<>();
     private final Map<String, Long> credits = new ConcurrentHashMap<>();
@@ -96,6 +97,14 @@ public final class TestWallet implements AutoCloseable {
         return List.copyOf(debitKeys);
     }
 
+    /**
+     * The debit keys asked for one user, repeats included, in order: other tests' claims (a settlement
+     * retried in the background) may ask this wallet too, for their own users.
+     */
+    public List<String> debitKeys(long userId) {
+        return List.copyOf(debitKeysByUser.getOrDefault(Long.toString(userId), List.of()));
+    }
+
     /** Debits actually booked for a user (repeats of a key count once). */
     public long debitCount(long userId) {
         return debits.getOrDefault(Long.toString(userId), 0L);
@@ -108,6 +117,7 @@ public final class TestWallet implements AutoCloseable {
     private synchronized void debit(Message message) {
         DebitRequest request = JsonCodec.decode(message.getData(), DebitRequest.class);
         debitKeys.add(request.idempotencyKey());
+        debitKeysByUser.computeIfAbsent(request.userId(), user -> new CopyOnWriteArrayList<>()).add(request.idempotencyKey());
         Failure failure = nextDebitFails.remove(request.userId());
         if (failure != null && !failure.booked()) {
             connection.publish(message.getReplyTo(), JsonCodec.encode(WalletReply.failure(failure.reason())));

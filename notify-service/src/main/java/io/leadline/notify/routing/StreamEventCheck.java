@@ -94,6 +94,9 @@ public class StreamEventCheck {
         if (!isUtf8(body)) {
             return Rejection.NOT_UTF8;
         }
+        if (body[0] != '{' || body[body.length - 1] != '}') {
+            return Rejection.NOT_JSON; // frames are built by splicing after the opening brace: nothing around it
+        }
         Envelope envelope = read(body);
         if (envelope == null) {
             return Rejection.NOT_JSON;

@@ -13,15 +13,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
 /**
- * Accepts a WebSocket ticket as the {@code ticket} query parameter, on upgrade requests only: a ticket
- * never authenticates a REST call. A JWT in the URL ({@code ?token=}) is not read at all.
+ * Accepts a WebSocket ticket as the {@code ticket} query parameter, on upgrade requests to the
+ * WebSocket endpoint only: a ticket never authenticates a REST call (an {@code Upgrade} header on one
+ * changes nothing, and the ticket is not spent). A JWT in the URL ({@code ?token=}) is not read at all.
  */
 @ApplicationScoped
 public class TicketAuthenticationMechanism implements HttpAuthenticationMechanism {
 
+    /** The gateway's endpoint ({@code GatewaySocket}); the only place a ticket is taken. */
+    static final String WEBSOCKET_PATH = "/ws";
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        if (!"websocket".equalsIgnoreCase(context.request().getHeader("Upgrade"))) {
+        if (!"websocket".equalsIgnoreCase(context.request().getHeader("Upgrade"))
+                || !WEBSOCKET_PATH.equals(context.normalizedPath())) {
             return Uni.createFrom().nullItem();
         }
         String ticket = context.request().getParam("ticket");

@@ -47,6 +47,7 @@ class StreamEventCheckTest {
         assertThat(reject("ch.payments.user.7", text(body).replace("\"id\":\"" + balance.id() + "\"", "\"id\":\"\"")))
                 .isEqualTo(Rejection.NO_ID);
         for (String json : new String[] {"[]", "null", "42", "\"x\"", "{", "{\"type\":}", text(body) + " {}", text(body) + "x",
+                "\n" + text(body), " " + text(body), "\uFEFF" + text(body), text(body) + "\n",
                 text(body).substring(0, text(body).length() - 1)}) {
             assertThat(reject("ch.payments.user.7", json)).as(json).isEqualTo(Rejection.NOT_JSON);
         }

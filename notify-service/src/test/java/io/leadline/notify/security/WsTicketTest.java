@@ -115,6 +115,9 @@ class WsTicketTest {
         String ticket = issue(TestTokens.token(user, "provider")).jsonPath().getString("ticket");
         given().baseUri(base.toString()).queryParam("ticket", ticket).when().get("/api/notifications")
                 .then().statusCode(401);
+        // not even dressed up as an upgrade
+        given().baseUri(base.toString()).header("Upgrade", "websocket").header("Connection", "Upgrade")
+                .queryParam("ticket", ticket).when().get("/api/notifications").then().statusCode(401);
         // the REST call did not use it up: it still opens its one socket
         try (WsTestClient client = WsTestClient.withTicket(ws, ticket)) {
             assertThat(client.awaitType("connected", WAIT).path("user_id").asText()).isEqualTo(user);

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Answers request-reply subjects whose handling blocks (database work). The NATS dispatcher thread only
@@ -20,6 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code busy} answer at once (it was never started), one whose handler throws gets the
  * {@code failed} answer (it may have done its work: the caller asks again to find out). Every request
  * with a reply subject is answered. Queue groups spread requests over all running instances.
+ *
+ * <p>Only a request published on the subject itself is taken. NATS permissions say who may publish on
+ * {@code svc.*}, but a JetStream consumer delivers as the server, to any subject its creator chose: a
+ * process allowed to read a stream could otherwise have its own stored messages delivered here as
+ * requests. Such deliveries (their reply subject is a JetStream acknowledgement) are dropped unanswered.
  */
 public final class BlockingResponder {
 
@@ -36,6 +42,7 @@ public final class BlockingResponder {
     private final MeterRegistry registry;
     private final ThreadPoolExecutor workers;
     private final Dispatcher dispatcher;
+    private final AtomicLong lastRefusalLogged = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(2));
 
     public BlockingResponder(Connection nats, MeterRegistry registry, String name, int workers, int queueCapacity) {
         this.nats = nats;
@@ -56,7 +63,7 @@ public final class BlockingResponder {
      */
     public BlockingResponder answer(String subject, String queueGroup, Handler handler, byte[] busy, byte[] failed,
             Timer timer) {
-        dispatcher.subscribe(subject, queueGroup, message -> dispatch(message, handler, busy, failed, timer));
+        dispatcher.subscribe(subject, queueGroup, message -> dispatch(subject, message, handler, busy, failed, timer));
         return this;
     }
 
@@ -77,9 +84,20 @@ public final class BlockingResponder {
         }
     }
 
-    private void dispatch(Message message, Handler handler, byte[] busy, byte[] failed, Timer timer) {
+    private void dispatch(String subject, Message message, Handler handler, byte[] busy, byte[] failed, Timer timer) {
         if (message.getReplyTo() == null) {
             return; // nobody to answer: these subjects are asked, not fired and forgotten
+        }
+        if (isStreamDelivery(message) || !subject.equals(message.getSubject())) {
+            registry.counter("leadline.rpc.refused", "subject", subject).increment();
+            long now = System.nanoTime();
+            long last = lastRefusalLogged.get();
+            if (now - last > TimeUnit.MINUTES.toNanos(1) && lastRefusalLogged.compareAndSet(last, now)) {
+                LOG.warnf("dropped a stream delivery made to look like a request on %s (subject %s, reply %s); "
+                        + "more are only counted (leadline_rpc_refused_total) for a minute", subject,
+                        message.getSubject(), message.getReplyTo());
+            }
+            return;
         }
         Timer.Sample sample = timer == null ? null : Timer.start(registry);
         try {
@@ -100,6 +118,12 @@ public final class BlockingResponder {
             LOG.debugf("%s: workers busy, turned away", message.getSubject());
             reply(message, busy);
         }
+    }
+
+    /** A JetStream consumer's delivery: acknowledged through {@code $JS.ACK.…}, never published as a request. */
+    static boolean isStreamDelivery(Message message) {
+        String reply = message.getReplyTo();
+        return message.isJetStream() || (reply != null && reply.startsWith("$JS."));
     }
 
     private void reply(Message message, byte[] answer) {

@@ -21,24 +21,27 @@ public class LoginFailureRepository {
     @Inject
     Jdbc jdbc;
 
-    /** The count of a window that has not ended yet; empty when there is none. */
-    public Optional<Count> current(String scope, String subject, Duration window) {
-        return jdbc.one("SELECT failures, extract(epoch FROM window_started_at + make_interval(secs => ?) - now()) "
-                + "AS remaining FROM login_failures WHERE scope = ? AND subject = ? "
-                + "AND window_started_at > now() - make_interval(secs => ?)",
-                row -> new Count(row.getInt("failures"), Duration.ofMillis(Math.round(row.getDouble("remaining") * 1000))),
-                seconds(window), scope, subject, seconds(window));
-    }
-
-    /** Counts one failure: in the running window, or as the first of a new one when the last has ended. */
-    public void addFailure(String scope, String subject, Duration window) {
-        jdbc.update("INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
+    /**
+     * Counts one attempt, in one statement: in the running window, or as the first of a new one when the
+     * last has ended. Returns the count with it and what is left of the window. Concurrent attempts each
+     * get their own number, so no more than the limit can ever pass, however many arrive at once.
+     */
+    public Count addAttempt(String scope, String subject, Duration window) {
+        return jdbc.one("INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
                 + "VALUES (?, ?, 1, now()) ON CONFLICT (scope, subject) DO UPDATE SET "
                 + "failures = CASE WHEN f.window_started_at <= now() - make_interval(secs => ?) "
                 + "THEN 1 ELSE f.failures + 1 END, "
                 + "window_started_at = CASE WHEN f.window_started_at <= now() - make_interval(secs => ?) "
-                + "THEN now() ELSE f.window_started_at END",
-                scope, subject, seconds(window), seconds(window));
+                + "THEN now() ELSE f.window_started_at END "
+                + "RETURNING failures, extract(epoch FROM window_started_at + make_interval(secs => ?) - now()) AS remaining",
+                row -> new Count(row.getInt("failures"), Duration.ofMillis(Math.round(row.getDouble("remaining") * 1000))),
+                scope, subject, seconds(window), seconds(window), seconds(window)).orElseThrow();
+    }
+
+    /** Takes one counted attempt back: it succeeded, or it was refused and must not lengthen the wait. */
+    public void takeBack(String scope, String subject) {
+        jdbc.update("UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE scope = ? AND subject = ?",
+                scope, subject);
     }
 
     public void clear(String scope, String subject) {

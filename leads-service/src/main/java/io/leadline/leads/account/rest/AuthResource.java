@@ -56,13 +56,12 @@ public class AuthResource {
     public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request,
             @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
-        throttle.check(request.username(), address);
+        throttle.attempt(request.username(), address); // counted as a failure until it proves right
         var account = accounts.authenticate(request.username(), request.password());
         if (account.isEmpty()) {
-            throttle.failed(request.username(), address);
             throw ProblemException.unauthorized("unknown username or wrong password");
         }
-        throttle.succeeded(request.username());
+        throttle.succeeded(request.username(), address);
         var issued = tokens.issue(account.get());
         return new TokenResponse(issued.token(), "Bearer", issued.expiresIn());
     }

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Slows password guessing down: failed sign-ins are counted per account and per client address
- * ({@link LoginThrottleConfig}); once either has used up its failures, sign-ins are answered 429
- * before the password is looked at, until that window ends. Counts live in PostgreSQL, shared by
+ * Slows password guessing down: sign-ins are counted per account and per client address
+ * ({@link LoginThrottleConfig}) before the password is looked at, and those that succeed are taken
+ * back; once either has used up its failures, sign-ins are answered 429 until that window ends. Counts live in PostgreSQL, shared by
  * every instance. Unknown usernames are counted like known ones, so a 429 tells nothing about which
  * accounts exist.
  */
@@ -35,32 +35,39 @@ public class LoginThrottle {
     @Inject
     LoginThrottleConfig config;
 
-    /** Throws a 429 problem with {@code Retry-After} while the account or the address is throttled. */
-    public void check(String username, String address) {
-        Optional<Duration> account = blockedFor(ACCOUNT, accountOf(username), config.account().maxFailures(),
-                config.account().window());
-        Optional<Duration> from = blockedFor(ADDRESS, address, config.address().maxFailures(), config.address().window());
-        if (account.isEmpty() && from.isEmpty()) {
+    /**
+     * Counts this sign-in as a failure before the password is looked at (so parallel attempts cannot
+     * all pass a check made before any of them failed), and throws a 429 problem with
+     * {@code Retry-After} when the account or the address has no attempts left in its window. A refused
+     * attempt is taken back again, so that every window ends.
+     */
+    public void attempt(String username, String address) {
+        String account = accountOf(username);
+        Count forAccount = failures.addAttempt(ACCOUNT, account, config.account().window());
+        Count fromAddress = failures.addAttempt(ADDRESS, address, config.address().window());
+        Optional<Duration> accountWait = over(forAccount, config.account().maxFailures());
+        Optional<Duration> addressWait = over(fromAddress, config.address().maxFailures());
+        if (accountWait.isEmpty() && addressWait.isEmpty()) {
             return;
         }
-        Duration wait = Stream.of(account, from).flatMap(Optional::stream).max(Comparator.naturalOrder()).orElseThrow();
+        failures.takeBack(ACCOUNT, account);
+        failures.takeBack(ADDRESS, address);
+        Duration wait = Stream.of(accountWait, addressWait).flatMap(Optional::stream).max(Comparator.naturalOrder())
+                .orElseThrow();
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // as Retry-After will say
-        String what = account.isPresent() ? "for this username" : "from this address";
+        String what = accountWait.isPresent() ? "for this username" : "from this address";
         throw ProblemException.tooManyRequests("too many failed sign-ins " + what + "; try again after "
                 + seconds + " s", Duration.ofSeconds(seconds));
     }
 
-    public void failed(String username, String address) {
-        failures.addFailure(ACCOUNT, accountOf(username), config.account().window());
-        failures.addFailure(ADDRESS, address, config.address().window());
-    }
-
     /**
-     * Resets the account's count. The address's stays: otherwise one account of an attacker's own
-     * would reset the count of the address it guesses other accounts' passwords from.
+     * The attempt was right: it resets the account's count and is taken back from the address's. The
+     * address's other failures stay: otherwise one account of an attacker's own would reset the count of
+     * the address it guesses other accounts' passwords from.
      */
-    public void succeeded(String username) {
+    public void succeeded(String username, String address) {
         failures.clear(ACCOUNT, accountOf(username));
+        failures.takeBack(ADDRESS, address);
     }
 
     @Scheduled(every = "${leadline.auth.throttle.prune-interval:5m}",
@@ -77,11 +84,9 @@ public class LoginThrottle {
         }
     }
 
-    private Optional<Duration> blockedFor(String scope, String subject, int maxFailures, Duration window) {
-        return failures.current(scope, subject, window)
-                .filter(count -> count.failures() >= maxFailures)
-                .map(Count::remaining)
-                .filter(remaining -> !remaining.isNegative() && !remaining.isZero());
+    /** How long until the window ends, when this attempt is one more than it allows. */
+    private static Optional<Duration> over(Count count, int maxFailures) {
+        return count.failures() > maxFailures ? Optional.of(count.remaining()) : Optional.empty();
     }
 
     /** Usernames are unique regardless of case, so "Alice" and "alice" share one count. */

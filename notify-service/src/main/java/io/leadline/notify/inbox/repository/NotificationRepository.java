@@ -47,7 +47,7 @@ public class NotificationRepository {
     }
 
     /** The inbox position as a writer finds it under lock: where it stands, and whether the writer may go on. */
-    public record Lease(long streamSeq, boolean granted) {
+    public record Lease(long streamSeq, Instant streamCreated, boolean granted) {
     }
 
     /** An escrow notification waiting for its parties. */
@@ -211,14 +211,16 @@ public class NotificationRepository {
      */
     public Lease lockPosition(String writer) {
         String sql = """
-                SELECT stream_seq, writer = ? OR lease_until IS NULL OR lease_until < clock_timestamp()
+                SELECT stream_seq, stream_created,
+                       writer = ? OR lease_until IS NULL OR lease_until < clock_timestamp()
                 FROM inbox_position WHERE id = 1 FOR UPDATE""";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, writer);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                return new Lease(rs.getLong(1), rs.getBoolean(2));
+                Timestamp created = rs.getTimestamp(2);
+                return new Lease(rs.getLong(1), created == null ? null : created.toInstant(), rs.getBoolean(3));
             }
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -248,6 +250,19 @@ public class NotificationRepository {
      */
     public void holdPosition() {
         execute("SELECT stream_seq FROM inbox_position WHERE id = 1 FOR SHARE");
+    }
+
+    /** Starts the position over in a stream created at {@code created} (call under {@link #lockPosition}). */
+    public void restartIn(Instant created, long streamSeq) {
+        String sql = "UPDATE inbox_position SET stream_seq = ?, stream_created = ? WHERE id = 1";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setLong(1, streamSeq);
+            update.setTimestamp(2, Timestamp.from(created));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
     }
 
     /** Gives up the writer's lease, so that another instance takes over at once. */

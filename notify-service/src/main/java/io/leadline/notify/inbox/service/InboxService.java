@@ -56,6 +56,8 @@ public class InboxService {
     @Transactional
     public ReadOutcome markRead(String userId, NotificationId id) {
         notifications.raiseReadVersion(userId);
+        // the count below and every other snapshot can then be ordered by (position, version)
+        notifications.holdPosition();
         Notification notification = notifications.findOwnForUpdate(userId, id).orElseThrow(() -> notFound(id));
         if (notification.read()) {
             return outcome(userId, List.of(), false); // nothing changed, nothing to announce

@@ -44,20 +44,25 @@ public class InboxStore {
 
     /**
      * Takes or renews the lease and returns the position to read on from; empty while another instance
-     * holds it. A position beyond the stream's last sequence means the stream was recreated: the
-     * inbox then reads it from its start.
+     * holds it. The position counts in one stream, known by its creation time: when the stream was
+     * recreated (a server that lost its store), the inbox reads the new one from its start. A position
+     * merely beyond a last sequence read a moment earlier is no such sign: another writer may have
+     * moved it meanwhile.
      */
     @Transactional
-    public OptionalLong lead(String writer, Duration lease, long streamLastSeq) {
+    public OptionalLong lead(String writer, Duration lease, Instant streamCreated) {
         Lease current = notifications.lockPosition(writer);
         if (!current.granted()) {
             return OptionalLong.empty();
         }
         long position = current.streamSeq();
-        if (position > streamLastSeq) {
-            LOG.warnf("the stream ends at #%d, before the inbox position #%d: it was recreated; reading it again "
-                    + "from its start (entries already stored are not stored twice)", streamLastSeq, position);
-            position = 0;
+        if (!streamCreated.equals(current.streamCreated())) {
+            if (current.streamCreated() != null) {
+                LOG.warnf("the stream was created again (%s, before %s): reading it from its start "
+                        + "(entries already stored are not stored twice)", streamCreated, current.streamCreated());
+                position = 0;
+            }
+            notifications.restartIn(streamCreated, position);
         }
         notifications.advance(writer, position, lease);
         return OptionalLong.of(position);

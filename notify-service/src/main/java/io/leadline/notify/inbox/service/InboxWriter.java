@@ -28,6 +28,8 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,7 +133,7 @@ public class InboxWriter {
         while (running) {
             try {
                 if (subscription == null) {
-                    OptionalLong from = store.lead(writerId, config.lease(), streamLastSeq());
+                    OptionalLong from = store.lead(writerId, config.lease(), streamCreated());
                     if (from.isEmpty()) {
                         sleep(config.standbyCheck());
                         continue;
@@ -227,8 +229,10 @@ public class InboxWriter {
         return nats.jetStream().subscribe(Channels.ALL_SUBJECTS, options);
     }
 
-    private long streamLastSeq() throws IOException, JetStreamApiException {
-        return nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
+    /** When the stream was created, to the microsecond (as PostgreSQL keeps it). */
+    private Instant streamCreated() throws IOException, JetStreamApiException {
+        return nats.jetStreamManagement().getStreamInfo(stream.name()).getCreateTime().toInstant()
+                .truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The local watched copy first; the bucket itself when the watch has not caught up yet. */
