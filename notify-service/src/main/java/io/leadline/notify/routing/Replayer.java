@@ -52,7 +52,8 @@ import java.util.function.Consumer;
 public class Replayer {
 
     private static final Logger LOG = Logger.getLogger(Replayer.class);
-    private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
+    /** How long a replay waits for the stream's next message before it gives up (and closes the socket). */
+    private static final Duration FETCH_WAIT = Duration.ofSeconds(15);
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final int CHUNK = 128;

@@ -1,10 +1,13 @@
 package io.leadline.leads.account.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.leads.account.Role;
 import io.leadline.leads.account.repository.AccountRepository;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.nats.BlockingResponder;
 import io.leadline.shared.rpc.LeadsSubjects;
+import io.leadline.shared.rpc.UsersByRoleReply;
+import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,18 +24,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Answers {@link LeadsSubjects#USERS_EXIST} (payments-service, before an escrow names a seller): which
- * of the given ids are accounts. Off the NATS dispatcher thread on a small bounded pool, like
- * {@link UsersByRoleResponder}. A malformed request gets an empty list; when the answer cannot be
- * given (queue full, database failure) the reply has an empty body, which the caller turns into 503
- * at once instead of waiting for its time-out. The queue group spreads requests over all instances.
+ * What other services may ask leads-service about its accounts, over NATS request-reply:
+ * {@link LeadsSubjects#USERS_BY_ROLE} (notify-service's admin send to a role: the ids of every account
+ * with the role) and {@link LeadsSubjects#USERS_EXIST} (payments-service before an escrow: which of the
+ * given ids are accounts). The NATS dispatcher thread only hands each request to a small bounded pool,
+ * because the database queries block. A malformed request gets an empty list; when the answer cannot be
+ * given (queue full, database failure) the reply has an empty body, which the caller treats as
+ * "unavailable" at once instead of waiting for its time-out. The queue group spreads requests over all
+ * running instances.
  */
 @ApplicationScoped
-public class UsersExistResponder {
+public class AccountDirectoryResponder {
 
+    public static final String QUEUE_GROUP = "leads-service";
     static final int WORKERS = 2;
     static final int QUEUE_CAPACITY = 64;
-    private static final Logger LOG = Logger.getLogger(UsersExistResponder.class);
+    private static final Logger LOG = Logger.getLogger(AccountDirectoryResponder.class);
     private static final byte[] UNAVAILABLE = new byte[0];
 
     @Inject
@@ -47,10 +54,10 @@ public class UsersExistResponder {
     private BlockingResponder responder;
 
     void start(@Observes StartupEvent ignored) {
-        responder = new BlockingResponder(nats, registry, "users-exist", WORKERS, QUEUE_CAPACITY)
-                .answer(LeadsSubjects.USERS_EXIST, UsersByRoleResponder.QUEUE_GROUP, this::answer, UNAVAILABLE,
-                        UNAVAILABLE, null);
-        LOG.infof("answering %s", LeadsSubjects.USERS_EXIST);
+        responder = new BlockingResponder(nats, registry, "account-directory", WORKERS, QUEUE_CAPACITY)
+                .answer(LeadsSubjects.USERS_BY_ROLE, QUEUE_GROUP, this::usersByRole, UNAVAILABLE, UNAVAILABLE, null)
+                .answer(LeadsSubjects.USERS_EXIST, QUEUE_GROUP, this::usersExist, UNAVAILABLE, UNAVAILABLE, null);
+        LOG.infof("answering %s and %s", LeadsSubjects.USERS_BY_ROLE, LeadsSubjects.USERS_EXIST);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -59,7 +66,21 @@ public class UsersExistResponder {
         }
     }
 
-    private byte[] answer(byte[] data) {
+    private byte[] usersByRole(byte[] data) {
+        Optional<Role> role = role(data);
+        if (role.isEmpty()) {
+            return JsonCodec.encode(new UsersByRoleReply(List.of()));
+        }
+        try {
+            List<String> ids = accounts.idsByRole(role.get()).stream().map(String::valueOf).toList();
+            return JsonCodec.encode(new UsersByRoleReply(ids));
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot list the accounts of role %s: %s", role.get().wireName(), e.toString());
+            return UNAVAILABLE;
+        }
+    }
+
+    private byte[] usersExist(byte[] data) {
         Optional<List<Long>> ids = ids(data);
         if (ids.isEmpty()) {
             return JsonCodec.encode(new UsersExistReply(List.of()));
@@ -70,6 +91,23 @@ public class UsersExistResponder {
         } catch (RuntimeException e) {
             LOG.warnf("cannot look up %d account ids: %s", ids.get().size(), e.toString());
             return UNAVAILABLE;
+        }
+    }
+
+    /** The role asked for; empty for a malformed request or an unknown role. */
+    static Optional<Role> role(byte[] data) {
+        if (data == null || data.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode tree = JsonCodec.tree(data);
+            if (!tree.isObject() || !tree.path("role").isTextual()) {
+                return Optional.empty();
+            }
+            UsersByRoleRequest request = JsonCodec.mapper().treeToValue(tree, UsersByRoleRequest.class);
+            return Role.fromWireName(request.role());
+        } catch (Exception e) {
+            return Optional.empty();
         }
     }
 
