@@ -3,7 +3,6 @@ package io.leadline.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.TestSocket;
-import io.leadline.system.harness.WebhookSecrets;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -11,12 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,23 +69,23 @@ class PaymentsIT {
             String reference = topUp(provider, 50, "stripe");
             assertThat(reference).startsWith("pi_");
             String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-            String body = stripeSucceeded(eventId, reference, 5000);
+            String body = Payments.stripeSucceeded(eventId, reference, 5000);
             long now = Instant.now().getEpochSecond();
 
             // forged first: refused and counted, not stored, and it does not use up the genuine event's id
-            String forged = "t=" + now + ",v1=" + hex(hmac("not-the-secret", now + "." + body));
+            String forged = "t=" + now + ",v1=" + Payments.hex(Payments.hmac("not-the-secret", now + "." + body));
             stripe(body, forged).statusCode(400).contentType("application/problem+json")
                     .body("detail", org.hamcrest.Matchers.containsString("does not match"));
             // a genuine signature, but from 10 minutes ago: outside the 5-minute tolerance
             String staleId = "evt_stale_" + REFS.incrementAndGet();
-            String staleBody = stripeSucceeded(staleId, reference, 5000);
-            stripe(staleBody, stripeSignature(now - 600, staleBody)).statusCode(400)
+            String staleBody = Payments.stripeSucceeded(staleId, reference, 5000);
+            stripe(staleBody, Payments.stripeSignature(now - 600, staleBody)).statusCode(400)
                     .body("detail", org.hamcrest.Matchers.containsString("tolerance"));
             awaitRefusalSummary("stripe");
             assertThat(Wallets.balance(platform, provider.token())).isZero();
 
             // signed now, whatever time the waits above took: inside the tolerance however slow the machine
-            stripe(body, stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200)
+            stripe(body, Payments.stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("processed"));
             JsonNode updated = owner.awaitFrame(balanceUpdated(reference), FRAME_TIMEOUT).json();
             assertThat(updated.path("channel").asText()).isEqualTo("user." + provider.id());
@@ -99,7 +95,7 @@ class PaymentsIT {
             monitor.awaitFrame(webhook("webhook_processed", "stripe", eventId), FRAME_TIMEOUT);
 
             // the provider delivers the same event again: acknowledged, nothing changes
-            stripe(body, stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200)
+            stripe(body, Payments.stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("duplicate"));
             assertWalletAfterOneTopUp(provider, owner, reference, 50);
         }
@@ -116,16 +112,16 @@ class PaymentsIT {
                     + "\"payload\":{\"payment\":{\"entity\":{\"id\":\"" + reference + "\",\"amount\":3000,"
                     + "\"currency\":\"USD\",\"status\":\"captured\"}}},\"created_at\":" + Instant.now().getEpochSecond() + "}";
 
-            razorpay(body, eventId, hex(hmac("not-the-secret", body))).statusCode(400)
+            razorpay(body, eventId, Payments.hex(Payments.hmac("not-the-secret", body))).statusCode(400)
                     .contentType("application/problem+json")
                     .body("detail", org.hamcrest.Matchers.containsString("does not match"));
             awaitRefusalSummary("razorpay");
             // Razorpay signs the body only (no timestamp): a tampered body is refused the same way
             String tampered = body.replace("3000", "300000");
-            razorpay(tampered, eventId, razorpaySignature(body)).statusCode(400);
+            razorpay(tampered, eventId, Payments.razorpaySignature(body)).statusCode(400);
             assertThat(Wallets.balance(platform, provider.token())).isZero();
 
-            razorpay(body, eventId, razorpaySignature(body)).statusCode(200)
+            razorpay(body, eventId, Payments.razorpaySignature(body)).statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("processed"));
             JsonNode updated = owner.awaitFrame(balanceUpdated(reference), FRAME_TIMEOUT).json();
             assertThat(updated.path("data").path("new_balance").asLong()).isEqualTo(30);
@@ -133,7 +129,7 @@ class PaymentsIT {
             // Razorpay's event id header is not signed: the event is known by its payload's own ids
             monitor.awaitFrame(webhook("webhook_processed", "razorpay", "payment.captured:" + reference), FRAME_TIMEOUT);
 
-            razorpay(body, "rzp_evt_other", razorpaySignature(body)).statusCode(200)
+            razorpay(body, "rzp_evt_other", Payments.razorpaySignature(body)).statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("duplicate"));
             assertWalletAfterOneTopUp(provider, owner, reference, 30);
         }
@@ -177,8 +173,8 @@ class PaymentsIT {
             escrowAction(escrowId, "release", buyer.token()).statusCode(409).contentType("application/problem+json");
             assertThat(escrow(escrowId, buyer.token()).getString("status")).isEqualTo("INITIATED");
 
-            String body = stripeSucceeded("evt_escrow_" + escrowId, reference, 4000);
-            stripe(body, stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200);
+            String body = Payments.stripeSucceeded("evt_escrow_" + escrowId, reference, 4000);
+            stripe(body, Payments.stripeSignature(Instant.now().getEpochSecond(), body)).statusCode(200);
             await().atMost(FRAME_TIMEOUT).until(() -> "HELD".equals(escrow(escrowId, seller.token()).getString("status")));
             escrowAction(escrowId, "release", buyer.token()).statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("RELEASED"));
@@ -283,10 +279,11 @@ class PaymentsIT {
     }
 
     private static String topUp(Platform.User user, long credits, String provider) {
-        return given().baseUri(payments()).auth().oauth2(user.token()).contentType(ContentType.JSON)
-                .body(Map.of("amount", credits, "provider", provider, "currency", "USD"))
-                .when().post("/api/wallet/top-ups")
-                .then().statusCode(201).extract().jsonPath().getString("provider_reference");
+        return Payments.topUp(platform, user.token(), credits, provider).getString("provider_reference");
+    }
+
+    private static ValidatableResponse stripe(String body, String signature) {
+        return Payments.stripe(platform, body, signature);
     }
 
     private static JsonPath escrow(long id, String token) {
@@ -300,45 +297,11 @@ class PaymentsIT {
                 .when().post("/api/escrows/{id}/" + action, id).then();
     }
 
-    private static ValidatableResponse stripe(String body, String signature) {
-        return given().baseUri(payments()).header("Stripe-Signature", signature)
-                .contentType("application/json; charset=utf-8").body(body.getBytes(StandardCharsets.UTF_8))
-                .when().post("/api/webhooks/stripe").then();
-    }
-
     private static ValidatableResponse razorpay(String body, String eventId, String signature) {
         return given().baseUri(payments()).header("X-Razorpay-Signature", signature)
                 .header("X-Razorpay-Event-Id", eventId)
                 .contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/api/webhooks/razorpay").then();
-    }
-
-    private static String stripeSucceeded(String eventId, String intent, long amountMinor) {
-        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\","
-                + "\"data\":{\"object\":{\"id\":\"" + intent + "\",\"object\":\"payment_intent\",\"amount\":"
-                + amountMinor + ",\"currency\":\"usd\"}}}";
-    }
-
-    private static String stripeSignature(long timestamp, String body) {
-        return "t=" + timestamp + ",v1=" + hex(hmac(WebhookSecrets.STRIPE, timestamp + "." + body));
-    }
-
-    private static String razorpaySignature(String body) {
-        return hex(hmac(WebhookSecrets.RAZORPAY, body));
-    }
-
-    private static byte[] hmac(String secret, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static TestSocket connected(Platform.User user) {
