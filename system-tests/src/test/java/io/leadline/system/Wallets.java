@@ -3,6 +3,7 @@ package io.leadline.system;
 import io.leadline.system.harness.Platform;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 import java.util.Map;
 
@@ -20,6 +21,14 @@ final class Wallets {
                 .contentType(ContentType.JSON).body(Map.of("amount", amount, "reason", "system test credits"))
                 .when().post("/api/wallet/{userId}/grants", userId)
                 .then().statusCode(201).extract().jsonPath().getLong("new_balance");
+    }
+
+    /** POST /api/wallet/{userId}/grants as an admin with an Idempotency-Key, whatever the answer. */
+    static Response grant(Platform platform, String adminToken, String userId, long amount, String idempotencyKey) {
+        return given().baseUri(platform.payments().baseUri().toString()).auth().oauth2(adminToken)
+                .header("Idempotency-Key", idempotencyKey).contentType(ContentType.JSON)
+                .body(Map.of("amount", amount, "reason", "system test credits"))
+                .when().post("/api/wallet/{userId}/grants", userId);
     }
 
     /** GET /api/wallet: the caller's balance and most recent ledger entries. */
