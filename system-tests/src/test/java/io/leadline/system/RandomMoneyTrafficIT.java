@@ -24,12 +24,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +46,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Many clients at once send a random mix of money traffic: admin grants, top-ups paid through signed
@@ -55,9 +58,10 @@ import static org.awaitility.Awaitility.await;
  * at all otherwise, no lead has more claims than slots, no payment was refunded beyond its amount,
  * and each wallet holds exactly what the acknowledged operations add up to.
  * <p>
- * A seeded random chooses every client's operations; the seed is logged and named in any failure,
- * and {@code -Dleadline.money-traffic.seed=<seed>} chooses the same operations again (the interleaving
- * is the machine's). {@code -Dleadline.money-traffic.operations=<n>} changes how many there are.
+ * A seeded random chooses every client's operations, amounts and resends; the seed is logged and
+ * named in any failure, and {@code -Dleadline.money-traffic.seed=<seed>} makes the same choices again
+ * (the interleaving, and so which paid top-up a refund finds, is the machine's).
+ * {@code -Dleadline.money-traffic.operations=<n>} changes how many operations there are.
  */
 class RandomMoneyTrafficIT {
 
@@ -250,10 +254,10 @@ class RandomMoneyTrafficIT {
                     .containsExactlyInAnyOrder("processed", "duplicate");
         } else {
             Payments.stripeSignedNow(platform, event).statusCode(200)
-                    .body("status", org.hamcrest.Matchers.equalTo("processed"));
+                    .body("status", equalTo("processed"));
             if (resend == Resend.AFTER_ANSWER) {
                 Payments.stripeSignedNow(platform, event).statusCode(200)
-                        .body("status", org.hamcrest.Matchers.equalTo("duplicate"));
+                        .body("status", equalTo("duplicate"));
             }
         }
         paidTopUps.add(topUp);
@@ -264,13 +268,17 @@ class RandomMoneyTrafficIT {
      * be more than is left), of an unpaid one sometimes, which must be refused.
      */
     private void refund(SplittableRandom random, Resend resend) {
+        // every draw is made whatever the other clients have done so far, so that a seed replays the same draws
         boolean unpaid = random.nextInt(8) == 0;
+        double which = random.nextDouble();
+        boolean whole = random.nextInt(3) == 0;
+        double part = random.nextDouble();
         List<TopUp> candidates = unpaid ? unpaidTopUps : paidTopUps;
         if (candidates.isEmpty()) {
             return;
         }
-        TopUp target = candidates.get(random.nextInt(candidates.size()));
-        BigDecimal amount = random.nextInt(3) == 0 ? null : BigDecimal.valueOf(1 + random.nextInt((int) target.credits()));
+        TopUp target = candidates.get((int) (which * candidates.size()));
+        BigDecimal amount = whole ? null : BigDecimal.valueOf(1 + (long) (part * target.credits()));
         String key = "refund-" + UUID.randomUUID();
         Callable<Response> request = () -> Payments.refund(platform, adminToken, target.paymentId(), amount,
                 "random traffic", key);
@@ -331,7 +339,7 @@ class RandomMoneyTrafficIT {
         try {
             Message reply = asLeadsService.request(PaymentSubjects.DEBIT, body).get(ANSWER_BOUND.toSeconds(), TimeUnit.SECONDS);
             return JsonCodec.decode(reply.getData(), WalletReply.class);
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
             LOG.debugf("debit request unanswered (%s); asking again", e);
             return null;
         }
@@ -476,7 +484,7 @@ class RandomMoneyTrafficIT {
         Map<String, List<LedgerEntry>> byReference = new HashMap<>();
         ledger.stream().filter(entry -> entry.reference() != null && entry.reference().startsWith("lead:"))
                 .forEach(entry -> byReference.computeIfAbsent(entry.reference(), ref -> new ArrayList<>()).add(entry));
-        Set<String> claimReferences = new java.util.HashSet<>();
+        Set<String> claimReferences = new HashSet<>();
         for (ClaimRow claim : claims) {
             String reference = "lead:" + claim.leadId() + ":claim:" + claim.id();
             claimReferences.add(reference);
@@ -508,7 +516,7 @@ class RandomMoneyTrafficIT {
             books.assertThat(lead.claimCount()).as("claim_count of lead %d", lead.id()).isEqualTo((int) confirmed);
             books.assertThat(confirmed).as("won claims of lead %d", lead.id()).isLessThanOrEqualTo(lead.maxClaims());
         }
-        Set<Long> confirmedIds = new java.util.HashSet<>(claims.stream()
+        Set<Long> confirmedIds = new HashSet<>(claims.stream()
                 .filter(claim -> "confirmed".equals(claim.status())).map(ClaimRow::id).toList());
         books.assertThat(wonClaimIds).as("claims answered 201").doesNotHaveDuplicates();
         books.assertThat(confirmedIds).as("confirmed claims").containsExactlyInAnyOrderElementsOf(wonClaimIds);
