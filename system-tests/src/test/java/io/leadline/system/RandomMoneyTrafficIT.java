@@ -66,8 +66,8 @@ import static org.hamcrest.Matchers.equalTo;
 class RandomMoneyTrafficIT {
 
     private static final Logger LOG = Logger.getLogger(RandomMoneyTrafficIT.class);
-    static final String SEED_PROPERTY = "leadline.money-traffic.seed";
-    static final String OPERATIONS_PROPERTY = "leadline.money-traffic.operations";
+    private static final String SEED_PROPERTY = "leadline.money-traffic.seed";
+    private static final String OPERATIONS_PROPERTY = "leadline.money-traffic.operations";
     private static final int CLIENTS = 16;
     private static final int PROVIDERS = 10;
     private static final int DEFAULT_OPERATIONS = 240;
