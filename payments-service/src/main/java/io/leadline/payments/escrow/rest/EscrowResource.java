@@ -1,8 +1,8 @@
 package io.leadline.payments.escrow.rest;
 
 import io.leadline.payments.escrow.service.EscrowPartiesPublisher;
-import io.leadline.payments.escrow.service.EscrowService.Actor;
 import io.leadline.payments.escrow.service.EscrowService;
+import io.leadline.payments.escrow.service.EscrowService.Actor;
 import io.leadline.payments.transaction.rest.PaymentView;
 import io.leadline.shared.security.Caller;
 import io.quarkus.security.Authenticated;

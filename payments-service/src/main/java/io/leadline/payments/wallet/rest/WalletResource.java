@@ -1,8 +1,8 @@
 package io.leadline.payments.wallet.rest;
 
 import io.leadline.payments.wallet.WalletChange;
-import io.leadline.payments.wallet.service.WalletService.WalletView;
 import io.leadline.payments.wallet.service.WalletService;
+import io.leadline.payments.wallet.service.WalletService.WalletView;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
