@@ -1,14 +1,16 @@
 package io.leadline.leads.account;
 
+import io.leadline.shared.security.Roles;
+
 import java.util.Arrays;
 import java.util.Optional;
 
 /** Account roles; the wire name is also the JWT group. */
 public enum Role {
-    ADMIN("admin", false),
-    PROVIDER("provider", true),
-    PROPERTY_MANAGER("property_manager", true),
-    CUSTOMER("customer", true);
+    ADMIN(Roles.ADMIN, false),
+    PROVIDER(Roles.PROVIDER, true),
+    PROPERTY_MANAGER(Roles.PROPERTY_MANAGER, true),
+    CUSTOMER(Roles.CUSTOMER, true);
 
     /** The roles a person may pick when registering: never admin. */
     public static final String SELF_SERVICE_PATTERN = "provider|property_manager|customer";

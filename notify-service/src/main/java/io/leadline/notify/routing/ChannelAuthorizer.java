@@ -2,6 +2,7 @@ package io.leadline.notify.routing;
 
 import io.leadline.notify.gateway.ClientSession;
 import io.leadline.shared.event.Channels;
+import io.leadline.shared.security.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,8 +12,7 @@ import java.util.Set;
 @ApplicationScoped
 public class ChannelAuthorizer {
 
-    public static final String ADMIN = "admin";
-    private static final Set<String> LEAD_ROLES = Set.of("provider", "property_manager", ADMIN);
+    private static final Set<String> LEAD_ROLES = Set.of(Roles.PROVIDER, Roles.PROPERTY_MANAGER, Roles.ADMIN);
 
     @Inject
     EscrowParties escrowParties;
@@ -26,7 +26,7 @@ public class ChannelAuthorizer {
         if (kind == null) {
             return Decision.UNKNOWN_CHANNEL;
         }
-        boolean admin = ADMIN.equals(session.role());
+        boolean admin = Roles.ADMIN.equals(session.role());
         boolean allowed = switch (kind) {
             case USER -> session.userId().equals(Channels.idOf(channel));
             case LEADS -> LEAD_ROLES.contains(session.role());

@@ -85,13 +85,13 @@ public class EscrowParties {
         long deadline = System.nanoTime() + natsConfig.provisioningWait().toNanos();
         while (true) {
             try {
-                return connection.keyValue(EscrowPartiesBucket.NAME); // reads the bucket's stream: fails when missing
-            } catch (IOException e) {
+                return EscrowPartiesBucket.open(connection);
+            } catch (IllegalStateException missing) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the " + EscrowPartiesBucket.NAME + " bucket is not available "
-                            + "(provisioning creates it): " + e.getMessage(), e);
+                    throw missing;
                 }
-                LOG.infof("waiting for the %s bucket to be provisioned: %s", EscrowPartiesBucket.NAME, e.getMessage());
+                LOG.infof("waiting for the %s bucket to be provisioned: %s", EscrowPartiesBucket.NAME,
+                        missing.getMessage());
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException interrupted) {

@@ -1,5 +1,6 @@
 package io.leadline.notify.routing;
 
+import io.leadline.shared.escrow.EscrowPartiesBucket;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,6 +17,6 @@ public class EscrowPartiesReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("escrow-parties").status(parties.isLoaded()).build();
+        return HealthCheckResponse.named(EscrowPartiesBucket.NAME).status(parties.isLoaded()).build();
     }
 }

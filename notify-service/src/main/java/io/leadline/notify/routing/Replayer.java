@@ -5,6 +5,7 @@ import io.leadline.notify.gateway.ErrorCodes;
 import io.leadline.notify.gateway.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
+import io.leadline.shared.nats.JetStreamErrorCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -55,7 +56,6 @@ public class Replayer {
     /** How long a replay waits for the stream's next message before it gives up (and closes the socket). */
     private static final Duration FETCH_WAIT = Duration.ofSeconds(15);
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
-    private static final int NO_MESSAGE_FOUND = 10037;
     private static final int CHUNK = 128;
     private static final int THREADS = 8;
     /** A counting consumer that could not be deleted goes away by itself after this long unused. */
@@ -324,7 +324,7 @@ public class Replayer {
         try {
             return nats.jetStreamManagement().getLastMessage(stream.name(), Channels.subjectsOf(channel)).getSeq();
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrorCodes.NO_MESSAGE_FOUND) {
                 return 0;
             }
             throw e;

@@ -1,5 +1,6 @@
 package io.leadline.notify.security;
 
+import io.leadline.shared.security.Caller;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,9 @@ public class WsTicketResource {
     JsonWebToken token;
 
     @Inject
+    Caller caller;
+
+    @Inject
     WsTickets tickets;
 
     /** The answer: the ticket, and how many seconds it may be used (once). */
@@ -39,7 +43,7 @@ public class WsTicketResource {
                     + "belongs to the token's user and ends with the token's expiry unless refreshed in band.")
     public RestResponse<TicketView> issue() {
         Set<String> roles = token.getGroups() == null ? Set.of() : token.getGroups();
-        WsTickets.Issued issued = tickets.issue(new WsTickets.Holder(token.getSubject(), roles, token.getExpirationTime()));
+        WsTickets.Issued issued = tickets.issue(new WsTickets.Holder(caller.userIdText(), roles, token.getExpirationTime()));
         return RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED,
                         new TicketView(issued.ticket(), issued.expiresInSeconds()))
                 .header("Cache-Control", "no-store").build();

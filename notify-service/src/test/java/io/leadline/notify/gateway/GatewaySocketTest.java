@@ -176,6 +176,10 @@ class GatewaySocketTest {
         assertThat(WsTestClient.upgradeStatus(ws, "Bearer not-a-jwt", null)).isEqualTo(401);
         URI forgedQuery = WsTestClient.withQuery(ws, "token", TestTokens.forgedToken(user, "provider"));
         assertThat(WsTestClient.upgradeStatus(forgedQuery, null, null)).isEqualTo(401);
+        for (String namesNoAccount : new String[] {"someone", "0", "007"}) {
+            assertThat(WsTestClient.upgradeStatus(ws, "Bearer " + TestTokens.token(namesNoAccount, "provider"), null))
+                    .as("subject %s", namesNoAccount).isEqualTo(401);
+        }
     }
 
     @Test

@@ -24,13 +24,15 @@ final class InboxFixtures {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger USERS = new AtomicInteger();
+    /** Ids from earlier runs on the same database stay below this one. */
+    private static final long FIRST_USER = System.currentTimeMillis() * 1000;
 
     private InboxFixtures() {
     }
 
-    /** A user id no other test uses. */
+    /** An account id no other test uses; the prefix only says what the user is for. */
     static String newUser(String prefix) {
-        return prefix + "-" + USERS.incrementAndGet() + "-" + Long.toString(System.nanoTime(), 36);
+        return Long.toString(FIRST_USER + USERS.incrementAndGet());
     }
 
     static String token(String user) {

@@ -48,7 +48,7 @@ class HostileStreamTest {
 
     @Test
     void unfitMessagesAreDroppedAndDeliveryAndRecoveryGoOn() throws Exception {
-        String user = "hostile-" + System.nanoTime();
+        String user = Long.toString(System.currentTimeMillis()); // an account id no other test uses
         String token = TestTokens.token(user, "provider");
         JetStream leads = TestBus.as(NatsIdentity.LEADS).jetStream();
         long since;

@@ -1,7 +1,11 @@
 package io.leadline.shared.escrow;
 
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
+
+import java.io.IOException;
 
 /**
  * The {@code escrow-parties} key-value bucket: payments-service puts each escrow's parties under its
@@ -20,6 +24,19 @@ public final class EscrowPartiesBucket {
 
         public boolean includes(String userId) {
             return userId != null && (userId.equals(buyerId) || userId.equals(sellerId));
+        }
+    }
+
+    /**
+     * The bucket, for the services that read or write it (they never create it). Fails with an
+     * {@link IllegalStateException} while it does not exist: opening reads the bucket's stream.
+     */
+    public static KeyValue open(Connection nats) {
+        try {
+            return nats.keyValue(NAME);
+        } catch (IOException e) {
+            throw new IllegalStateException("bucket " + NAME + " is not available (provisioning creates it: "
+                    + "./leadline up, the nats-provisioning job, or NatsSetup provision): " + e.getMessage(), e);
         }
     }
 

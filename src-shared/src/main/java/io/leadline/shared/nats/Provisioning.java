@@ -19,8 +19,6 @@ import java.io.IOException;
 public final class Provisioning {
 
     private static final Logger LOG = Logger.getLogger(Provisioning.class);
-    static final int STREAM_NOT_FOUND = 10059;
-    static final int STREAM_NAME_IN_USE = 10058;
 
     private Provisioning() {
     }
@@ -38,7 +36,7 @@ public final class Provisioning {
                 LOG.debugf("stream %s up to date", wanted.getName());
                 return;
             } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                if (e.getApiErrorCode() != JetStreamErrorCodes.STREAM_NOT_FOUND) {
                     throw e;
                 }
             }
@@ -48,7 +46,7 @@ public final class Provisioning {
                 return;
             } catch (JetStreamApiException e) {
                 // created by someone else between our two calls: update it on the next round
-                if (e.getApiErrorCode() != STREAM_NAME_IN_USE || attempt > 3) {
+                if (e.getApiErrorCode() != JetStreamErrorCodes.STREAM_NAME_IN_USE || attempt > 3) {
                     throw e;
                 }
             }
@@ -59,7 +57,7 @@ public final class Provisioning {
         try {
             kvm.getStatus(EscrowPartiesBucket.NAME);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() != JetStreamErrorCodes.STREAM_NOT_FOUND) {
                 throw e;
             }
             try {

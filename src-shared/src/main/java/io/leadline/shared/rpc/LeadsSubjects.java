@@ -3,6 +3,9 @@ package io.leadline.shared.rpc;
 /** Request-reply subjects answered by leads-service. */
 public final class LeadsSubjects {
 
+    /** Every subject leads-service answers on: what its NATS user may subscribe to. */
+    public static final String ALL = "svc.leads.>";
+
     /** The ids of every account with a role: {@link UsersByRoleRequest} → {@link UsersByRoleReply}. */
     public static final String USERS_BY_ROLE = "svc.leads.users-by-role";
 

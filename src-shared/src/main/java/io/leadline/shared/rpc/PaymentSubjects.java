@@ -3,6 +3,9 @@ package io.leadline.shared.rpc;
 /** Service-to-service request-reply subjects; never under {@code ch.}, so clients never see them. */
 public final class PaymentSubjects {
 
+    /** Every subject payments-service answers on: what its NATS user may subscribe to. */
+    public static final String ALL = "svc.payments.>";
+
     /** Charge a wallet: {@link DebitRequest} → {@link WalletReply}. */
     public static final String DEBIT = "svc.payments.debit";
 

@@ -1,10 +1,10 @@
 package io.leadline.leads.account.rest;
 
-import io.leadline.leads.account.CurrentAccount;
 import io.leadline.leads.account.Role;
 import io.leadline.leads.account.service.AccountService;
 import io.leadline.leads.account.service.LoginThrottle;
 import io.leadline.leads.account.service.TokenIssuer;
+import io.leadline.shared.security.Caller;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,7 +34,7 @@ public class AuthResource {
     TokenIssuer tokens;
 
     @Inject
-    CurrentAccount caller;
+    Caller caller;
 
     @Inject
     LoginThrottle throttle;
@@ -70,7 +70,7 @@ public class AuthResource {
     @Path("/me")
     @Authenticated
     public AccountView me() {
-        return accounts.find(caller.id()).map(AccountView::of)
+        return accounts.find(caller.userId()).map(AccountView::of)
                 .orElseThrow(() -> ProblemException.unauthorized("the account of this token no longer exists"));
     }
 }

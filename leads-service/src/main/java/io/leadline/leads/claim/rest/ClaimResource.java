@@ -1,9 +1,9 @@
 package io.leadline.leads.claim.rest;
 
-import io.leadline.leads.account.CurrentAccount;
-import io.leadline.leads.account.Roles;
 import io.leadline.leads.claim.service.ClaimOutcome;
 import io.leadline.leads.claim.service.ClaimService;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -30,7 +30,7 @@ public class ClaimResource {
     ClaimService claims;
 
     @Inject
-    CurrentAccount caller;
+    Caller caller;
 
     /** 201 for a new claim; 200 with the same body when the key was already used for this claim. */
     @POST
@@ -42,7 +42,7 @@ public class ClaimResource {
         if (!KEY.matcher(key).matches()) {
             throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 8 to 100 letters, digits, '.', '_', ':' or '-'");
         }
-        ClaimOutcome outcome = claims.claim(leadId, caller.id(), key);
+        ClaimOutcome outcome = claims.claim(leadId, caller.userId(), key);
         return Response.status(outcome.replayed() ? Response.Status.OK : Response.Status.CREATED)
                 .entity(ClaimView.of(outcome)).build();
     }

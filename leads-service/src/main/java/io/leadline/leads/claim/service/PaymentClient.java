@@ -1,16 +1,13 @@
 package io.leadline.leads.claim.service;
 
 import io.leadline.leads.claim.ClaimsConfig;
-import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.RequestReplyClient;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
 import io.leadline.shared.rpc.WalletReply;
-import io.nats.client.Connection;
-import io.nats.client.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.Optional;
 
@@ -21,36 +18,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class PaymentClient {
 
-    private static final Logger LOG = Logger.getLogger(PaymentClient.class);
-
     @Inject
-    Connection nats;
+    RequestReplyClient requests;
 
     @Inject
     ClaimsConfig config;
 
     public Optional<WalletReply> debit(DebitRequest request) {
-        return call(PaymentSubjects.DEBIT, request);
+        return requests.request(PaymentSubjects.DEBIT, request, WalletReply.class, config.paymentTimeout());
     }
 
     public Optional<WalletReply> credit(CreditRequest request) {
-        return call(PaymentSubjects.CREDIT, request);
-    }
-
-    private Optional<WalletReply> call(String subject, Object request) {
-        try {
-            Message reply = nats.request(subject, JsonCodec.encode(request), config.paymentTimeout());
-            if (reply == null || reply.isStatusMessage()) {
-                LOG.warnf("no answer on %s within %s", subject, config.paymentTimeout());
-                return Optional.empty();
-            }
-            return Optional.of(JsonCodec.decode(reply.getData(), WalletReply.class));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            LOG.warnf("request on %s failed: %s", subject, e.getMessage());
-            return Optional.empty();
-        }
+        return requests.request(PaymentSubjects.CREDIT, request, WalletReply.class, config.paymentTimeout());
     }
 }

@@ -1,7 +1,5 @@
 package io.leadline.leads.lead.rest;
 
-import io.leadline.leads.account.CurrentAccount;
-import io.leadline.leads.account.Roles;
 import io.leadline.leads.lead.Contact;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
@@ -11,6 +9,8 @@ import io.leadline.leads.lead.service.LeadSubmission;
 import io.leadline.leads.lead.service.LeadVisibility;
 import io.leadline.leads.lead.validation.KnownCategory;
 import io.leadline.leads.lead.validation.UsState;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -50,7 +50,7 @@ public class LeadResource {
     LeadVisibility visibility;
 
     @Inject
-    CurrentAccount caller;
+    Caller caller;
 
     /** The public form: anyone may submit; the lead waits as {@code new} until an admin verifies it. */
     @POST

@@ -1,8 +1,8 @@
 package io.leadline.leads.lead.service;
 
-import io.leadline.leads.account.CurrentAccount;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
+import io.leadline.shared.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -28,19 +28,19 @@ public class LeadVisibility {
         boolean hasClaimed(long leadId, long accountId);
     }
 
-    public Set<LeadStatus> visibleStatuses(CurrentAccount caller) {
+    public Set<LeadStatus> visibleStatuses(Caller caller) {
         return caller.isAdmin() ? EnumSet.allOf(LeadStatus.class) : MARKETPLACE;
     }
 
-    public boolean canSee(Lead lead, CurrentAccount caller) {
+    public boolean canSee(Lead lead, Caller caller) {
         return visibleStatuses(caller).contains(lead.status());
     }
 
-    public boolean canSeeContact(Lead lead, CurrentAccount caller) {
+    public boolean canSeeContact(Lead lead, Caller caller) {
         if (caller.isAdmin()) {
             return true;
         }
-        return caller.idIfAuthenticated()
+        return caller.userIdIfAuthenticated()
                 .map(accountId -> claimants.stream().anyMatch(check -> check.hasClaimed(lead.id(), accountId)))
                 .orElse(false);
     }

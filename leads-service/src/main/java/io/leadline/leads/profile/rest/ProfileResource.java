@@ -1,10 +1,10 @@
 package io.leadline.leads.profile.rest;
 
-import io.leadline.leads.account.CurrentAccount;
-import io.leadline.leads.account.Roles;
 import io.leadline.leads.profile.ProviderProfile;
 import io.leadline.leads.profile.ServiceArea;
 import io.leadline.leads.profile.service.ProfileService;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -31,7 +31,7 @@ public class ProfileResource {
     ProfileService profiles;
 
     @Inject
-    CurrentAccount caller;
+    Caller caller;
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
@@ -40,13 +40,13 @@ public class ProfileResource {
                 .map(area -> new ServiceArea(area.city().strip(), area.state().toUpperCase(Locale.ROOT), area.zip()))
                 .distinct().toList();
         List<String> types = form.propertyTypes() == null ? List.of() : form.propertyTypes().stream().distinct().toList();
-        return ProfileView.of(profiles.save(new ProviderProfile(caller.id(), form.categories().stream().distinct().toList(),
+        return ProfileView.of(profiles.save(new ProviderProfile(caller.userId(), form.categories().stream().distinct().toList(),
                 areas, types, form.minUnits(), form.maxUnits())));
     }
 
     @GET
     public ProfileView mine() {
-        return profiles.find(caller.id()).map(ProfileView::of)
+        return profiles.find(caller.userId()).map(ProfileView::of)
                 .orElseThrow(() -> ProblemException.notFound("no profile yet: PUT /api/providers/me creates it"));
     }
 }

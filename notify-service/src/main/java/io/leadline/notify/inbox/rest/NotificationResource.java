@@ -7,7 +7,8 @@ import io.leadline.notify.inbox.service.InboxPosition;
 import io.leadline.notify.inbox.service.InboxService;
 import io.leadline.notify.inbox.service.NotificationSender;
 import io.leadline.notify.inbox.service.NotificationText;
-import io.leadline.shared.event.Channels;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,7 +58,10 @@ public class NotificationResource {
     InboxPosition position;
 
     @Inject
-    JsonWebToken caller;
+    Caller caller;
+
+    @Inject
+    JsonWebToken token;
 
     @GET
     public NotificationPage list(
@@ -126,10 +130,10 @@ public class NotificationResource {
 
     /** Sends a {@code notification_message} to one user or to every user with a role. */
     @POST
-    @RolesAllowed("admin")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
-        String from = caller.getName() != null ? caller.getName() : userId();
+        String from = token.getName() != null ? token.getName() : userId();
         int recipients = sender.send(request.userId(), request.role(),
                 new NotificationText(request.title().strip(), request.message().strip(),
                         request.priority() == null ? Priority.NORMAL : request.priority()),
@@ -144,10 +148,6 @@ public class NotificationResource {
     }
 
     private String userId() {
-        String subject = caller.getSubject();
-        if (!Channels.isId(subject)) {
-            throw ProblemException.unauthorized("the token does not name a user");
-        }
-        return subject;
+        return caller.userIdText();
     }
 }

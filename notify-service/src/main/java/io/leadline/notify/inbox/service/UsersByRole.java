@@ -2,17 +2,14 @@ package io.leadline.notify.inbox.service;
 
 import io.leadline.notify.inbox.InboxConfig;
 import io.leadline.shared.event.Channels;
-import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.RequestReplyClient;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.leadline.shared.web.ProblemException;
-import io.nats.client.Connection;
-import io.nats.client.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 
@@ -20,37 +17,16 @@ import java.util.List;
 @ApplicationScoped
 public class UsersByRole {
 
-    private static final Logger LOG = Logger.getLogger(UsersByRole.class);
-
     @Inject
-    Connection nats;
+    RequestReplyClient requests;
 
     @Inject
     InboxConfig config;
 
     /** Blocks for at most the configured time-out; no answer is a 503 problem. Call off the event loop. */
     public List<String> userIds(String role) {
-        Message reply;
-        try {
-            reply = nats.request(LeadsSubjects.USERS_BY_ROLE, JsonCodec.encode(new UsersByRoleRequest(role)),
-                    config.usersByRoleTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
-        } catch (RuntimeException e) {
-            LOG.warnf("users-by-role request failed: %s", e.toString());
-            throw unavailable();
-        }
-        if (reply == null || reply.isStatusMessage() || reply.getData() == null || reply.getData().length == 0) {
-            throw unavailable();
-        }
-        UsersByRoleReply answer;
-        try {
-            answer = JsonCodec.decode(reply.getData(), UsersByRoleReply.class);
-        } catch (RuntimeException e) {
-            LOG.warnf("unreadable users-by-role reply: %s", e.toString());
-            throw unavailable();
-        }
+        UsersByRoleReply answer = requests.request(LeadsSubjects.USERS_BY_ROLE, new UsersByRoleRequest(role),
+                UsersByRoleReply.class, config.usersByRoleTimeout()).orElseThrow(UsersByRole::unavailable);
         List<String> ids = answer.userIds() == null ? List.of() : answer.userIds();
         return ids.stream().filter(Channels::isId).distinct().toList();
     }

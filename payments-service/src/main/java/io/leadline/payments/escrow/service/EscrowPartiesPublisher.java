@@ -42,7 +42,7 @@ public class EscrowPartiesPublisher {
     void start(@Observes StartupEvent ignored) {
         try {
             bucket();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("bucket %s not ready yet, will retry: %s", EscrowPartiesBucket.NAME, e.getMessage());
         }
     }
@@ -77,10 +77,10 @@ public class EscrowPartiesPublisher {
         }
     }
 
-    private KeyValue bucket() throws IOException {
+    private KeyValue bucket() {
         KeyValue current = bucket;
         if (current == null) {
-            current = nats.keyValue(EscrowPartiesBucket.NAME); // fails until provisioning has created it
+            current = EscrowPartiesBucket.open(nats);
             bucket = current;
         }
         return current;

@@ -1,17 +1,14 @@
 package io.leadline.payments.escrow.service;
 
 import io.leadline.payments.config.PaymentsConfig;
-import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.RequestReplyClient;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
 import io.leadline.shared.web.ProblemException;
-import io.nats.client.Connection;
-import io.nats.client.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 
@@ -22,10 +19,8 @@ import java.util.List;
 @ApplicationScoped
 public class UserDirectory {
 
-    private static final Logger LOG = Logger.getLogger(UserDirectory.class);
-
     @Inject
-    Connection nats;
+    RequestReplyClient requests;
 
     @Inject
     PaymentsConfig config;
@@ -36,28 +31,8 @@ public class UserDirectory {
      */
     public boolean exists(long userId) {
         String id = Long.toString(userId);
-        Message reply;
-        try {
-            reply = nats.request(LeadsSubjects.USERS_EXIST, JsonCodec.encode(new UsersExistRequest(List.of(id))),
-                    config.escrow().userCheckTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
-        } catch (RuntimeException e) {
-            // no responders, connection down
-            LOG.warnf("users-exist request failed: %s", e.toString());
-            throw unavailable();
-        }
-        if (reply == null || reply.isStatusMessage() || reply.getData() == null || reply.getData().length == 0) {
-            throw unavailable();
-        }
-        UsersExistReply answer;
-        try {
-            answer = JsonCodec.decode(reply.getData(), UsersExistReply.class);
-        } catch (RuntimeException e) {
-            LOG.warnf("unreadable users-exist reply: %s", e.toString());
-            throw unavailable();
-        }
+        UsersExistReply answer = requests.request(LeadsSubjects.USERS_EXIST, new UsersExistRequest(List.of(id)),
+                UsersExistReply.class, config.escrow().userCheckTimeout()).orElseThrow(UserDirectory::unavailable);
         return answer.existingUserIds() != null && answer.existingUserIds().contains(id);
     }
 

@@ -1,7 +1,7 @@
 package io.leadline.payments.fraud.rest;
 
 import io.leadline.payments.fraud.service.FraudAlerts;
-import io.leadline.payments.security.Caller;
+import io.leadline.shared.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 @Path("/api/fraud/alerts")
-@RolesAllowed(Caller.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class FraudAlertResource {
 

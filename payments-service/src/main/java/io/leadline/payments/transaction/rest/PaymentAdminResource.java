@@ -1,6 +1,5 @@
 package io.leadline.payments.transaction.rest;
 
-import io.leadline.payments.security.Caller;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
@@ -8,6 +7,7 @@ import io.leadline.payments.transaction.Refund;
 import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.payments.transaction.service.PaymentQueries;
 import io.leadline.payments.transaction.service.PaymentService;
+import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.UUID;
 
 @Path("/api/payments")
-@RolesAllowed(Caller.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentAdminResource {
 

@@ -2,9 +2,9 @@ package io.leadline.payments.transaction.rest;
 
 import io.leadline.payments.money.CreditPrices;
 import io.leadline.payments.money.Money;
-import io.leadline.payments.security.Caller;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.service.PaymentService;
+import io.leadline.shared.security.Caller;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;

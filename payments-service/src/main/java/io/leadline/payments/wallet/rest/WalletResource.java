@@ -1,9 +1,10 @@
 package io.leadline.payments.wallet.rest;
 
-import io.leadline.payments.security.Caller;
 import io.leadline.payments.wallet.WalletChange;
 import io.leadline.payments.wallet.service.WalletService;
 import io.leadline.payments.wallet.service.WalletService.WalletView;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,7 +44,7 @@ public class WalletResource {
     /** Admin grant of credits; send an {@code Idempotency-Key} to make a retry safe. */
     @POST
     @Path("/{userId}/grants")
-    @RolesAllowed(Caller.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Response grant(@PathParam("userId") long userId, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @NotNull @Valid GrantRequest body) {
         if (userId <= 0) {

@@ -68,14 +68,14 @@ public enum NatsIdentity {
             case LEADS -> {
                 publish.add(PaymentSubjects.DEBIT);
                 publish.add(PaymentSubjects.CREDIT);
-                subscribe.add("svc.leads.>");
+                subscribe.add(LeadsSubjects.ALL);
                 answers = true;
             }
             case PAYMENTS -> {
                 publish.add(EscrowPartiesBucket.keySubjects());
                 publish.add(JS_API + "STREAM.INFO." + EscrowPartiesBucket.streamName());
                 publish.add(LeadsSubjects.USERS_EXIST);
-                subscribe.add("svc.payments.>");
+                subscribe.add(PaymentSubjects.ALL);
                 answers = true;
             }
             case NOTIFY -> {

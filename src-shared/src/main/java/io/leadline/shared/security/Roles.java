@@ -1,6 +1,9 @@
-package io.leadline.leads.account;
+package io.leadline.shared.security;
 
-/** Role names as constants, for {@code @RolesAllowed}. */
+/**
+ * Role names: the JWT {@code groups} value leads-service issues and every service checks (also in
+ * {@code @RolesAllowed}, hence constants rather than an enum).
+ */
 public final class Roles {
 
     public static final String ADMIN = "admin";
