@@ -206,6 +206,8 @@ phases = {p: json.loads((run / f"{p}.json").read_text()) for p in ("debit", "cla
 json.dump({"meta": meta.splitlines(), **phases}, open(run / "results.json", "w"), indent=2)
 print(meta.rstrip())
 print()
+print(f"medians of {len(phases['debit']['repeats'])} repeats")
+print()
 print("| phase | requests /s | accepted /s (each repeat) | p50 ms | p99 ms | loader CPU, % of a core | outcomes (all repeats) | load (1 min) after each repeat |")
 print("|---|---:|---:|---:|---:|---:|---|---|")
 for name, label in (("debit", "debit request-replies"), ("claims", "claims (POST /claim)")):
