@@ -20,6 +20,7 @@
 #
 # Environment (defaults in brackets):
 #   REPEATS [3]  WALLETS [100]  PROVIDERS [100]  DEBIT_REQUESTS [10000]  DEBIT_CONCURRENCY [32]
+#   DEBIT_WARMUP [10000] requests, CLAIM_WARMUP_LEADS [150] leads: not measured (JIT, pools)
 #   CLAIM_LEADS [250]  CLAIMERS_PER_LEAD [4]  CLAIM_CATEGORY [plumbing]  CLAIM_CONCURRENCY [32]
 #   SERVICE_JAVA_OPTS ["-Xms256m -Xmx512m"]   JVM options of both services
 #   PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]  (a role with CREATEDB)
@@ -37,7 +38,9 @@ WALLETS=${WALLETS:-100}
 PROVIDERS=${PROVIDERS:-100}
 DEBIT_REQUESTS=${DEBIT_REQUESTS:-10000}
 DEBIT_CONCURRENCY=${DEBIT_CONCURRENCY:-32}
+DEBIT_WARMUP=${DEBIT_WARMUP:-10000}
 CLAIM_LEADS=${CLAIM_LEADS:-250}
+CLAIM_WARMUP_LEADS=${CLAIM_WARMUP_LEADS:-150}
 CLAIMERS_PER_LEAD=${CLAIMERS_PER_LEAD:-4}
 CLAIM_CATEGORY=${CLAIM_CATEGORY:-plumbing}
 CLAIM_CONCURRENCY=${CLAIM_CONCURRENCY:-32}
@@ -49,7 +52,7 @@ NATS_SERVER=${NATS_SERVER:-/usr/sbin/nats-server}
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-180}
 PHASE_TIMEOUT_S=${PHASE_TIMEOUT_S:-900}
 if [ "${1:-}" = "--smoke" ]; then
-  REPEATS=1; WALLETS=10; PROVIDERS=20; DEBIT_REQUESTS=500; CLAIM_LEADS=20
+  REPEATS=1; WALLETS=10; PROVIDERS=20; DEBIT_REQUESTS=500; DEBIT_WARMUP=100; CLAIM_LEADS=20; CLAIM_WARMUP_LEADS=5
 fi
 
 RUN=${BENCH_RUN:-$(mktemp -d /tmp/leadline-money.XXXXXX)}
@@ -176,7 +179,7 @@ SERVER_PIDS="leads:$LEADS_PID,payments:$PAYMENTS_PID"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- leads-service payments-service src-shared 2>/dev/null || echo ' (+ uncommitted changes in the services)')"
   echo "load before: $(load_average)"
-  echo "settings: REPEATS=$REPEATS WALLETS=$WALLETS PROVIDERS=$PROVIDERS DEBIT_REQUESTS=$DEBIT_REQUESTS DEBIT_CONCURRENCY=$DEBIT_CONCURRENCY CLAIM_LEADS=$CLAIM_LEADS CLAIMERS_PER_LEAD=$CLAIMERS_PER_LEAD CLAIM_CATEGORY=$CLAIM_CATEGORY CLAIM_CONCURRENCY=$CLAIM_CONCURRENCY"
+  echo "settings: REPEATS=$REPEATS WALLETS=$WALLETS PROVIDERS=$PROVIDERS DEBIT_REQUESTS=$DEBIT_REQUESTS DEBIT_CONCURRENCY=$DEBIT_CONCURRENCY DEBIT_WARMUP=$DEBIT_WARMUP CLAIM_WARMUP_LEADS=$CLAIM_WARMUP_LEADS CLAIM_LEADS=$CLAIM_LEADS CLAIMERS_PER_LEAD=$CLAIMERS_PER_LEAD CLAIM_CATEGORY=$CLAIM_CATEGORY CLAIM_CONCURRENCY=$CLAIM_CONCURRENCY"
   echo "services: $SERVICE_JAVA_OPTS"
 } > "$RUN/meta.txt"
 cat "$RUN/meta.txt"
@@ -188,12 +191,12 @@ loader setup --leads-url="$LEADS_URL" --payments-url="$PAYMENTS_URL" --admin-use
 echo "load at debit start ($(date +%H:%M:%S)): $(load_average)" >> "$RUN/meta.txt"
 log "== debit request-replies: $DEBIT_REQUESTS x $REPEATS, $DEBIT_CONCURRENCY clients, $WALLETS wallets"
 loader debit --nats-url="nats://127.0.0.1:$NATS_PORT" --nats-user=leads --nats-password-file="$RUN/nats/leads.password" \
-  --state="$RUN/state.json" --wallets="$WALLETS" --requests="$DEBIT_REQUESTS" --concurrency="$DEBIT_CONCURRENCY" \
+  --state="$RUN/state.json" --wallets="$WALLETS" --requests="$DEBIT_REQUESTS" --warmup="$DEBIT_WARMUP" --concurrency="$DEBIT_CONCURRENCY" \
   --repeats="$REPEATS" --server-pids="$SERVER_PIDS" --out="$RUN/debit.json"
 
 echo "load at claims start ($(date +%H:%M:%S)): $(load_average)" >> "$RUN/meta.txt"
 log "== claims: $CLAIM_LEADS $CLAIM_CATEGORY leads x $CLAIMERS_PER_LEAD providers x $REPEATS, $CLAIM_CONCURRENCY clients"
-loader claims --leads-url="$LEADS_URL" --state="$RUN/state.json" --leads="$CLAIM_LEADS" --category="$CLAIM_CATEGORY" \
+loader claims --leads-url="$LEADS_URL" --state="$RUN/state.json" --leads="$CLAIM_LEADS" --category="$CLAIM_CATEGORY" --warmup-leads="$CLAIM_WARMUP_LEADS" \
   --claimers-per-lead="$CLAIMERS_PER_LEAD" --concurrency="$CLAIM_CONCURRENCY" --repeats="$REPEATS" \
   --server-pids="$SERVER_PIDS" --out="$RUN/claims.json"
 echo "load after: $(load_average)" >> "$RUN/meta.txt"

@@ -237,7 +237,8 @@ public final class MoneyBench {
 
     /** One measured repeat. {@code accepted} counts the outcome the phase is about (a debit booked, a 201). */
     record Repeat(int requests, double seconds, long accepted, Map<String, Long> outcomes, long[] sortedNanos,
-            double loaderCpuSeconds, Map<String, Double> serverCpuSeconds, String loadAverage) {
+            Map<String, long[]> sortedNanosByOutcome, double loaderCpuSeconds, Map<String, Double> serverCpuSeconds,
+            String loadAverage) {
 
         double perSecond() {
             return requests / seconds;
@@ -248,17 +249,30 @@ public final class MoneyBench {
         }
 
         double percentileMs(double p) {
-            if (sortedNanos.length == 0) {
+            return percentileMs(sortedNanos, p);
+        }
+
+        static double percentileMs(long[] sorted, double p) {
+            if (sorted.length == 0) {
                 return 0;
             }
-            int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100 * sortedNanos.length) - 1);
-            return sortedNanos[Math.max(0, index)] / 1e6;
+            int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
+            return sorted[Math.max(0, index)] / 1e6;
+        }
+
+        /** p50/p99/max in ms of each outcome: tells whether the slow answers are the accepted ones. */
+        String latencyByOutcome() {
+            StringBuilder text = new StringBuilder();
+            sortedNanosByOutcome.forEach((outcome, sorted) -> text.append(text.length() == 0 ? "" : ", ")
+                    .append(String.format("%s %.0f/%.0f/%.0f", outcome, percentileMs(sorted, 50), percentileMs(sorted, 99),
+                            percentileMs(sorted, 100))));
+            return text.toString();
         }
 
         String line() {
-            return String.format("%d in %.1f s: %.0f/s, accepted %.0f/s, p50 %.1f ms, p99 %.1f ms, outcomes %s, "
+            return String.format("%d in %.1f s: %.0f/s, accepted %.0f/s, p50 %.1f ms, p99 %.1f ms, outcomes %s (p50/p99/max ms: %s), "
                             + "loader CPU %.1f s (%.0f%% of one core), services CPU %s, load %s", requests, seconds,
-                    perSecond(), acceptedPerSecond(), percentileMs(50), percentileMs(99), outcomes, loaderCpuSeconds,
+                    perSecond(), acceptedPerSecond(), percentileMs(50), percentileMs(99), outcomes, latencyByOutcome(), loaderCpuSeconds,
                     100 * loaderCpuSeconds / seconds, rounded(serverCpuSeconds), loadAverage);
         }
 
@@ -271,11 +285,17 @@ public final class MoneyBench {
         JsonObject json() {
             JsonObject cpu = new JsonObject();
             serverCpuSeconds.forEach((name, s) -> cpu.put(name, Loader.round(s, 2)));
+            JsonObject byOutcome = new JsonObject();
+            sortedNanosByOutcome.forEach((outcome, sorted) -> byOutcome.put(outcome, new JsonObject()
+                    .put("p50_ms", Loader.round(percentileMs(sorted, 50), 2))
+                    .put("p99_ms", Loader.round(percentileMs(sorted, 99), 2))
+                    .put("max_ms", Loader.round(percentileMs(sorted, 100), 2))));
             return new JsonObject().put("requests", requests).put("seconds", Loader.round(seconds, 2))
                     .put("per_second", Loader.round(perSecond(), 1)).put("accepted", accepted)
                     .put("accepted_per_second", Loader.round(acceptedPerSecond(), 1))
                     .put("p50_ms", Loader.round(percentileMs(50), 2)).put("p99_ms", Loader.round(percentileMs(99), 2))
                     .put("max_ms", Loader.round(percentileMs(100), 2)).put("outcomes", new JsonObject(new TreeMap<>(outcomes)))
+                    .put("latency_by_outcome", byOutcome)
                     .put("loader_cpu_s", Loader.round(loaderCpuSeconds, 2))
                     .put("loader_cpu_pct_of_core", Loader.round(100 * loaderCpuSeconds / seconds, 1))
                     .put("server_cpu_s", cpu).put("load_average", loadAverage);
@@ -286,6 +306,7 @@ public final class MoneyBench {
     static Repeat run(int requests, int concurrency, int offset, Attempt attempt, String acceptedOutcome,
             Map<String, Long> servers) throws Exception {
         long[] nanos = new long[requests];
+        String[] outcomeOf = new String[requests];
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         Map<String, Double> serverCpuBefore = serverCpu(servers);
@@ -305,6 +326,7 @@ public final class MoneyBench {
                             outcome = e.getClass().getSimpleName();
                         }
                         nanos[i] = System.nanoTime() - t0;
+                        outcomeOf[i] = outcome;
                         outcomes.computeIfAbsent(outcome, o -> new LongAdder()).increment();
                     }
                     return null;
@@ -320,11 +342,16 @@ public final class MoneyBench {
         double loaderCpu = loaderCpuSeconds() - cpuBefore;
         Map<String, Double> serverCpu = serverCpu(servers);
         serverCpu.replaceAll((name, after) -> after - serverCpuBefore.get(name));
+        Map<String, long[]> byOutcome = new TreeMap<>();
+        for (String outcome : outcomes.keySet()) {
+            byOutcome.put(outcome, java.util.stream.IntStream.range(0, requests).filter(i -> outcome.equals(outcomeOf[i]))
+                    .mapToLong(i -> nanos[i]).sorted().toArray());
+        }
         Arrays.sort(nanos);
         Map<String, Long> counted = new TreeMap<>();
         outcomes.forEach((outcome, count) -> counted.put(outcome, count.sum()));
-        return new Repeat(requests, seconds, counted.getOrDefault(acceptedOutcome, 0L), counted, nanos, loaderCpu,
-                serverCpu, loadAverage());
+        return new Repeat(requests, seconds, counted.getOrDefault(acceptedOutcome, 0L), counted, nanos, byOutcome,
+                loaderCpu, serverCpu, loadAverage());
     }
 
     /** Every repeat, and the median of each figure over the repeats. */
