@@ -7,7 +7,8 @@
 #   bench/run-money.sh --smoke    small run to check the wiring
 #
 # To judge a change to the data layer: run it on the old commit and on the new one, one right after the
-# other, on the same machine, and compare the medians (the table, or $RUN/results.json).
+# other, on the same machine, then bench/money-compare.py BEFORE_RUN AFTER_RUN. Both datasource URLs are
+# given (JDBC and reactive), so the same script starts the services before and after such a change.
 #
 # Phases, each repeated REPEATS times after a warm-up (the median is reported):
 #   debit   svc.payments.debit request-replies made as leads-service's NATS user: DEBIT_CONCURRENCY clients,
@@ -144,6 +145,7 @@ start_service() {
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$management" \
     -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$db" \
+    -Dquarkus.datasource.reactive.url="postgresql://$PG_HOST:5432/$db" \
     -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
     -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.username="$user" \
     -Dleadline.nats.password-file="$RUN/nats/$user.password" \
