@@ -109,6 +109,7 @@ fi
 for f in "$BENCH_JAR" leads-service/target/quarkus-app/quarkus-run.jar payments-service/target/quarkus-app/quarkus-run.jar; do
   [ -f "$f" ] || { echo "missing $f (run without SKIP_BUILD=1)" >&2; exit 1; }
 done
+rm -rf "$RUN/leads-app" "$RUN/payments-app"   # a BENCH_RUN used before
 cp -r leads-service/target/quarkus-app "$RUN/leads-app"
 cp -r payments-service/target/quarkus-app "$RUN/payments-app"
 
