@@ -298,6 +298,15 @@ class BrokenManifestsTest {
     }
 
     @Test
+    void aBareIpv6ProxyAddressIsRefused() {
+        Manifests m = prod.copy();
+        env(m, "leads-service", "LEADLINE_TRUSTED_PROXIES").setValue("10.244.0.0/16,fd00::1");
+        assertThat(problems(m)).containsExactly("Deployment leads-service: LEADLINE_TRUSTED_PROXIES lists fd00::1 "
+                + "without a prefix: Quarkus reads a bare IPv6 address as host:port and looks it up on every request "
+                + "(write fd00::1/128)");
+    }
+
+    @Test
     void anEnvironmentVariableTheServiceDoesNotRead() {
         Manifests m = dev.copy();
         env(m, "leads-service", "LEADS_DB_PASSWORD").setName("LEADS_DB_PASS");

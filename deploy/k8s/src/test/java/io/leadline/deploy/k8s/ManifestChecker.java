@@ -361,6 +361,9 @@ final class ManifestChecker {
             Cidr cidr = Cidr.parse(text);
             if (cidr == null) {
                 problem(where + ": " + variable + " lists " + text + ", which is not an address or a CIDR");
+            } else if (cidr.address().length == 16 && !text.contains("/")) {
+                problem(where + ": " + variable + " lists " + text + " without a prefix: Quarkus reads a bare IPv6 "
+                        + "address as host:port and looks it up on every request (write " + text + "/128)");
             } else if (DOCUMENTATION_NETWORKS.stream().anyMatch(d -> d.contains(cidr))) {
                 problem(where + ": " + variable + " is still the placeholder " + text
                         + " (a documentation range): set the ingress controller's pod network");
