@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 /**
  * Real RS256 tokens, signed with {@code private.pem} of a leadline key directory exactly as
  * io.leadline.testing.TestTokens does: issuer https://leadline.local, audience leadline, one distinct
- * subject per connection ({@code bench-000001} …) so the per-user connection limit does not bite.
+ * subject per connection (account ids from {@code 1000000} on) so the per-user connection limit does not bite.
  */
 final class Tokens {
 
@@ -31,7 +31,7 @@ final class Tokens {
         Instant now = Instant.now();
         return IntStream.range(0, count).parallel()
                 .mapToObj(i -> {
-                    String subject = String.format("bench-%06d", i);
+                    String subject = Long.toString(1_000_000L + i); // an account id, as notify requires
                     return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject).groups(role)
                             .issuedAt(now.minusSeconds(1)).expiresAt(now.plus(lifetime)).jws().sign(key);
                 })

@@ -100,7 +100,7 @@ class InboxFailoverIT {
 
     /** Posts an admin notification to the user through one instance. */
     private static void send(ServiceProcess instance, String user, String title) {
-        given().baseUri(instance.baseUri().toString()).auth().oauth2(TestTokens.token("admin-1", "admin"))
+        given().baseUri(instance.baseUri().toString()).auth().oauth2(TestTokens.token("1", "admin"))
                 .contentType(ContentType.JSON).body(Map.of("user_id", user, "title", title, "message", "failover"))
                 .post("/api/notifications").then().statusCode(202);
     }

@@ -13,7 +13,7 @@ public enum Role {
     CUSTOMER(Roles.CUSTOMER, true);
 
     /** The roles a person may pick when registering: never admin. */
-    public static final String SELF_SERVICE_PATTERN = "provider|property_manager|customer";
+    public static final String SELF_SERVICE_PATTERN = Roles.PROVIDER + "|" + Roles.PROPERTY_MANAGER + "|" + Roles.CUSTOMER;
 
     private final String wireName;
     private final boolean selfService;

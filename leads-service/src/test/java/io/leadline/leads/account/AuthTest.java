@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -177,6 +178,15 @@ class AuthTest {
         given().auth().oauth2("not-a-jwt").get("/api/auth/me").then().statusCode(401);
         given().auth().oauth2(TestTokens.forgedToken("1", "admin")).get("/api/auth/me").then().statusCode(401);
         given().auth().oauth2(TestTokens.expiredToken("1", "admin")).get("/api/auth/me").then().statusCode(401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"admin-1", "0", "007"})
+    void aTokenThatNamesNoAccountActsForNobodyEvenWithTheAdminRole(String subject) {
+        long lead = Api.submitLead();
+        given().auth().oauth2(TestTokens.token(subject, "admin")).post("/api/leads/{id}/verify", lead)
+                .then().statusCode(401);
+        given().auth().oauth2(TestTokens.token(subject, "provider")).get("/api/auth/me").then().statusCode(401);
     }
 
     static JsonPath claimsOf(String jwt) {

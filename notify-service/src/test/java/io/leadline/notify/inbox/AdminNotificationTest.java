@@ -148,6 +148,8 @@ class AdminNotificationTest {
         given().auth().oauth2(TestTokens.token(newUser("provider"), "provider")).contentType(ContentType.JSON)
                 .body(body).post("/api/notifications").then().statusCode(403).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body(body).post("/api/notifications").then().statusCode(401);
+        given().auth().oauth2(TestTokens.token("admin-1", "admin")).contentType(ContentType.JSON)
+                .body(body).post("/api/notifications").then().statusCode(401);
         assertThat(outboxRows()).isEqualTo(before);
     }
 

@@ -90,6 +90,9 @@ class WalletGrantTests {
         given().header("Authorization", "Bearer " + TestTokens.forgedToken("1", "admin"))
                 .contentType(ContentType.JSON).body(Map.of("amount", 5, "reason", "forged"))
                 .when().post("/api/wallet/{id}/grants", user).then().statusCode(401);
+        given().header("Authorization", "Bearer " + TestTokens.token("admin-1", "admin"))
+                .contentType(ContentType.JSON).body(Map.of("amount", 5, "reason", "no account"))
+                .when().post("/api/wallet/{id}/grants", user).then().statusCode(401);
         assertNoWallet(user);
     }
 

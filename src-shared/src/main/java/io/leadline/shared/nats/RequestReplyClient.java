@@ -14,8 +14,10 @@ import java.util.Optional;
  * Asks another service over NATS request-reply, the asking side of {@link BlockingResponder}. Every way
  * of getting no usable answer — time-out, no responder, a status message, an empty body (a responder
  * that could not answer), a body that is not the expected reply, the connection down — is the same
- * empty result: the caller cannot tell them apart, and must not, since in each the request may or
- * may not have been acted on. Blocks for at most the time-out: call it off the event loop.
+ * empty result. Some of them prove the request was not acted on (no responder; a responder that turned
+ * it away), others do not (a time-out, the connection lost after sending); every caller today treats
+ * all of them as "outcome unknown", which is always safe, so they are not told apart. Blocks for at
+ * most the time-out: call it off the event loop.
  */
 @Singleton
 public class RequestReplyClient {

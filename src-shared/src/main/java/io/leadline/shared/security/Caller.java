@@ -20,7 +20,8 @@ public class Caller {
      * The decimal form leads-service writes; no sign or leading zero, so the subject itself is the
      * id's one spelling (channel names and inbox rows compare it as text).
      */
-    private static final Pattern ACCOUNT_ID = Pattern.compile("[1-9][0-9]{0,18}");
+    public static final String ACCOUNT_ID_PATTERN = "[1-9][0-9]{0,18}";
+    private static final Pattern ACCOUNT_ID = Pattern.compile(ACCOUNT_ID_PATTERN);
 
     @Inject
     JsonWebToken token;
@@ -55,13 +56,22 @@ public class Caller {
 
     /** The account id a token subject names; a 401 problem when it is missing or names none. */
     public static long accountIdOf(String subject) {
-        if (subject == null || !ACCOUNT_ID.matcher(subject).matches()) {
+        if (!namesAnAccount(subject)) {
             throw unauthorized();
         }
+        return Long.parseLong(subject);
+    }
+
+    /** Whether a token subject is an account id in its one spelling (and within a long). */
+    public static boolean namesAnAccount(String subject) {
+        if (subject == null || !ACCOUNT_ID.matcher(subject).matches()) {
+            return false;
+        }
         try {
-            return Long.parseLong(subject);
+            Long.parseLong(subject);
+            return true;
         } catch (NumberFormatException tooLarge) {
-            throw unauthorized();
+            return false;
         }
     }
 

@@ -361,7 +361,7 @@ final class ManifestChecker {
             Cidr cidr = Cidr.parse(text);
             if (cidr == null) {
                 problem(where + ": " + variable + " lists " + text + ", which is not an address or a CIDR");
-            } else if (cidr.address().length == 16 && !text.contains("/")) {
+            } else if (text.contains(":") && !text.contains("/")) {
                 problem(where + ": " + variable + " lists " + text + " without a prefix: Quarkus reads a bare IPv6 "
                         + "address as host:port and looks it up on every request (write " + text + "/128)");
             } else if (DOCUMENTATION_NETWORKS.stream().anyMatch(d -> d.contains(cidr))) {

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * is neither a CIDR nor an IP literal it recognises as a host name and looks it up over DNS on every
  * request, without caching: a bare IPv6 address such as {@code ::1} is read as host {@code :} and port 1,
  * and a slow or silent name server then holds requests for its 5 s time-out. Written as CIDRs
- * ({@code ::1/128}), IPv4 addresses or bracketed IPv6 addresses, the check costs no lookup.
+ * ({@code ::1/128}), IPv4 addresses, bracketed IPv6 addresses or {@code localhost} (which Quarkus maps to
+ * 127.0.0.1 itself), the check costs no lookup.
  */
 @ApplicationScoped
 class TrustedProxies {
@@ -23,7 +24,7 @@ class TrustedProxies {
 
     private static final String IPV4 = "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}";
     private static final Pattern WITHOUT_LOOKUP = Pattern.compile(
-            "[0-9A-Fa-f:.]+/\\d{1,3}|" + IPV4 + "(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
+            "localhost|[0-9A-Fa-f:.]+/\\d{1,3}|" + IPV4 + "(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
 
     @ConfigProperty(name = PROPERTY)
     Optional<List<String>> configured;

@@ -2,13 +2,15 @@ package io.leadline.notify.inbox.rest;
 
 import io.leadline.notify.inbox.Priority;
 import io.leadline.notify.inbox.service.NotificationText;
+import io.leadline.shared.security.Caller;
+import io.leadline.shared.security.Roles;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** An admin message to one user ({@code user_id}) or to every user with a {@code role}; exactly one of the two. */
 public record SendRequest(
-        @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 letters, digits, '-' or '_'")
+        @Pattern(regexp = Caller.ACCOUNT_ID_PATTERN, message = "must be an account id (a positive whole number)")
         String userId,
         @Pattern(regexp = ROLES, message = "must be one of " + ROLES)
         String role,
@@ -21,5 +23,5 @@ public record SendRequest(
         @Pattern(regexp = Priority.PATTERN, message = "must be one of " + Priority.PATTERN)
         String priority) {
 
-    static final String ROLES = "provider|property_manager|customer|admin";
+    static final String ROLES = Roles.PROVIDER + "|" + Roles.PROPERTY_MANAGER + "|" + Roles.CUSTOMER + "|" + Roles.ADMIN;
 }
