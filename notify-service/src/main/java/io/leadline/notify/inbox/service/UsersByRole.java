@@ -9,6 +9,7 @@ import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.leadline.shared.web.ProblemException;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -28,19 +29,18 @@ public class UsersByRole {
     @Inject
     InboxConfig config;
 
-    /** Blocks for at most the configured time-out; no answer is a 503 problem. Call off the event loop. */
-    public List<String> userIds(String role) {
-        Message reply;
-        try {
-            reply = nats.request(LeadsSubjects.USERS_BY_ROLE, JsonCodec.encode(new UsersByRoleRequest(role)),
-                    config.usersByRoleTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
-        } catch (RuntimeException e) {
-            LOG.warnf("users-by-role request failed: %s", e.toString());
-            throw unavailable();
-        }
+    /** Waits (without blocking) for at most the configured time-out; no answer is a 503 problem. */
+    public Uni<List<String>> userIds(String role) {
+        return Uni.createFrom().completionStage(() -> nats.requestWithTimeout(LeadsSubjects.USERS_BY_ROLE,
+                        JsonCodec.encode(new UsersByRoleRequest(role)), config.usersByRoleTimeout()))
+                .onFailure().transform(e -> {
+                    LOG.warnf("users-by-role request failed: %s", e.toString());
+                    return unavailable();
+                })
+                .map(UsersByRole::idsOf);
+    }
+
+    private static List<String> idsOf(Message reply) {
         if (reply == null || reply.isStatusMessage() || reply.getData() == null || reply.getData().length == 0) {
             throw unavailable();
         }
