@@ -30,6 +30,8 @@ public class LeadlineTestResources implements QuarkusTestResourceLifecycleManage
         nats = NatsTestServer.start();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
+        // notify has no JDBC pool: its JDBC URL serves only its migrations
+        config.put("leadline.database.jdbc-url", TestDatabases.jdbcUrl(database));
         config.put("quarkus.datasource.username", TestDatabases.USER);
         config.put("quarkus.datasource.password", TestDatabases.PASSWORD);
         config.putAll(nats.clientProperties(NatsIdentity.ofUser(prefix)));
