@@ -3,6 +3,7 @@ package io.leadline.shared.outbox;
 import io.agroal.api.AgroalDataSource;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
+import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Synchronization;
@@ -19,9 +20,10 @@ import java.util.List;
  * Writes events into the outbox table inside the caller's JTA transaction: they become visible, and
  * are published, exactly when the state change they describe commits, and never when it rolls back.
  * The rows, and what is refused, are {@link OutboxRows}'; {@link ReactiveOutbox} writes the same rows
- * in a Hibernate Reactive transaction.
+ * in a Hibernate Reactive transaction, and a service that uses it does not have this bean.
  */
 @ApplicationScoped
+@IfBuildProperty(name = "leadline.outbox.reactive", stringValue = "false", enableIfMissing = true)
 public class Outbox {
 
     private static final Object WAKE_REGISTERED = new Object();

@@ -26,7 +26,7 @@ public class ReactiveOutbox {
     OutboxRows rows;
 
     @Inject
-    OutboxRelay relay;
+    ReactiveOutboxRelay relay;
 
     /**
      * Runs {@code work} in a new transaction, or in the current one, and asks the relay to publish once it
