@@ -52,16 +52,7 @@ BENCH_JAR=$ROOT/bench/target/leadline-bench.jar
 DB=bench_fanout_$$
 NOTIFY_PID="" NATS_PID="" LOADER_PID="" STARTED_PEERS=""
 
-log() { echo "[$(date +%H:%M:%S)] $*"; }
-psql_admin() { PGPASSWORD=$PG_PASSWORD psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "$1"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-stop_pid() { # stop_pid PID NAME: TERM, wait up to 15 s, then KILL
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$ROOT/bench/lib.sh"
 cleanup() {
   set +e
   [ -n "$LOADER_PID" ] && stop_pid "$LOADER_PID"
@@ -120,7 +111,7 @@ log "starting notify-service on :$HTTP_PORT, management :$MANAGEMENT_PORT ($NOTI
   -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
   -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.provision-at-start=true \
-  -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$DB" \
+  -Dleadline.database.jdbc-url="jdbc:postgresql://$PG_HOST:5432/$DB" \
   -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
   -Dleadline.jwt.key-dir="$RUN/keys" -Dleadline.jwt.generate-if-missing=false \
   -Dleadline.gateway.max-connections-per-user=100000 -Dquarkus.shutdown.timeout=5s \
