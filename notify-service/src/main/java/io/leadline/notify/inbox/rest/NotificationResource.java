@@ -2,6 +2,7 @@ package io.leadline.notify.inbox.rest;
 
 import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.Priority;
+import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.notify.inbox.service.InboxPosition;
 import io.leadline.notify.inbox.service.InboxService;
 import io.leadline.notify.inbox.service.NotificationSender;
@@ -10,7 +11,6 @@ import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -64,7 +64,7 @@ public class NotificationResource {
     JsonWebToken token;
 
     @GET
-    public Uni<NotificationPage> list(
+    public NotificationPage list(
             // strings, so that "page=abc" is a 400 naming the parameter instead of the JAX-RS 404
             @QueryParam("page") @DefaultValue("0") @Pattern(regexp = "\\d{1,5}", message = WHOLE_NUMBER)
             @Max(MAX_PAGE) String page,
@@ -75,25 +75,27 @@ public class NotificationResource {
         int pageNumber = Integer.parseInt(page);
         int pageSize = Integer.parseInt(size);
         String user = userId();
-        return position.awaitStreamHead()
-                .chain(() -> inbox.list(user, Boolean.parseBoolean(unread), pageNumber, pageSize))
-                .map(found -> NotificationPage.of(found, pageNumber, pageSize));
+        position.awaitStreamHead();
+        NotificationRepository.Page found = inbox.list(user, Boolean.parseBoolean(unread), pageNumber, pageSize);
+        return NotificationPage.of(found, pageNumber, pageSize);
     }
 
     @GET
     @Path("/unread-count")
-    public Uni<UnreadCount> unreadCount() {
+    public UnreadCount unreadCount() {
         String user = userId();
-        return position.awaitStreamHead().chain(() -> inbox.unread(user)).map(UnreadCount::of);
+        position.awaitStreamHead();
+        return UnreadCount.of(inbox.unread(user));
     }
 
     /** One of the caller's notifications, by its inbox id or by the id of the event a frame carried. */
     @GET
     @Path("/{id}")
-    public Uni<NotificationView> get(@PathParam("id") String id) {
+    public NotificationView get(@PathParam("id") String id) {
         String user = userId();
         NotificationId notification = parse(id);
-        return position.awaitStreamHead().chain(() -> inbox.find(user, notification)).map(NotificationView::of);
+        position.awaitStreamHead();
+        return NotificationView.of(inbox.find(user, notification));
     }
 
     /**
@@ -102,37 +104,41 @@ public class NotificationResource {
      */
     @POST
     @Path("/{id}/read")
-    public Uni<ReadResult> markRead(@PathParam("id") String id) {
+    public ReadResult markRead(@PathParam("id") String id) {
         String user = userId();
         NotificationId notification = parse(id);
-        return position.awaitStreamHead().chain(() -> inbox.markRead(user, notification)).map(ReadResult::of);
+        position.awaitStreamHead();
+        return ReadResult.of(inbox.markRead(user, notification));
     }
 
     @POST
     @Path("/read-all")
-    public Uni<ReadResult> markAllRead() {
+    public ReadResult markAllRead() {
         String user = userId();
-        return position.awaitStreamHead().chain(() -> inbox.markAllRead(user)).map(ReadResult::of);
+        position.awaitStreamHead();
+        return ReadResult.of(inbox.markAllRead(user));
     }
 
     /** Clears the caller's whole inbox: everything it could have seen, up to the stream's head. */
     @DELETE
-    public Uni<Response> clear() {
+    public Response clear() {
         String user = userId();
-        return position.awaitStreamHead().chain(() -> inbox.clear(user)).map(cleared -> Response.noContent().build());
+        position.awaitStreamHead();
+        inbox.clear(user);
+        return Response.noContent().build();
     }
 
     /** Sends a {@code notification_message} to one user or to every user with a role. */
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
+    public Response send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
         String from = token.getName() != null ? token.getName() : userId();
-        return sender.send(request.userId(), request.role(),
-                        new NotificationText(request.title().strip(), request.message().strip(),
-                                request.priority() == null ? Priority.NORMAL : request.priority()),
-                        from)
-                .map(recipients -> Response.accepted(new SendResult(recipients)).build());
+        int recipients = sender.send(request.userId(), request.role(),
+                new NotificationText(request.title().strip(), request.message().strip(),
+                        request.priority() == null ? Priority.NORMAL : request.priority()),
+                from);
+        return Response.accepted(new SendResult(recipients)).build();
     }
 
     /** An id that can name no notification is simply not found, like someone else's. */

@@ -19,8 +19,6 @@ import io.nats.client.api.DeliverPolicy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -37,7 +35,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Fills the inboxes from the {@code CHANNELS} stream, in stream order, on one instance at a time.
@@ -122,13 +119,12 @@ public class InboxWriter {
 
     @Scheduled(every = "${leadline.inbox.parked-retry-interval:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> resolveParked() {
-        return store.resolveParked(entries, config.parkedMaxAge(), PARKED_PER_ROUND)
-                .invoke(count -> stored.increment(count))
-                .onFailure().invoke(e -> LOG.debugf("parked escrow notifications not resolved this round: %s",
-                        e.getMessage()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+    void resolveParked() {
+        try {
+            stored.increment(store.resolveParked(entries, config.parkedMaxAge(), PARKED_PER_ROUND));
+        } catch (RuntimeException e) {
+            LOG.debugf("parked escrow notifications not resolved this round: %s", e.getMessage());
+        }
     }
 
     private void run() {
@@ -137,8 +133,7 @@ public class InboxWriter {
         while (running) {
             try {
                 if (subscription == null) {
-                    Instant created = streamCreated();
-                    OptionalLong from = awaitStored(() -> store.lead(writerId, config.lease(), created));
+                    OptionalLong from = store.lead(writerId, config.lease(), streamCreated());
                     if (from.isEmpty()) {
                         sleep(config.standbyCheck());
                         continue;
@@ -158,7 +153,7 @@ public class InboxWriter {
                     // idle: renew the lease now and then (every batch renews it too); losing it means
                     // another instance writes now
                     if (System.nanoTime() - renewedAt > config.lease().toNanos() / 3) {
-                        if (!awaitStored(() -> store.apply(writerId, config.lease(), List.of())).written()) {
+                        if (!store.apply(writerId, config.lease(), List.of()).written()) {
                             subscription = standBy(subscription);
                             continue;
                         }
@@ -166,8 +161,7 @@ public class InboxWriter {
                     }
                     continue;
                 }
-                List<InboxStore.Item> items = itemsOf(batchFrom(subscription, first));
-                InboxStore.Applied applied = awaitStored(() -> store.apply(writerId, config.lease(), items));
+                InboxStore.Applied applied = store.apply(writerId, config.lease(), itemsOf(batchFrom(subscription, first)));
                 if (!applied.written()) {
                     subscription = standBy(subscription);
                     continue;
@@ -253,23 +247,9 @@ public class InboxWriter {
 
     private void giveUpLease() {
         try {
-            awaitStored(() -> store.release(writerId));
+            store.release(writerId);
         } catch (RuntimeException e) {
             LOG.debugf("lease not released (it lapses by itself): %s", e.getMessage());
-        }
-    }
-
-    /**
-     * The writer's own thread waits for each transaction: the stream is read in order, one batch at a
-     * time, and the transaction itself runs on a Vert.x context, as Hibernate Reactive requires.
-     */
-    private static <T> T awaitStored(Supplier<Uni<T>> transaction) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(transaction);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
         }
     }
 
