@@ -10,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Turns a ticket into the identity it was issued for, consuming it (a database round trip, so off the
- * event loop). An unknown, used or expired ticket fails the upgrade with 401.
+ * Turns a ticket into the identity it was issued for, consuming it (one non-blocking database round
+ * trip). An unknown, used or expired ticket fails the upgrade with 401.
  */
 @ApplicationScoped
 public class TicketIdentityProvider implements IdentityProvider<TicketAuthenticationRequest> {
@@ -26,10 +26,10 @@ public class TicketIdentityProvider implements IdentityProvider<TicketAuthentica
 
     @Override
     public Uni<SecurityIdentity> authenticate(TicketAuthenticationRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> tickets.consume(request.ticket())
-                .map(holder -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new TicketPrincipal(holder.userId(), holder.tokenExpiresAt()))
-                        .addRoles(holder.roles())
+        return tickets.consume(request.ticket()).map(holder -> holder
+                .map(found -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
+                        .setPrincipal(new TicketPrincipal(found.userId(), found.tokenExpiresAt()))
+                        .addRoles(found.roles())
                         .build())
                 .orElseThrow(() -> new AuthenticationFailedException("unknown, used or expired ticket")));
     }

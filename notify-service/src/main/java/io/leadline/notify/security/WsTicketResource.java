@@ -2,6 +2,7 @@ package io.leadline.notify.security;
 
 import io.leadline.shared.security.Caller;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,11 +42,11 @@ public class WsTicketResource {
     @Operation(summary = "A single-use ticket for one WebSocket upgrade",
             description = "Valid for leadline.gateway.ticket-ttl (30 s) and never beyond the token; the socket it opens "
                     + "belongs to the token's user and ends with the token's expiry unless refreshed in band.")
-    public RestResponse<TicketView> issue() {
+    public Uni<RestResponse<TicketView>> issue() {
         Set<String> roles = token.getGroups() == null ? Set.of() : token.getGroups();
-        WsTickets.Issued issued = tickets.issue(new WsTickets.Holder(caller.userIdText(), roles, token.getExpirationTime()));
-        return RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED,
-                        new TicketView(issued.ticket(), issued.expiresInSeconds()))
-                .header("Cache-Control", "no-store").build();
+        return tickets.issue(new WsTickets.Holder(caller.userIdText(), roles, token.getExpirationTime()))
+                .map(issued -> RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED,
+                                new TicketView(issued.ticket(), issued.expiresInSeconds()))
+                        .header("Cache-Control", "no-store").build());
     }
 }

@@ -1,8 +1,9 @@
 package io.leadline.notify.security;
 
-import io.agroal.api.AgroalDataSource;
 import io.leadline.notify.gateway.GatewayConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -11,10 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -24,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * Short-lived single-use tickets that open one WebSocket each, in the {@code ws_tickets} table that
  * every notify instance shares. A ticket is 256 random bits; only its SHA-256 is stored, so the table
- * holds nothing that could open a socket. Blocking JDBC: never call it on an event loop.
+ * holds nothing that could open a socket. Non-blocking: every statement runs on Hibernate Reactive.
  */
 @ApplicationScoped
 public class WsTickets {
@@ -32,9 +29,6 @@ public class WsTickets {
     private static final Logger LOG = Logger.getLogger(WsTickets.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder TICKET_TEXT = Base64.getUrlEncoder().withoutPadding();
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Inject
     GatewayConfig config;
@@ -51,28 +45,23 @@ public class WsTickets {
      * Issues a ticket for the holder of a token. It is valid for the configured time, and never beyond
      * the token itself.
      */
-    public Issued issue(Holder holder) {
+    public Uni<Issued> issue(Holder holder) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = TICKET_TEXT.encodeToString(secret);
-        long ttlMillis = config.ticketTtl().toMillis();
-        String sql = """
-                INSERT INTO ws_tickets (ticket_hash, user_id, roles, token_expires_at, expires_at)
-                VALUES (?, ?, ?, ?, LEAST(now() + ? * INTERVAL '1 millisecond', to_timestamp(?)))""";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(sql)) {
-            insert.setBytes(1, hash(ticket));
-            insert.setString(2, holder.userId());
-            insert.setString(3, String.join(",", holder.roles()));
-            insert.setLong(4, holder.tokenExpiresAt());
-            insert.setLong(5, ttlMillis);
-            insert.setLong(6, holder.tokenExpiresAt());
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store a WebSocket ticket", e);
-        }
         long tokenLeft = holder.tokenExpiresAt() - System.currentTimeMillis() / 1000;
-        return new Issued(ticket, Math.max(0, Math.min(config.ticketTtl().toSeconds(), tokenLeft)));
+        Issued issued = new Issued(ticket, Math.max(0, Math.min(config.ticketTtl().toSeconds(), tokenLeft)));
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery("""
+                        INSERT INTO ws_tickets (ticket_hash, user_id, roles, token_expires_at, expires_at)
+                        VALUES (?, ?, ?, ?, LEAST(now() + ? * INTERVAL '1 millisecond', to_timestamp(?)))""")
+                .setParameter(1, hash(ticket))
+                .setParameter(2, holder.userId())
+                .setParameter(3, String.join(",", holder.roles()))
+                .setParameter(4, holder.tokenExpiresAt())
+                .setParameter(5, config.ticketTtl().toMillis())
+                .setParameter(6, holder.tokenExpiresAt())
+                .executeUpdate()))
+                .replaceWith(issued);
     }
 
     /**
@@ -80,38 +69,33 @@ public class WsTickets {
      * the same ticket (on any instances) exactly one gets the holder. Empty for an unknown, used or
      * expired ticket.
      */
-    public Optional<Holder> consume(String ticket) {
-        String sql = "DELETE FROM ws_tickets WHERE ticket_hash = ? AND expires_at > now() "
-                + "RETURNING user_id, roles, token_expires_at";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(sql)) {
-            delete.setBytes(1, hash(ticket));
-            try (ResultSet row = delete.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                Set<String> roles = Arrays.stream(row.getString(2).split(",")).filter(role -> !role.isBlank())
-                        .collect(Collectors.toUnmodifiableSet());
-                return Optional.of(new Holder(row.getString(1), roles, row.getLong(3)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read WebSocket tickets", e);
-        }
+    public Uni<Optional<Holder>> consume(String ticket) {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.<Object[]>createNativeQuery(
+                        "DELETE FROM ws_tickets WHERE ticket_hash = ? AND expires_at > now() "
+                                + "RETURNING user_id, roles, token_expires_at")
+                .setParameter(1, hash(ticket))
+                .getResultList()))
+                .map(rows -> rows.stream().findFirst().map(row -> {
+                    Set<String> roles = Arrays.stream(((String) row[1]).split(",")).filter(role -> !role.isBlank())
+                            .collect(Collectors.toUnmodifiableSet());
+                    return new Holder((String) row[0], roles, ((Number) row[2]).longValue());
+                }));
     }
 
     /** Expired tickets are useless; every instance sweeps them, which is harmless. */
     @Scheduled(every = "${leadline.gateway.ticket-prune-interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void prune() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM ws_tickets WHERE expires_at <= now()")) {
-            int pruned = delete.executeUpdate();
-            if (pruned > 0) {
-                LOG.debugf("pruned %d expired WebSocket tickets", pruned);
-            }
-        } catch (SQLException e) {
-            LOG.warnf("cannot prune WebSocket tickets: %s", e.getMessage());
-        }
+    Uni<Void> prune() {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
+                        .createNativeQuery("DELETE FROM ws_tickets WHERE expires_at <= now()").executeUpdate()))
+                .invoke(pruned -> {
+                    if (pruned > 0) {
+                        LOG.debugf("pruned %d expired WebSocket tickets", pruned);
+                    }
+                })
+                .onFailure().invoke(e -> LOG.warnf("cannot prune WebSocket tickets: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     static byte[] hash(String ticket) {

@@ -1,8 +1,8 @@
 package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
 import io.leadline.notify.TestBus;
+import io.leadline.notify.TestDatabase;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.shared.rpc.LeadsSubjects;
@@ -43,9 +43,6 @@ class AdminNotificationTest {
 
     @Inject
     Connection nats;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     /** The users the fake leads-service lists per role; a role missing here gets no answer at all. */
     private final Map<String, List<String>> directory = new ConcurrentHashMap<>();
@@ -175,7 +172,7 @@ class AdminNotificationTest {
     }
 
     private long outboxRows() {
-        try (var connection = dataSource.getConnection();
+        try (var connection = TestDatabase.connect();
                 var statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM outbox")) {
             rs.next();

@@ -1,9 +1,9 @@
 package io.leadline.notify.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
 import io.leadline.notify.inbox.service.InboxWriter;
 import io.leadline.notify.TestBus;
+import io.leadline.notify.TestDatabase;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.escrow.PaymentStatus;
@@ -45,9 +45,6 @@ class InboxRecordingTest {
 
     @Inject
     Connection nats;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Inject
     InboxWriter writer;
@@ -161,7 +158,7 @@ class InboxRecordingTest {
 
         assertThat(count.path("unread_count").asLong()).isEqualTo(1);
         assertThat(count.path("as_of_seq").asLong()).isGreaterThanOrEqualTo(head);
-        try (var connection = dataSource.getConnection();
+        try (var connection = TestDatabase.connect();
                 var statement = connection.createStatement();
                 var rs = statement.executeQuery("SELECT stream_seq, writer, lease_until > now() FROM inbox_position")) {
             assertThat(rs.next()).isTrue();

@@ -1,7 +1,7 @@
 package io.leadline.notify.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.notify.TestDatabase;
 import io.leadline.notify.WsTestClient;
 import io.leadline.testing.LeadlineTestResources;
 import io.leadline.testing.TestTokens;
@@ -44,9 +44,6 @@ class WsTicketTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    AgroalDataSource dataSource;
-
     @Test
     void aTicketOpensOneSocketForItsUserWithItsRoleAndTokenExpiryThenIsUsedUp() {
         String user = nextUser();
@@ -78,7 +75,7 @@ class WsTicketTest {
                 .isEqualTo(401);
         String user = nextUser();
         String ticket = issue(TestTokens.token(user, "provider")).jsonPath().getString("ticket");
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = TestDatabase.connect();
                 PreparedStatement expire = connection.prepareStatement(
                         "UPDATE ws_tickets SET expires_at = now() - INTERVAL '1 second' WHERE user_id = ?")) {
             expire.setString(1, user);

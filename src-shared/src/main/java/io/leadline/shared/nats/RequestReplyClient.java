@@ -9,6 +9,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Asks another service over NATS request-reply, the asking side of {@link BlockingResponder}. Every way
@@ -17,7 +19,7 @@ import java.util.Optional;
  * empty result. Some of them prove the request was not acted on (no responder; a responder that turned
  * it away), others do not (a time-out, the connection lost after sending); every caller today treats
  * all of them as "outcome unknown", which is always safe, so they are not told apart. Blocks for at
- * most the time-out: call it off the event loop.
+ * most the time-out: call it off the event loop, or use {@link #requestAsync}.
  */
 @Singleton
 public class RequestReplyClient {
@@ -43,6 +45,29 @@ public class RequestReplyClient {
             LOG.warnf("request on %s failed: %s", subject, e.toString());
             return Optional.empty();
         }
+        return answerIn(reply, subject, replyType, timeout);
+    }
+
+    /** {@link #request} without blocking a thread: completes with the same result, never exceptionally. */
+    public <T> CompletionStage<Optional<T>> requestAsync(String subject, Object request, Class<T> replyType,
+            Duration timeout) {
+        CompletableFuture<Message> reply;
+        try {
+            reply = nats.requestWithTimeout(subject, JsonCodec.encode(request), timeout);
+        } catch (RuntimeException e) {
+            LOG.warnf("request on %s failed: %s", subject, e.toString());
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return reply.handle((message, failure) -> {
+            if (failure != null) {
+                LOG.warnf("request on %s failed: %s", subject, failure.toString());
+                return Optional.empty();
+            }
+            return answerIn(message, subject, replyType, timeout);
+        });
+    }
+
+    private static <T> Optional<T> answerIn(Message reply, String subject, Class<T> replyType, Duration timeout) {
         if (reply == null || reply.isStatusMessage() || reply.getData() == null || reply.getData().length == 0) {
             LOG.warnf("no answer on %s within %s", subject, timeout);
             return Optional.empty();

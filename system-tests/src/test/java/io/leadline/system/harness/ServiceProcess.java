@@ -76,6 +76,8 @@ public final class ServiceProcess implements AutoCloseable {
             Path jwtKeyDir, String adminUsername, String adminPassword) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
+        // notify has no JDBC pool: its JDBC URL serves only its migrations
+        properties.put("leadline.database.jdbc-url", TestDatabases.jdbcUrl(database));
         properties.put("quarkus.datasource.username", TestDatabases.USER);
         properties.put("quarkus.datasource.password", TestDatabases.PASSWORD);
         properties.putAll(nats.clientProperties(NatsIdentity.ofUser(service.replace("-service", ""))));

@@ -2,7 +2,6 @@ package io.leadline.notify.inbox.rest;
 
 import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.Priority;
-import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.notify.inbox.service.InboxPosition;
 import io.leadline.notify.inbox.service.InboxService;
 import io.leadline.notify.inbox.service.NotificationSender;
@@ -11,6 +10,7 @@ import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -64,7 +64,7 @@ public class NotificationResource {
     JsonWebToken token;
 
     @GET
-    public NotificationPage list(
+    public Uni<NotificationPage> list(
             // strings, so that "page=abc" is a 400 naming the parameter instead of the JAX-RS 404
             @QueryParam("page") @DefaultValue("0") @Pattern(regexp = "\\d{1,5}", message = WHOLE_NUMBER)
             @Max(MAX_PAGE) String page,
@@ -75,27 +75,25 @@ public class NotificationResource {
         int pageNumber = Integer.parseInt(page);
         int pageSize = Integer.parseInt(size);
         String user = userId();
-        position.awaitStreamHead();
-        NotificationRepository.Page found = inbox.list(user, Boolean.parseBoolean(unread), pageNumber, pageSize);
-        return NotificationPage.of(found, pageNumber, pageSize);
+        return position.awaitStreamHead()
+                .chain(() -> inbox.list(user, Boolean.parseBoolean(unread), pageNumber, pageSize))
+                .map(found -> NotificationPage.of(found, pageNumber, pageSize));
     }
 
     @GET
     @Path("/unread-count")
-    public UnreadCount unreadCount() {
+    public Uni<UnreadCount> unreadCount() {
         String user = userId();
-        position.awaitStreamHead();
-        return UnreadCount.of(inbox.unread(user));
+        return position.awaitStreamHead().chain(() -> inbox.unread(user)).map(UnreadCount::of);
     }
 
     /** One of the caller's notifications, by its inbox id or by the id of the event a frame carried. */
     @GET
     @Path("/{id}")
-    public NotificationView get(@PathParam("id") String id) {
+    public Uni<NotificationView> get(@PathParam("id") String id) {
         String user = userId();
         NotificationId notification = parse(id);
-        position.awaitStreamHead();
-        return NotificationView.of(inbox.find(user, notification));
+        return position.awaitStreamHead().chain(() -> inbox.find(user, notification)).map(NotificationView::of);
     }
 
     /**
@@ -104,41 +102,37 @@ public class NotificationResource {
      */
     @POST
     @Path("/{id}/read")
-    public ReadResult markRead(@PathParam("id") String id) {
+    public Uni<ReadResult> markRead(@PathParam("id") String id) {
         String user = userId();
         NotificationId notification = parse(id);
-        position.awaitStreamHead();
-        return ReadResult.of(inbox.markRead(user, notification));
+        return position.awaitStreamHead().chain(() -> inbox.markRead(user, notification)).map(ReadResult::of);
     }
 
     @POST
     @Path("/read-all")
-    public ReadResult markAllRead() {
+    public Uni<ReadResult> markAllRead() {
         String user = userId();
-        position.awaitStreamHead();
-        return ReadResult.of(inbox.markAllRead(user));
+        return position.awaitStreamHead().chain(() -> inbox.markAllRead(user)).map(ReadResult::of);
     }
 
     /** Clears the caller's whole inbox: everything it could have seen, up to the stream's head. */
     @DELETE
-    public Response clear() {
+    public Uni<Response> clear() {
         String user = userId();
-        position.awaitStreamHead();
-        inbox.clear(user);
-        return Response.noContent().build();
+        return position.awaitStreamHead().chain(() -> inbox.clear(user)).map(cleared -> Response.noContent().build());
     }
 
     /** Sends a {@code notification_message} to one user or to every user with a role. */
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
+    public Uni<Response> send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
         String from = token.getName() != null ? token.getName() : userId();
-        int recipients = sender.send(request.userId(), request.role(),
-                new NotificationText(request.title().strip(), request.message().strip(),
-                        request.priority() == null ? Priority.NORMAL : request.priority()),
-                from);
-        return Response.accepted(new SendResult(recipients)).build();
+        return sender.send(request.userId(), request.role(),
+                        new NotificationText(request.title().strip(), request.message().strip(),
+                                request.priority() == null ? Priority.NORMAL : request.priority()),
+                        from)
+                .map(recipients -> Response.accepted(new SendResult(recipients)).build());
     }
 
     /** An id that can name no notification is simply not found, like someone else's. */

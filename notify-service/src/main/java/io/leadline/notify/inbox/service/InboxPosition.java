@@ -4,12 +4,17 @@ import io.leadline.notify.inbox.InboxConfig;
 import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.notify.routing.EventRouter;
 import io.leadline.shared.nats.ChannelStream;
+import io.leadline.shared.nats.NatsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.api.StreamInfo;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +22,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class InboxPosition {
 
     private static final Logger LOG = Logger.getLogger(InboxPosition.class);
+    /** The JetStream API request for a stream's info, the one {@code getStreamInfo} sends, without waiting. */
+    private static final String STREAM_INFO = "$JS.API.STREAM.INFO.";
 
     @Inject
     Connection nats;
@@ -55,6 +60,9 @@ public class InboxPosition {
 
     @Inject
     InboxConfig config;
+
+    @Inject
+    NatsConfig natsConfig;
 
     @Inject
     MeterRegistry registry;
@@ -95,36 +103,40 @@ public class InboxPosition {
     }
 
     /**
-     * Blocks until the inbox holds everything published to the stream before this call, or until
-     * {@code read-wait} has passed. Call it on a worker thread, outside any transaction.
+     * Completes when the inbox holds everything published to the stream before this call, or when
+     * {@code read-wait} has passed; outside any transaction. Never blocks: the stream head comes from an
+     * asynchronous JetStream request, the wait from the writer's commits, and the item is emitted on the
+     * caller's Vert.x context, where its reactive session work goes on.
      */
-    public void awaitStreamHead() {
+    public Uni<Void> awaitStreamHead() {
         long started = System.nanoTime();
-        long target = streamHead();
-        try {
-            if (reached(target)) {
-                return;
-            }
-            Waiter waiter = new Waiter(target, new CompletableFuture<>());
-            waiters.add(waiter);
-            try {
-                if (!reached(target)) {
-                    schedulePoll();
-                    waiter.reached().get(config.readWait().toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (TimeoutException e) {
-                behind.increment();
-                LOG.debugf("inbox read answered at #%d, before the stream head #%d", known, target);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } finally {
-                waiters.remove(waiter);
-            }
-        } finally {
-            waited.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        Executor caller = CallerContext.current();
+        return streamHead()
+                .emitOn(caller)
+                .flatMap(target -> known >= target ? Uni.createFrom().voidItem()
+                        : storedPosition().flatMap(stored -> {
+                            advance(stored);
+                            return known >= target ? Uni.createFrom().voidItem() : waitFor(target);
+                        }))
+                .emitOn(caller)
+                .onTermination().invoke(() -> waited.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private Uni<Void> waitFor(long target) {
+        Waiter waiter = new Waiter(target, new CompletableFuture<>());
+        waiters.add(waiter);
+        if (known >= target) {
+            waiters.remove(waiter);
+            return Uni.createFrom().voidItem();
         }
+        schedulePoll();
+        return Uni.createFrom().completionStage(waiter.reached())
+                .ifNoItem().after(config.readWait()).recoverWithItem(() -> {
+                    behind.increment();
+                    LOG.debugf("inbox read answered at #%d, before the stream head #%d", known, target);
+                    return null;
+                })
+                .eventually(() -> waiters.remove(waiter));
     }
 
     /** The writer of this instance committed up to {@code seq} (or started again from it). */
@@ -137,30 +149,30 @@ public class InboxPosition {
         }
     }
 
-    private boolean reached(long target) {
-        if (known >= target) {
-            return true;
-        }
-        refresh();
-        return known >= target;
-    }
-
-    private void refresh() {
-        try {
-            advance(notifications.position());
-        } catch (RuntimeException e) {
-            LOG.debugf("cannot read the inbox position: %s", e.getMessage());
-        }
+    /** The stored position; what this instance knows when the database cannot tell. */
+    private Uni<Long> storedPosition() {
+        return Panache.withSession(notifications::position)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf("cannot read the inbox position: %s", e.getMessage());
+                    return known;
+                });
     }
 
     /** The stream's last sequence; this instance's routing position when NATS cannot be asked. */
-    private long streamHead() {
-        try {
-            return nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.debugf("stream head unknown (%s); waiting for what this instance routed", e.getMessage());
-            return router.lastSeq();
-        }
+    private Uni<Long> streamHead() {
+        return Uni.createFrom().completionStage(() -> nats.requestWithTimeout(
+                        STREAM_INFO + stream.name(), null, natsConfig.requestTimeout()))
+                .map(reply -> {
+                    try {
+                        return new StreamInfo(reply).throwOnHasError().getStreamState().getLastSequence();
+                    } catch (JetStreamApiException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf("stream head unknown (%s); waiting for what this instance routed", e.getMessage());
+                    return router.lastSeq();
+                });
     }
 
     private void schedulePoll() {
@@ -173,8 +185,13 @@ public class InboxPosition {
         }
     }
 
+    /** On the poller's own thread, which may wait for the stored position. */
     private void poll() {
-        refresh();
+        try {
+            advance(VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(notifications::position)));
+        } catch (Throwable e) {
+            LOG.debugf("cannot read the inbox position: %s", e.getMessage());
+        }
         polling.set(false);
         if (!waiters.isEmpty()) {
             schedulePoll();

@@ -1,18 +1,19 @@
 package io.leadline.notify.inbox.service;
 
-import io.leadline.notify.inbox.NewNotification;
 import io.leadline.notify.inbox.Notification;
 import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.NotificationRead;
-import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.shared.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A user's inbox. Every answer carries {@code as_of_seq}, the stream position the inbox had reached in
@@ -29,77 +30,68 @@ public class InboxService {
     NotificationRepository notifications;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     /** What a change did: the ids marked read ({@code all} for every one), and the unread count after it. */
-    public record ReadOutcome(List<Long> notificationIds, boolean all, NotificationRepository.Unread unread) {
+    public record ReadOutcome(String userId, List<Long> notificationIds, boolean all,
+            NotificationRepository.Unread unread) {
     }
 
-    @Transactional
-    public NotificationRepository.Page list(String userId, boolean unreadOnly, int page, int size) {
-        notifications.readOneSnapshot();
-        return notifications.page(userId, unreadOnly, page, size);
+    public Uni<NotificationRepository.Page> list(String userId, boolean unreadOnly, int page, int size) {
+        return Panache.withTransaction(() -> notifications.readOneSnapshot()
+                .chain(() -> notifications.page(userId, unreadOnly, page, size)));
     }
 
-    @Transactional
-    public NotificationRepository.Unread unread(String userId) {
-        return notifications.unread(userId);
+    public Uni<NotificationRepository.Unread> unread(String userId) {
+        return Panache.withTransaction(() -> notifications.unread(userId));
     }
 
     /** One of the user's own notifications; someone else's id is not found. */
-    @Transactional
-    public Notification find(String userId, NotificationId id) {
-        return notifications.findOwn(userId, id).orElseThrow(() -> notFound(id));
+    public Uni<Notification> find(String userId, NotificationId id) {
+        return Panache.withTransaction(() -> notifications.findOwn(userId, id))
+                .map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
     /** Marks one of the user's own notifications read; someone else's id is not found. */
-    @Transactional
-    public ReadOutcome markRead(String userId, NotificationId id) {
-        notifications.raiseReadVersion(userId);
-        // the count below and every other snapshot can then be ordered by (position, version)
-        notifications.holdPosition();
-        Notification notification = notifications.findOwnForUpdate(userId, id).orElseThrow(() -> notFound(id));
-        if (notification.read()) {
-            return outcome(userId, List.of(), false); // nothing changed, nothing to announce
-        }
-        notifications.markRead(notification.id());
-        return announce(userId, outcome(userId, List.of(notification.id()), false));
+    public Uni<ReadOutcome> markRead(String userId, NotificationId id) {
+        return outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
+                // the count below and every other snapshot can then be ordered by (position, version)
+                .chain(notifications::holdPosition)
+                .chain(() -> notifications.findOwnForUpdate(userId, id))
+                .map(found -> found.orElseThrow(() -> notFound(id)))
+                .flatMap(notification -> notification.read()
+                        ? outcome(userId, List.of(), false) // nothing changed, nothing to announce
+                        : notifications.markRead(notification.id())
+                                .chain(() -> outcome(userId, List.of(notification.id()), false))
+                                .call(this::announce)));
     }
 
     /** Marks read every notification up to the position the answer reports. */
-    @Transactional
-    public ReadOutcome markAllRead(String userId) {
-        notifications.raiseReadVersion(userId);
-        notifications.holdPosition();
-        int changed = notifications.markAllRead(userId);
-        ReadOutcome outcome = outcome(userId, List.of(), true);
-        return changed == 0 ? outcome : announce(userId, outcome);
+    public Uni<ReadOutcome> markAllRead(String userId) {
+        return changeAll(userId, () -> notifications.markAllRead(userId));
     }
 
     /** Deletes the user's whole inbox; the other connections learn it as "all read", which their badges show. */
-    @Transactional
-    public ReadOutcome clear(String userId) {
-        notifications.raiseReadVersion(userId);
-        notifications.holdPosition();
-        int deleted = notifications.deleteAll(userId);
-        ReadOutcome outcome = outcome(userId, List.of(), true);
-        return deleted == 0 ? outcome : announce(userId, outcome);
+    public Uni<ReadOutcome> clear(String userId) {
+        return changeAll(userId, () -> notifications.deleteAll(userId));
     }
 
-    /** Stores entries read from the stream; a repeated {@code (user, event)} is skipped. Returns how many were new. */
-    int store(List<NewNotification> entries) {
-        return notifications.insertAll(entries);
+    private Uni<ReadOutcome> changeAll(String userId, Supplier<Uni<Integer>> change) {
+        return outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
+                .chain(notifications::holdPosition)
+                .chain(change::get)
+                .flatMap(changed -> outcome(userId, List.of(), true)
+                        .call(outcome -> changed == 0 ? Uni.createFrom().voidItem() : announce(outcome))));
     }
 
-    private ReadOutcome outcome(String userId, List<Long> ids, boolean all) {
-        return new ReadOutcome(ids, all, notifications.unread(userId));
+    private Uni<ReadOutcome> outcome(String userId, List<Long> ids, boolean all) {
+        return notifications.unread(userId).map(unread -> new ReadOutcome(userId, ids, all, unread));
     }
 
-    private ReadOutcome announce(String userId, ReadOutcome outcome) {
+    private Uni<?> announce(ReadOutcome outcome) {
         NotificationRepository.Unread unread = outcome.unread();
-        outbox.append(Channels.user(userId), new NotificationRead(outcome.notificationIds(), outcome.all(),
-                unread.count(), unread.asOfSeq(), unread.readVersion()));
-        return outcome;
+        return outbox.append(Channels.user(outcome.userId()), new NotificationRead(outcome.notificationIds(),
+                outcome.all(), unread.count(), unread.asOfSeq(), unread.readVersion()));
     }
 
     private static ProblemException notFound(NotificationId id) {

@@ -2,11 +2,12 @@ package io.leadline.notify.inbox.service;
 
 import io.leadline.notify.inbox.NewNotification;
 import io.leadline.notify.inbox.repository.NotificationRepository;
-import io.leadline.notify.inbox.repository.NotificationRepository.Lease;
 import io.leadline.notify.inbox.repository.NotificationRepository.Parked;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -49,88 +50,107 @@ public class InboxStore {
      * merely beyond a last sequence read a moment earlier is no such sign: another writer may have
      * moved it meanwhile.
      */
-    @Transactional
-    public OptionalLong lead(String writer, Duration lease, Instant streamCreated) {
-        Lease current = notifications.lockPosition(writer);
-        if (!current.granted()) {
-            return OptionalLong.empty();
-        }
-        long position = current.streamSeq();
-        if (!streamCreated.equals(current.streamCreated())) {
-            if (current.streamCreated() != null) {
-                LOG.warnf("the stream was created again (%s, before %s): reading it from its start "
-                        + "(entries already stored are not stored twice)", streamCreated, current.streamCreated());
-                position = 0;
+    public Uni<OptionalLong> lead(String writer, Duration lease, Instant streamCreated) {
+        return Panache.withTransaction(() -> notifications.lockPosition(writer).flatMap(current -> {
+            if (!current.granted()) {
+                return Uni.createFrom().item(OptionalLong.empty());
             }
-            notifications.restartIn(streamCreated, position);
-        }
-        notifications.advance(writer, position, lease);
-        return OptionalLong.of(position);
+            long position = current.streamSeq();
+            Uni<Void> restarted = Uni.createFrom().voidItem();
+            if (!streamCreated.equals(current.streamCreated())) {
+                if (current.streamCreated() != null) {
+                    LOG.warnf("the stream was created again (%s, before %s): reading it from its start "
+                            + "(entries already stored are not stored twice)", streamCreated, current.streamCreated());
+                    position = 0;
+                }
+                restarted = notifications.restartIn(streamCreated, position);
+            }
+            long from = position;
+            return restarted.chain(() -> notifications.advance(writer, from, lease)).replaceWith(OptionalLong.of(from));
+        }));
     }
 
     /** Stores a batch read from the stream and moves the position to its last sequence. */
-    @Transactional
-    public Applied apply(String writer, Duration lease, List<Item> batch) {
-        Lease current = notifications.lockPosition(writer);
-        if (!current.granted()) {
-            return Applied.NOT_WRITER;
-        }
-        List<NewNotification> entries = new ArrayList<>();
-        int parked = 0;
-        int dropped = 0;
-        long last = current.streamSeq();
-        for (Item item : batch) {
-            long seq = item.event().seq();
-            if (seq <= current.streamSeq()) {
-                continue; // applied already, by us before a retry or by another writer
+    public Uni<Applied> apply(String writer, Duration lease, List<Item> batch) {
+        return Panache.withTransaction(() -> notifications.lockPosition(writer).flatMap(current -> {
+            if (!current.granted()) {
+                return Uni.createFrom().item(Applied.NOT_WRITER);
             }
-            last = Math.max(last, seq);
-            switch (item.outcome().kind()) {
-                case STORE -> entries.addAll(item.outcome().entries());
-                case PARK -> {
-                    notifications.park(seq, item.outcome().escrowId(), item.event().subject(),
-                            new String(item.event().body(), StandardCharsets.UTF_8));
-                    parked++;
+            List<NewNotification> entries = new ArrayList<>();
+            List<Item> toPark = new ArrayList<>();
+            int dropped = 0;
+            long last = current.streamSeq();
+            for (Item item : batch) {
+                long seq = item.event().seq();
+                if (seq <= current.streamSeq()) {
+                    continue; // applied already, by us before a retry or by another writer
                 }
-                case DROP -> {
-                    dropped++;
-                    LOG.warnf("dropping unreadable inbox event #%d on %s", seq, item.event().subject());
-                }
-                case IGNORE -> {
+                last = Math.max(last, seq);
+                switch (item.outcome().kind()) {
+                    case STORE -> entries.addAll(item.outcome().entries());
+                    case PARK -> toPark.add(item);
+                    case DROP -> {
+                        dropped++;
+                        LOG.warnf("dropping unreadable inbox event #%d on %s", seq, item.event().subject());
+                    }
+                    case IGNORE -> {
+                    }
                 }
             }
-        }
-        int stored = notifications.insertAll(entries);
-        notifications.advance(writer, last, lease);
-        return new Applied(true, last, stored, parked, dropped);
+            Uni<Void> parked = Uni.createFrom().voidItem();
+            for (Item item : toPark) {
+                parked = parked.chain(() -> notifications.park(item.event().seq(), item.outcome().escrowId(),
+                        item.event().subject(), new String(item.event().body(), StandardCharsets.UTF_8)));
+            }
+            long position = last;
+            int droppedCount = dropped;
+            return parked.chain(() -> notifications.insertAll(entries))
+                    .call(() -> notifications.advance(writer, position, lease))
+                    .map(stored -> new Applied(true, position, stored, toPark.size(), droppedCount));
+        }));
     }
 
     /** Gives the lease up, so that another instance writes at once. */
-    @Transactional
-    public void release(String writer) {
-        notifications.release(writer);
+    public Uni<Void> release(String writer) {
+        return Panache.withTransaction(() -> notifications.release(writer));
     }
 
     /**
      * Stores the parked escrow notifications whose parties are known now, and drops those parked
      * longer than {@code maxAge}. Returns how many entries were stored.
      */
-    @Transactional
-    public int resolveParked(InboxEntries entries, Duration maxAge, int limit) {
-        int stored = 0;
+    public Uni<Integer> resolveParked(InboxEntries entries, Duration maxAge, int limit) {
         Instant tooOld = Instant.now().minus(maxAge);
-        for (Parked parked : notifications.lockParked(limit)) {
-            InboxEntries.Outcome outcome = entries.of(new InboxEntries.StreamEvent(parked.streamSeq(), parked.subject(),
-                    parked.envelope().getBytes(StandardCharsets.UTF_8), parked.parkedAt()));
-            if (outcome.kind() == InboxEntries.Kind.STORE) {
-                stored += notifications.insertAll(outcome.entries());
-                notifications.unpark(parked.streamSeq());
-            } else if (outcome.kind() != InboxEntries.Kind.PARK || parked.parkedAt().isBefore(tooOld)) {
-                LOG.warnf("dropping escrow notification #%d of escrow %s: its parties never became known",
-                        parked.streamSeq(), parked.escrowId());
-                notifications.unpark(parked.streamSeq());
-            }
+        return Panache.withTransaction(() -> notifications.lockParked(limit)
+                // the parties may have to be asked of the bucket, a blocking call: on a worker, not on the event loop
+                .flatMap(all -> VertxContextSupport.executeBlocking(() -> all.stream()
+                                .map(parked -> new Resolution(parked, entries.of(new InboxEntries.StreamEvent(
+                                        parked.streamSeq(), parked.subject(),
+                                        parked.envelope().getBytes(StandardCharsets.UTF_8), parked.parkedAt()))))
+                                .toList()))
+                .flatMap(resolutions -> {
+                    Uni<Integer> stored = Uni.createFrom().item(0);
+                    for (Resolution resolution : resolutions) {
+                        stored = stored.flatMap(sum -> resolve(resolution, tooOld).map(added -> sum + added));
+                    }
+                    return stored;
+                }));
+    }
+
+    private record Resolution(Parked parked, InboxEntries.Outcome outcome) {
+    }
+
+    private Uni<Integer> resolve(Resolution resolution, Instant tooOld) {
+        Parked parked = resolution.parked();
+        InboxEntries.Outcome outcome = resolution.outcome();
+        if (outcome.kind() == InboxEntries.Kind.STORE) {
+            return notifications.insertAll(outcome.entries()).call(() -> notifications.unpark(parked.streamSeq()));
         }
-        return stored;
+        if (outcome.kind() != InboxEntries.Kind.PARK || parked.parkedAt().isBefore(tooOld)) {
+            LOG.warnf("dropping escrow notification #%d of escrow %s: its parties never became known",
+                    parked.streamSeq(), parked.escrowId());
+            return notifications.unpark(parked.streamSeq()).replaceWith(0);
+        }
+        return Uni.createFrom().item(0);
     }
 }

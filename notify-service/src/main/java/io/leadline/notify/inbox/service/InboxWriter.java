@@ -19,6 +19,8 @@ import io.nats.client.api.DeliverPolicy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Fills the inboxes from the {@code CHANNELS} stream, in stream order, on one instance at a time.
@@ -119,12 +122,13 @@ public class InboxWriter {
 
     @Scheduled(every = "${leadline.inbox.parked-retry-interval:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void resolveParked() {
-        try {
-            stored.increment(store.resolveParked(entries, config.parkedMaxAge(), PARKED_PER_ROUND));
-        } catch (RuntimeException e) {
-            LOG.debugf("parked escrow notifications not resolved this round: %s", e.getMessage());
-        }
+    Uni<Void> resolveParked() {
+        return store.resolveParked(entries, config.parkedMaxAge(), PARKED_PER_ROUND)
+                .invoke(count -> stored.increment(count))
+                .onFailure().invoke(e -> LOG.debugf("parked escrow notifications not resolved this round: %s",
+                        e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     private void run() {
@@ -133,7 +137,8 @@ public class InboxWriter {
         while (running) {
             try {
                 if (subscription == null) {
-                    OptionalLong from = store.lead(writerId, config.lease(), streamCreated());
+                    Instant created = streamCreated();
+                    OptionalLong from = awaitStored(() -> store.lead(writerId, config.lease(), created));
                     if (from.isEmpty()) {
                         sleep(config.standbyCheck());
                         continue;
@@ -153,7 +158,7 @@ public class InboxWriter {
                     // idle: renew the lease now and then (every batch renews it too); losing it means
                     // another instance writes now
                     if (System.nanoTime() - renewedAt > config.lease().toNanos() / 3) {
-                        if (!store.apply(writerId, config.lease(), List.of()).written()) {
+                        if (!awaitStored(() -> store.apply(writerId, config.lease(), List.of())).written()) {
                             subscription = standBy(subscription);
                             continue;
                         }
@@ -161,7 +166,8 @@ public class InboxWriter {
                     }
                     continue;
                 }
-                InboxStore.Applied applied = store.apply(writerId, config.lease(), itemsOf(batchFrom(subscription, first)));
+                List<InboxStore.Item> items = itemsOf(batchFrom(subscription, first));
+                InboxStore.Applied applied = awaitStored(() -> store.apply(writerId, config.lease(), items));
                 if (!applied.written()) {
                     subscription = standBy(subscription);
                     continue;
@@ -247,9 +253,23 @@ public class InboxWriter {
 
     private void giveUpLease() {
         try {
-            store.release(writerId);
+            awaitStored(() -> store.release(writerId));
         } catch (RuntimeException e) {
             LOG.debugf("lease not released (it lapses by itself): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * The writer's own thread waits for each transaction: the stream is read in order, one batch at a
+     * time, and the transaction itself runs on a Vert.x context, as Hibernate Reactive requires.
+     */
+    private static <T> T awaitStored(Supplier<Uni<T>> transaction) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(transaction);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -4,11 +4,13 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Admin messages: a {@code notification_message} on the channel of one user, or of every user with a
@@ -22,23 +24,27 @@ public class NotificationSender {
     UsersByRole usersByRole;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     /** Exactly one of {@code userId} and {@code role}; the text is already validated. Returns the recipients. */
-    public int send(String userId, String role, NotificationText text, String sender) {
+    public Uni<Integer> send(String userId, String role, NotificationText text, String sender) {
         if ((userId == null) == (role == null)) {
-            throw ProblemException.invalidField("user_id", "give exactly one of user_id and role");
+            return Uni.createFrom().failure(
+                    ProblemException.invalidField("user_id", "give exactly one of user_id and role"));
         }
+        Executor caller = CallerContext.current();
         // ask for the role's users before the transaction starts: no database connection waits on NATS
-        List<String> recipients = userId != null ? List.of(userId) : usersByRole.userIds(role);
-        if (recipients.isEmpty()) {
-            return 0;
-        }
+        Uni<List<String>> recipients = userId != null ? Uni.createFrom().item(List.of(userId))
+                : usersByRole.userIds(role).emitOn(caller);
         NotificationMessage message = new NotificationMessage(text.title(), text.message(), text.priority(), sender);
-        List<Outbox.Pending> events = recipients.stream()
-                .map(recipient -> new Outbox.Pending(Channels.user(recipient), message))
-                .toList();
-        QuarkusTransaction.requiringNew().run(() -> outbox.appendAll(events));
-        return recipients.size();
+        return recipients.flatMap(users -> {
+            if (users.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Outbox.Pending> events = users.stream()
+                    .map(recipient -> new Outbox.Pending(Channels.user(recipient), message))
+                    .toList();
+            return outbox.inTransaction(() -> outbox.appendAll(events)).replaceWith(users.size());
+        });
     }
 }

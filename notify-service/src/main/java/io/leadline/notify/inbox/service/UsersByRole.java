@@ -7,6 +7,7 @@ import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -23,10 +24,14 @@ public class UsersByRole {
     @Inject
     InboxConfig config;
 
-    /** Blocks for at most the configured time-out; no answer is a 503 problem. Call off the event loop. */
-    public List<String> userIds(String role) {
-        UsersByRoleReply answer = requests.request(LeadsSubjects.USERS_BY_ROLE, new UsersByRoleRequest(role),
-                UsersByRoleReply.class, config.usersByRoleTimeout()).orElseThrow(UsersByRole::unavailable);
+    /** Waits (without blocking) for at most the configured time-out; no answer is a 503 problem. */
+    public Uni<List<String>> userIds(String role) {
+        return Uni.createFrom().completionStage(() -> requests.requestAsync(LeadsSubjects.USERS_BY_ROLE,
+                        new UsersByRoleRequest(role), UsersByRoleReply.class, config.usersByRoleTimeout()))
+                .map(reply -> idsOf(reply.orElseThrow(UsersByRole::unavailable)));
+    }
+
+    private static List<String> idsOf(UsersByRoleReply answer) {
         List<String> ids = answer.userIds() == null ? List.of() : answer.userIds();
         return ids.stream().filter(Channels::isId).distinct().toList();
     }

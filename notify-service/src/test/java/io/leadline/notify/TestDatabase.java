@@ -1,0 +1,25 @@
+package io.leadline.notify;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * A plain JDBC connection to the running test's database, for tests that look at or change rows
+ * behind the service's back: the service itself has no JDBC pool to borrow from.
+ */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    public static Connection connect() throws SQLException {
+        Config config = ConfigProvider.getConfig();
+        return DriverManager.getConnection(config.getValue("leadline.database.jdbc-url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
+    }
+}

@@ -1,0 +1,80 @@
+package io.leadline.shared.outbox;
+
+import io.leadline.shared.event.Event;
+import io.leadline.shared.event.EventEnvelope;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@link Outbox} for a service on Hibernate Reactive: the same rows, written on the session of the
+ * caller's reactive transaction, so they commit or roll back with the state change they describe.
+ * Only services that set {@code leadline.outbox.reactive=true} at build time have this bean (the others
+ * do not carry Hibernate Reactive).
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "leadline.outbox.reactive", stringValue = "true")
+public class ReactiveOutbox {
+
+    @Inject
+    OutboxRows rows;
+
+    @Inject
+    ReactiveOutboxRelay relay;
+
+    /**
+     * Runs {@code work} in a new transaction, or in the current one, and asks the relay to publish once it
+     * has committed: without the nudge, what it wrote would wait for the relay's next poll.
+     */
+    public <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).invoke(relay::wake);
+    }
+
+    /** Writes one event in the current transaction. */
+    public <E extends Event> Uni<EventEnvelope<E>> append(String channel, E event) {
+        EventEnvelope<E> envelope = EventEnvelope.of(channel, event);
+        return insert(List.of(envelope)).replaceWith(envelope);
+    }
+
+    /** Writes the events, in order, in the current transaction. */
+    public Uni<List<EventEnvelope<Event>>> appendAll(List<Outbox.Pending> events) {
+        List<EventEnvelope<Event>> envelopes = OutboxRows.envelopesOf(events);
+        return insert(envelopes).replaceWith(envelopes);
+    }
+
+    private Uni<Void> insert(List<? extends EventEnvelope<? extends Event>> envelopes) {
+        if (envelopes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> rows.of(envelopes))
+                .flatMap(batch -> Panache.currentTransaction().flatMap(transaction -> {
+                    if (transaction == null) {
+                        return Uni.createFrom().failure(new IllegalStateException(
+                                "the outbox is written only inside a transaction, with the change it announces"));
+                    }
+                    return Panache.getSession().flatMap(session -> insertInOrder(session, batch));
+                }));
+    }
+
+    /** One statement after the other: a session runs one at a time, and the order is the relay's order. */
+    private static Uni<Void> insertInOrder(Mutiny.Session session, List<OutboxRows.Row> batch) {
+        Uni<Void> written = Uni.createFrom().voidItem();
+        for (OutboxRows.Row row : batch) {
+            written = written.chain(() -> {
+                Mutiny.MutationQuery insert = session.createNativeQuery(OutboxRows.INSERT);
+                List<Object> parameters = row.parameters();
+                for (int i = 0; i < parameters.size(); i++) {
+                    insert.setParameter(i + 1, parameters.get(i));
+                }
+                return insert.executeUpdate().replaceWithVoid();
+            });
+        }
+        return written;
+    }
+}
