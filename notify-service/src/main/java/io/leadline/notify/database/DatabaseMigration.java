@@ -8,6 +8,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,8 +24,15 @@ public class DatabaseMigration {
 
     static final int MIGRATION_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE - 1;
 
-    /** notify's own tables, then the outbox table every service shares. */
-    static final String[] LOCATIONS = {"classpath:db/migration", "classpath:db/outbox"};
+    /**
+     * notify's own tables, then the outbox table every service shares: every migration file by name, since
+     * a native image cannot list a folder ({@link ListedMigrations}); a new file must be added here.
+     */
+    static final List<String> MIGRATIONS = List.of(
+            "db/migration/V1__notifications.sql",
+            "db/migration/V2__inbox_position.sql",
+            "db/migration/V3__ws_tickets.sql",
+            "db/outbox/V0_1__outbox.sql");
 
     @ConfigProperty(name = "leadline.database.jdbc-url")
     String jdbcUrl;
@@ -38,7 +46,7 @@ public class DatabaseMigration {
     void migrate(@Observes @Priority(MIGRATION_PRIORITY) StartupEvent start) {
         Flyway.configure()
                 .dataSource(jdbcUrl, username, password.orElse(null))
-                .locations(LOCATIONS)
+                .resourceProvider(new ListedMigrations(DatabaseMigration.class.getClassLoader(), MIGRATIONS))
                 .load()
                 .migrate();
     }
