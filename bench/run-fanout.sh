@@ -111,7 +111,7 @@ log "starting notify-service on :$HTTP_PORT, management :$MANAGEMENT_PORT ($NOTI
   -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
   -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.provision-at-start=true \
-  -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$DB" \
+  -Dleadline.database.jdbc-url="jdbc:postgresql://$PG_HOST:5432/$DB" \
   -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
   -Dleadline.jwt.key-dir="$RUN/keys" -Dleadline.jwt.generate-if-missing=false \
   -Dleadline.gateway.max-connections-per-user=100000 -Dquarkus.shutdown.timeout=5s \

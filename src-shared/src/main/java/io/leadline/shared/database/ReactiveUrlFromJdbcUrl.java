@@ -1,4 +1,4 @@
-package io.leadline.notify.database;
+package io.leadline.shared.database;
 
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
@@ -7,7 +7,7 @@ import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
 
 /**
- * Lets {@code NOTIFY_DB_URL} stay what deployments already give, a JDBC URL, and still name the database
+ * Lets a service's database URL ({@code NOTIFY_DB_URL}, …) stay what deployments already give, a JDBC URL, and still name the database
  * of the reactive client: {@code quarkus.datasource.reactive.url} is read without its {@code jdbc:}
  * prefix ({@code jdbc:postgresql://host:5432/db} becomes {@code postgresql://host:5432/db}, which the
  * reactive client parses, query parameters included). Above the expression interceptor, so it sees the

@@ -1,4 +1,4 @@
-package io.leadline.notify.database;
+package io.leadline.shared.database;
 
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.resource.LoadableResource;
@@ -17,11 +17,11 @@ import java.util.List;
  * find no migration there and leave a fresh database empty. {@code DatabaseMigrationTest} checks that
  * the list names every migration file.
  */
-final class ListedMigrations implements ResourceProvider {
+public final class ListedMigrations implements ResourceProvider {
 
     private final List<LoadableResource> migrations;
 
-    ListedMigrations(ClassLoader loader, List<String> paths) {
+    public ListedMigrations(ClassLoader loader, List<String> paths) {
         this.migrations = paths.stream().<LoadableResource>map(path -> new Migration(loader, path)).toList();
     }
 
