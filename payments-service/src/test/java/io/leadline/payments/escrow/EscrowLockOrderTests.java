@@ -1,6 +1,6 @@
 package io.leadline.payments.escrow;
 
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.TestDirectory;
 import io.leadline.payments.support.Users;
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 class EscrowLockOrderTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @BeforeEach
     void leadsAnswersWhoExists() {

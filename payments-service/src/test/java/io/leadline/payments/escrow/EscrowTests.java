@@ -1,7 +1,7 @@
 package io.leadline.payments.escrow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
@@ -42,7 +42,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 class EscrowTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @BeforeEach
     void leadsAnswersWhoExists() {

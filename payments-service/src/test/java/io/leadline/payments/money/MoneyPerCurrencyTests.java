@@ -1,7 +1,7 @@
 package io.leadline.payments.money;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
@@ -39,7 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
 class MoneyPerCurrencyTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void creditsCostTheirPriceInTheCurrencyTheyAreBoughtWith() {

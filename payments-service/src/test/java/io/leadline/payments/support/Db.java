@@ -1,6 +1,5 @@
 package io.leadline.payments.support;
 
-import io.agroal.api.AgroalDataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +12,7 @@ public final class Db {
     private Db() {
     }
 
-    public static long scalar(AgroalDataSource dataSource, String sql, Object... args) {
+    public static long scalar(TestDatabase dataSource, String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);

@@ -1,7 +1,7 @@
 package io.leadline.payments.transaction;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
@@ -41,7 +41,7 @@ import static org.hamcrest.Matchers.equalTo;
 class RefundTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void aFullRefundOfAnUnspentTopUpTakesAllItsCreditsBack() {

@@ -1,7 +1,7 @@
 package io.leadline.payments.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.TestNats;
 import io.leadline.payments.support.Users;
@@ -42,7 +42,7 @@ class DebitThroughputBench {
     private static final Logger LOG = Logger.getLogger(DebitThroughputBench.class);
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void debitRequestReplies() throws Exception {

@@ -1,7 +1,7 @@
 package io.leadline.payments.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.TestNats;
 import io.leadline.payments.support.Users;
@@ -48,7 +48,7 @@ class WalletBusyTests {
     }
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void aRequestTurnedAwayBeforeItStartsIsBusyAndBooksNothing() throws Exception {

@@ -1,6 +1,6 @@
 package io.leadline.payments.web;
 
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Users;
 import io.leadline.testing.LeadlineTestResources;
@@ -26,7 +26,7 @@ import static org.hamcrest.Matchers.startsWith;
 class StrictJsonTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @ParameterizedTest(name = "amount {0}")
     @ValueSource(strings = {"1.5", "100.0", "\"100\"", "\"\"", "1e2"})

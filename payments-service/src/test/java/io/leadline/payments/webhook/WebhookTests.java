@@ -1,7 +1,7 @@
 package io.leadline.payments.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.Payments;
 import io.leadline.payments.support.TestNats;
@@ -36,7 +36,7 @@ import static org.hamcrest.Matchers.equalTo;
 class WebhookTests {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void aSucceededStripeTopUpCreditsTheWalletOnceHoweverOftenTheWebhookComes() {

@@ -1,7 +1,7 @@
 package io.leadline.payments.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.support.TestDatabase;
 import io.leadline.payments.support.Db;
 import io.leadline.payments.support.TestNats;
 import io.leadline.payments.support.Webhooks;
@@ -49,7 +49,7 @@ class WebhookVerifyFirstTests {
     private static final Duration INTERVAL = Duration.ofSeconds(2);
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase dataSource;
 
     @Test
     void anUnsignedFloodIsCountedAndSummedUpOncePerIntervalNeitherStoredNorBroadcastPerRequest() {

@@ -3,9 +3,12 @@ package io.leadline.payments.escrow.rest;
 import io.leadline.payments.escrow.service.EscrowPartiesPublisher;
 import io.leadline.payments.escrow.service.EscrowService;
 import io.leadline.payments.escrow.service.EscrowService.Actor;
+import io.leadline.payments.persistence.ReactiveContext;
 import io.leadline.payments.transaction.rest.PaymentView;
 import io.leadline.shared.security.Caller;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -38,52 +41,55 @@ public class EscrowResource {
     Caller caller;
 
     @POST
-    public Response create(@NotNull @Valid CreateEscrowRequest body) {
-        escrows.requireSeller(actor(), body.sellerId());
-        EscrowService.Created created = escrows.create(actor(), body.sellerId(), body.amount(), body.currency(),
-                body.description(), body.provider() == null ? "stripe" : body.provider());
-        // committed: now let the gateway know the parties (retried by a scheduled job should this fail)
-        parties.publish(created.escrow());
-        return Response.status(Response.Status.CREATED)
-                .entity(EscrowView.of(created.escrow(), PaymentView.of(created.payment()))).build();
+    public Uni<Response> create(@NotNull @Valid CreateEscrowRequest body) {
+        Actor buyer = actor();
+        Context context = ReactiveContext.current();
+        return escrows.requireSeller(buyer, body.sellerId())
+                .emitOn(ReactiveContext.of(context)) // the directory answers on a NATS thread
+                .chain(() -> escrows.create(buyer, body.sellerId(), body.amount(), body.currency(), body.description(),
+                        body.provider() == null ? "stripe" : body.provider()))
+                // committed: now let the gateway know the parties (retried by a scheduled job should this fail)
+                .call(created -> parties.publish(created.escrow()))
+                .map(created -> Response.status(Response.Status.CREATED)
+                        .entity(EscrowView.of(created.escrow(), PaymentView.of(created.payment()))).build());
     }
 
     @GET
     @Path("/{id}")
-    public EscrowView get(@PathParam("id") long id) {
-        return EscrowView.of(escrows.view(id, actor()), null);
+    public Uni<EscrowView> get(@PathParam("id") long id) {
+        return escrows.view(id, actor()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
     @Path("/{id}/confirm")
-    public EscrowView confirm(@PathParam("id") long id, @Valid ConfirmRequest body) {
-        return EscrowView.of(escrows.confirm(id, actor(), body == null ? null : body.note()), null);
+    public Uni<EscrowView> confirm(@PathParam("id") long id, @Valid ConfirmRequest body) {
+        return escrows.confirm(id, actor(), body == null ? null : body.note()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
     @Path("/{id}/release")
     @Consumes(MediaType.WILDCARD) // no body: a bare POST must not be 415
-    public EscrowView release(@PathParam("id") long id) {
-        return EscrowView.of(escrows.release(id, actor()), null);
+    public Uni<EscrowView> release(@PathParam("id") long id) {
+        return escrows.release(id, actor()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
     @Path("/{id}/refund")
     @Consumes(MediaType.WILDCARD) // no body: a bare POST must not be 415
-    public EscrowView refund(@PathParam("id") long id) {
-        return EscrowView.of(escrows.refund(id, actor()), null);
+    public Uni<EscrowView> refund(@PathParam("id") long id) {
+        return escrows.refund(id, actor()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
     @Path("/{id}/disputes")
-    public EscrowView dispute(@PathParam("id") long id, @NotNull @Valid DisputeRequest body) {
-        return EscrowView.of(escrows.dispute(id, actor(), body.reason()), null);
+    public Uni<EscrowView> dispute(@PathParam("id") long id, @NotNull @Valid DisputeRequest body) {
+        return escrows.dispute(id, actor(), body.reason()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
     @Path("/{id}/resolution")
-    public EscrowView resolve(@PathParam("id") long id, @NotNull @Valid ResolutionRequest body) {
-        return EscrowView.of(escrows.resolve(id, actor(), "release".equals(body.outcome()), body.note()), null);
+    public Uni<EscrowView> resolve(@PathParam("id") long id, @NotNull @Valid ResolutionRequest body) {
+        return escrows.resolve(id, actor(), "release".equals(body.outcome()), body.note()).map(escrow -> EscrowView.of(escrow, null));
     }
 
     private Actor actor() {

@@ -5,6 +5,7 @@ import io.leadline.payments.escrow.EscrowStatus;
 import io.leadline.payments.escrow.repository.EscrowRepository;
 import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Payment;
+import io.leadline.payments.transaction.PaymentObserver;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.service.PaymentService;
 import io.leadline.shared.event.Channels;
@@ -14,16 +15,18 @@ import io.leadline.shared.event.escrow.EscrowUpdate;
 import io.leadline.shared.event.escrow.PaymentStatus;
 import io.leadline.shared.event.escrow.StatusChange;
 import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.shared.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The escrow state machine. Who may do what: the buyer releases, the seller refunds, either party
@@ -33,11 +36,11 @@ import java.util.Locale;
  * machine forbids is 409. Every refusal happens before anything is written.
  *
  * <p>Lock order: the payment row, then the escrow row. A provider webhook locks the payment and then,
- * through {@link #onPaymentChanged}, the escrow; so every move here that touches the payment (refund,
+ * through {@link #paymentChanged}, the escrow; so every move here that touches the payment (refund,
  * a dispute resolved as a refund) locks the payment before the escrow too.
  */
 @ApplicationScoped
-public class EscrowService {
+public class EscrowService implements PaymentObserver {
 
     private static final Logger LOG = Logger.getLogger(EscrowService.class);
 
@@ -48,7 +51,7 @@ public class EscrowService {
     PaymentService payments;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     @Inject
     UserDirectory directory;
@@ -67,167 +70,180 @@ public class EscrowService {
     /**
      * Checks the seller before anything is written: not the buyer (400), and an account leads-service
      * knows (422 naming {@code seller_id}; 503 when it cannot tell). Outside any transaction: it
-     * waits for a NATS reply and must not hold a database connection meanwhile.
+     * waits for a NATS reply (without holding a thread) and must not hold a database connection
+     * meanwhile. The answer may come on a NATS thread.
      */
-    public void requireSeller(Actor buyer, long sellerId) {
+    public Uni<Void> requireSeller(Actor buyer, long sellerId) {
         if (sellerId == buyer.userId()) {
-            throw ProblemException.invalidField("seller_id", "must not be the buyer");
+            return Uni.createFrom().failure(ProblemException.invalidField("seller_id", "must not be the buyer"));
         }
-        if (!directory.exists(sellerId)) {
-            throw ProblemException.unprocessableField("seller_id", "no user " + sellerId);
-        }
+        return directory.exists(sellerId).invoke(exists -> {
+            if (!exists) {
+                throw ProblemException.unprocessableField("seller_id", "no user " + sellerId);
+            }
+        }).replaceWithVoid();
     }
 
     /** Creates the escrow and its payment; the seller was checked with {@link #requireSeller}. */
-    @Transactional
-    public Created create(Actor buyer, long sellerId, BigDecimal amount, String currency, String description,
+    public Uni<Created> create(Actor buyer, long sellerId, BigDecimal amount, String currency, String description,
             String provider) {
         if (sellerId == buyer.userId()) {
-            throw ProblemException.invalidField("seller_id", "must not be the buyer");
+            return Uni.createFrom().failure(ProblemException.invalidField("seller_id", "must not be the buyer"));
         }
-        Escrow escrow = escrows.insert(buyer.userId(), sellerId, amount, currency, description);
-        escrows.created(escrow.id(), buyer.label());
-        Payment payment = payments.createEscrowPayment(buyer.userId(), Money.ofMajor(amount, currency), provider,
-                escrow.id());
-        escrow = escrows.setPayment(escrow.id(), payment.id());
-        outbox.append(Channels.escrow(escrow.id()), update(escrow, "created"));
-        return new Created(escrow, payment);
+        return outbox.inTransaction(() -> escrows.insert(buyer.userId(), sellerId, amount, currency, description)
+                .call(escrow -> escrows.created(escrow.id(), buyer.label()))
+                .flatMap(escrow -> payments.createEscrowPayment(buyer.userId(), Money.ofMajor(amount, currency),
+                                provider, escrow.id())
+                        .flatMap(payment -> escrows.setPayment(escrow.id(), payment.id())
+                                .call(withPayment -> outbox.append(Channels.escrow(withPayment.id()),
+                                        update(withPayment, "created")))
+                                .map(withPayment -> new Created(withPayment, payment)))));
     }
 
-    @Transactional
-    public Escrow view(long id, Actor actor) {
-        Escrow escrow = escrows.find(id, false).orElseThrow(() -> notFound(id));
-        requireVisible(escrow, actor);
-        return escrow;
+    public Uni<Escrow> view(long id, Actor actor) {
+        return Panache.withTransaction(() -> escrows.find(id, false)).map(found -> {
+            Escrow escrow = found.orElseThrow(() -> notFound(id));
+            requireVisible(escrow, actor);
+            return escrow;
+        });
     }
 
-    @Transactional
-    public Escrow confirm(long id, Actor actor, String note) {
-        Escrow escrow = lockVisible(id, actor);
-        if (!escrow.isParty(actor.userId())) {
-            throw ProblemException.forbidden("only the buyer or the seller can confirm");
-        }
-        requireStatus(escrow, EscrowStatus.HELD, "confirmed");
-        boolean buyer = actor.userId() == escrow.buyerId();
-        if (buyer ? escrow.buyerConfirmed() : escrow.sellerConfirmed()) {
-            return escrow; // confirming twice changes nothing
-        }
-        escrow = escrows.confirm(id, buyer);
-        outbox.append(Channels.escrow(id), new ConfirmationAdded(String.valueOf(id), buyer ? "buyer" : "seller",
-                String.valueOf(actor.userId()), note));
-        if (escrow.buyerConfirmed() && escrow.sellerConfirmed()) {
-            escrow = transition(escrow, EscrowStatus.RELEASED, "confirmations");
-        }
-        return escrow;
+    public Uni<Escrow> confirm(long id, Actor actor, String note) {
+        return outbox.inTransaction(() -> lockVisible(id, actor).flatMap(escrow -> {
+            if (!escrow.isParty(actor.userId())) {
+                throw ProblemException.forbidden("only the buyer or the seller can confirm");
+            }
+            requireStatus(escrow, EscrowStatus.HELD, "confirmed");
+            boolean buyer = actor.userId() == escrow.buyerId();
+            if (buyer ? escrow.buyerConfirmed() : escrow.sellerConfirmed()) {
+                return Uni.createFrom().item(escrow); // confirming twice changes nothing
+            }
+            return escrows.confirm(id, buyer)
+                    .call(() -> outbox.append(Channels.escrow(id), new ConfirmationAdded(String.valueOf(id),
+                            buyer ? "buyer" : "seller", String.valueOf(actor.userId()), note)))
+                    .flatMap(confirmed -> confirmed.buyerConfirmed() && confirmed.sellerConfirmed()
+                            ? transition(confirmed, EscrowStatus.RELEASED, "confirmations")
+                            : Uni.createFrom().item(confirmed));
+        }));
     }
 
-    @Transactional
-    public Escrow release(long id, Actor actor) {
-        Escrow escrow = lockVisible(id, actor);
-        if (!actor.admin() && actor.userId() != escrow.buyerId()) {
-            throw ProblemException.forbidden("only the buyer or an admin can release the funds");
-        }
-        requireStatus(escrow, EscrowStatus.HELD, "released (a disputed escrow is resolved by an admin)");
-        return transition(escrow, EscrowStatus.RELEASED, actor.label());
+    public Uni<Escrow> release(long id, Actor actor) {
+        return outbox.inTransaction(() -> lockVisible(id, actor).flatMap(escrow -> {
+            if (!actor.admin() && actor.userId() != escrow.buyerId()) {
+                throw ProblemException.forbidden("only the buyer or an admin can release the funds");
+            }
+            requireStatus(escrow, EscrowStatus.HELD, "released (a disputed escrow is resolved by an admin)");
+            return transition(escrow, EscrowStatus.RELEASED, actor.label());
+        }));
     }
 
-    @Transactional
-    public Escrow refund(long id, Actor actor) {
-        Escrow escrow = lockVisibleWithPayment(id, actor);
-        if (!actor.admin() && actor.userId() != escrow.sellerId()) {
-            throw ProblemException.forbidden("only the seller or an admin can refund; a buyer raises a dispute");
-        }
-        requireStatus(escrow, EscrowStatus.HELD, "refunded (a disputed escrow is resolved by an admin)");
-        return refundHeld(escrow, actor.label());
+    public Uni<Escrow> refund(long id, Actor actor) {
+        return outbox.inTransaction(() -> lockVisibleWithPayment(id, actor).flatMap(escrow -> {
+            if (!actor.admin() && actor.userId() != escrow.sellerId()) {
+                throw ProblemException.forbidden("only the seller or an admin can refund; a buyer raises a dispute");
+            }
+            requireStatus(escrow, EscrowStatus.HELD, "refunded (a disputed escrow is resolved by an admin)");
+            return refundHeld(escrow, actor.label());
+        }));
     }
 
-    @Transactional
-    public Escrow dispute(long id, Actor actor, String reason) {
-        Escrow escrow = lockVisible(id, actor);
-        if (!escrow.isParty(actor.userId())) {
-            throw ProblemException.forbidden("only the buyer or the seller can raise a dispute");
-        }
-        requireStatus(escrow, EscrowStatus.HELD, "disputed");
-        escrows.dispute(id, actor.userId(), reason);
-        escrow = transition(escrow, EscrowStatus.DISPUTED, actor.label());
-        outbox.append(Channels.escrow(id), new DisputeRaised(String.valueOf(id), String.valueOf(actor.userId()), reason));
-        return escrow;
+    public Uni<Escrow> dispute(long id, Actor actor, String reason) {
+        return outbox.inTransaction(() -> lockVisible(id, actor).flatMap(escrow -> {
+            if (!escrow.isParty(actor.userId())) {
+                throw ProblemException.forbidden("only the buyer or the seller can raise a dispute");
+            }
+            requireStatus(escrow, EscrowStatus.HELD, "disputed");
+            return escrows.dispute(id, actor.userId(), reason)
+                    .chain(() -> transition(escrow, EscrowStatus.DISPUTED, actor.label()))
+                    .call(() -> outbox.append(Channels.escrow(id), new DisputeRaised(String.valueOf(id),
+                            String.valueOf(actor.userId()), reason)));
+        }));
     }
 
-    @Transactional
-    public Escrow resolve(long id, Actor actor, boolean release, String note) {
+    public Uni<Escrow> resolve(long id, Actor actor, boolean release, String note) {
         if (!actor.admin()) {
-            throw ProblemException.forbidden("only an admin resolves a dispute");
+            return Uni.createFrom().failure(ProblemException.forbidden("only an admin resolves a dispute"));
         }
-        Escrow escrow = lockVisibleWithPayment(id, actor);
-        requireStatus(escrow, EscrowStatus.DISPUTED, "resolved");
-        escrows.resolutionNote(id, note);
-        return release ? transition(escrow, EscrowStatus.RELEASED, actor.label()) : refundHeld(escrow, actor.label());
+        return outbox.inTransaction(() -> lockVisibleWithPayment(id, actor).flatMap(escrow -> {
+            requireStatus(escrow, EscrowStatus.DISPUTED, "resolved");
+            return escrows.resolutionNote(id, note).chain(() -> release
+                    ? transition(escrow, EscrowStatus.RELEASED, actor.label())
+                    : refundHeld(escrow, actor.label()));
+        }));
     }
 
     /** Follows the escrow's payment, in the transaction that changed it. */
-    void onPaymentChanged(@Observes PaymentStatusChanged change) {
+    @Override
+    public Uni<Void> paymentChanged(PaymentStatusChanged change) {
         Payment payment = change.after();
         if (!Payment.ESCROW.equals(payment.kind()) || payment.escrowId() == null) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         if (change.before() != null && change.before().status().equals(payment.status())) {
-            return; // a partial refund: the escrow's payment status is unchanged
+            return Uni.createFrom().voidItem(); // a partial refund: the escrow's payment status is unchanged
         }
-        Escrow escrow = escrows.find(payment.escrowId(), true).orElseThrow();
         String paymentStatus = Payment.SUCCEEDED.equals(payment.status()) ? "captured" : payment.status();
-        outbox.append(Channels.escrow(escrow.id()),
-                new PaymentStatus(String.valueOf(escrow.id()), paymentStatus, String.valueOf(payment.id())));
-        if (Payment.SUCCEEDED.equals(payment.status()) && escrow.status() == EscrowStatus.INITIATED) {
-            transition(escrow, EscrowStatus.HELD, "provider:" + payment.provider());
-        } else if (Payment.REFUNDED.equals(payment.status()) && escrow.status().canMoveTo(EscrowStatus.REFUNDED)) {
-            transition(escrow, EscrowStatus.REFUNDED, "provider:" + payment.provider());
-        } else if (Payment.REFUNDED.equals(payment.status()) && escrow.status() == EscrowStatus.RELEASED) {
-            LOG.warnf("payment %d of released escrow %d was refunded by the provider", payment.id(), escrow.id());
-        }
+        return escrows.find(payment.escrowId(), true).map(found -> found.orElseThrow())
+                .call(escrow -> outbox.append(Channels.escrow(escrow.id()),
+                        new PaymentStatus(String.valueOf(escrow.id()), paymentStatus, String.valueOf(payment.id()))))
+                .flatMap(escrow -> {
+                    if (Payment.SUCCEEDED.equals(payment.status()) && escrow.status() == EscrowStatus.INITIATED) {
+                        return transition(escrow, EscrowStatus.HELD, "provider:" + payment.provider());
+                    } else if (Payment.REFUNDED.equals(payment.status())
+                            && escrow.status().canMoveTo(EscrowStatus.REFUNDED)) {
+                        return transition(escrow, EscrowStatus.REFUNDED, "provider:" + payment.provider());
+                    } else if (Payment.REFUNDED.equals(payment.status()) && escrow.status() == EscrowStatus.RELEASED) {
+                        LOG.warnf("payment %d of released escrow %d was refunded by the provider", payment.id(),
+                                escrow.id());
+                    }
+                    return Uni.createFrom().item(escrow);
+                })
+                .replaceWithVoid();
     }
 
-    private Escrow refundHeld(Escrow escrow, String actor) {
-        Escrow refunded = transition(escrow, EscrowStatus.REFUNDED, actor);
-        if (escrow.paymentId() != null) {
-            payments.refund(escrow.paymentId(), null, "escrow", "escrow " + escrow.id() + " refunded",
-                    "escrow:" + escrow.id());
-        }
-        return refunded;
+    private Uni<Escrow> refundHeld(Escrow escrow, String actor) {
+        return transition(escrow, EscrowStatus.REFUNDED, actor).call(() -> escrow.paymentId() == null
+                ? Uni.createFrom().voidItem()
+                : payments.refund(escrow.paymentId(), null, "escrow", "escrow " + escrow.id() + " refunded",
+                        "escrow:" + escrow.id()));
     }
 
-    private Escrow transition(Escrow escrow, EscrowStatus target, String actor) {
+    private Uni<Escrow> transition(Escrow escrow, EscrowStatus target, String actor) {
         if (!escrow.status().canMoveTo(target)) {
-            throw ProblemException.conflict("escrow " + escrow.id() + " is " + escrow.status() + "; it cannot become "
-                    + target);
+            return Uni.createFrom().failure(ProblemException.conflict("escrow " + escrow.id() + " is "
+                    + escrow.status() + "; it cannot become " + target));
         }
-        Escrow after = escrows.move(escrow.id(), escrow.status(), target, actor);
         String channel = Channels.escrow(escrow.id());
-        outbox.appendAll(List.of(
-                new Outbox.Pending(channel, new StatusChange(String.valueOf(escrow.id()), escrow.status().name(),
-                        target.name(), actor)),
-                new Outbox.Pending(channel, update(after, target.name().toLowerCase(Locale.ROOT)))));
-        return after;
+        return escrows.move(escrow.id(), escrow.status(), target, actor)
+                .call(after -> outbox.appendAll(List.of(
+                        new Outbox.Pending(channel, new StatusChange(String.valueOf(escrow.id()),
+                                escrow.status().name(), target.name(), actor)),
+                        new Outbox.Pending(channel, update(after, target.name().toLowerCase(Locale.ROOT))))));
     }
 
     /** Locks the escrow's payment (set at creation, never changed), then the escrow: the webhooks' order. */
-    private Escrow lockVisibleWithPayment(long id, Actor actor) {
-        Escrow unlocked = escrows.find(id, false).orElseThrow(() -> notFound(id));
-        requireVisible(unlocked, actor);
-        if (unlocked.paymentId() != null) {
-            payments.lock(unlocked.paymentId());
-        }
-        Escrow escrow = escrows.find(id, true).orElseThrow(() -> notFound(id));
-        if (!java.util.Objects.equals(escrow.paymentId(), unlocked.paymentId())) {
-            throw new IllegalStateException("escrow " + id + " changed its payment");
-        }
-        return escrow;
+    private Uni<Escrow> lockVisibleWithPayment(long id, Actor actor) {
+        return escrows.find(id, false).flatMap(found -> {
+            Escrow unlocked = found.orElseThrow(() -> notFound(id));
+            requireVisible(unlocked, actor);
+            Uni<?> paymentLocked = unlocked.paymentId() == null ? Uni.createFrom().voidItem()
+                    : payments.lock(unlocked.paymentId());
+            return paymentLocked.chain(() -> escrows.find(id, true)).map(again -> {
+                Escrow escrow = again.orElseThrow(() -> notFound(id));
+                if (!Objects.equals(escrow.paymentId(), unlocked.paymentId())) {
+                    throw new IllegalStateException("escrow " + id + " changed its payment");
+                }
+                return escrow;
+            });
+        });
     }
 
-    private Escrow lockVisible(long id, Actor actor) {
-        Escrow escrow = escrows.find(id, true).orElseThrow(() -> notFound(id));
-        requireVisible(escrow, actor);
-        return escrow;
+    private Uni<Escrow> lockVisible(long id, Actor actor) {
+        return escrows.find(id, true).map(found -> {
+            Escrow escrow = found.orElseThrow(() -> notFound(id));
+            requireVisible(escrow, actor);
+            return escrow;
+        });
     }
 
     private static void requireVisible(Escrow escrow, Actor actor) {

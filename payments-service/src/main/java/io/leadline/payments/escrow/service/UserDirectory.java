@@ -6,6 +6,7 @@ import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -26,14 +27,17 @@ public class UserDirectory {
     PaymentsConfig config;
 
     /**
-     * True when the account exists. Blocks for at most the configured time-out (call it off the event
-     * loop and outside a transaction); no usable answer is a 503 problem.
+     * True when the account exists, within the configured time-out, without blocking a thread (call it
+     * outside a transaction; the answer comes on a NATS thread); no usable answer is a 503 problem.
      */
-    public boolean exists(long userId) {
+    public Uni<Boolean> exists(long userId) {
         String id = Long.toString(userId);
-        UsersExistReply answer = requests.request(LeadsSubjects.USERS_EXIST, new UsersExistRequest(List.of(id)),
-                UsersExistReply.class, config.escrow().userCheckTimeout()).orElseThrow(UserDirectory::unavailable);
-        return answer.existingUserIds() != null && answer.existingUserIds().contains(id);
+        return Uni.createFrom().completionStage(() -> requests.requestAsync(LeadsSubjects.USERS_EXIST,
+                        new UsersExistRequest(List.of(id)), UsersExistReply.class, config.escrow().userCheckTimeout()))
+                .map(reply -> {
+                    UsersExistReply answer = reply.orElseThrow(UserDirectory::unavailable);
+                    return answer.existingUserIds() != null && answer.existingUserIds().contains(id);
+                });
     }
 
     private static ProblemException unavailable() {

@@ -2,6 +2,7 @@ package io.leadline.payments.fraud.rest;
 
 import io.leadline.payments.fraud.service.FraudAlerts;
 import io.leadline.shared.security.Roles;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
@@ -25,7 +26,7 @@ public class FraudAlertResource {
     FraudAlerts alerts;
 
     @GET
-    public List<FraudAlerts.AlertView> list(
+    public Uni<List<FraudAlerts.AlertView>> list(
             @QueryParam("rule") @Pattern(regexp = "velocity|amount_threshold|repeated_failures") String rule,
             @QueryParam("customer_id") @Min(1) Long customerId,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,

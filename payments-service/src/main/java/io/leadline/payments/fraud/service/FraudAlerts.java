@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.fraud.FraudAlertRecord;
 import io.leadline.payments.fraud.repository.FraudAlertRepository;
 import io.leadline.shared.json.JsonCodec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,9 +24,9 @@ public class FraudAlerts {
             JsonNode details, Instant windowStart, Instant createdAt) {
     }
 
-    @Transactional
-    public List<AlertView> list(String rule, Long customerId, int page, int size) {
-        return alerts.list(rule, customerId, page, size).stream().map(FraudAlerts::view).toList();
+    public Uni<List<AlertView>> list(String rule, Long customerId, int page, int size) {
+        return Panache.withTransaction(() -> alerts.list(rule, customerId, page, size))
+                .map(found -> found.stream().map(FraudAlerts::view).toList());
     }
 
     private static AlertView view(FraudAlertRecord a) {

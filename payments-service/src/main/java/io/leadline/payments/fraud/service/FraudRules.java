@@ -3,14 +3,15 @@ package io.leadline.payments.fraud.service;
 import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.fraud.repository.FraudAlertRepository;
 import io.leadline.payments.transaction.Payment;
+import io.leadline.payments.transaction.PaymentObserver;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.monitor.FraudAlert;
 import io.leadline.shared.json.JsonCodec;
-import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -26,7 +27,7 @@ import java.util.Map;
  * within the rule's window (the first alert opens the window); it flags, it never blocks a payment.
  */
 @ApplicationScoped
-public class FraudRules {
+public class FraudRules implements PaymentObserver {
 
     public static final String VELOCITY = "velocity";
     public static final String AMOUNT_THRESHOLD = "amount_threshold";
@@ -42,43 +43,49 @@ public class FraudRules {
     FraudAlertRepository alerts;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
-    void onPaymentChanged(@Observes PaymentStatusChanged change) {
+    @Override
+    public Uni<Void> paymentChanged(PaymentStatusChanged change) {
         PaymentsConfig.Fraud fraud = config.fraud();
         if (!fraud.enabled()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         Payment payment = change.after();
         Instant now = Instant.now();
         if (change.before() == null) {
             PaymentsConfig.Fraud.Velocity velocity = fraud.velocity();
-            long recent = payments.countSince(payment.customerId(), now.minus(velocity.window()), null);
-            if (recent > velocity.maxPayments()) {
-                alert(VELOCITY, velocity.severity(), payment, velocity.window(), details(
-                        "payments", recent, "max_payments", velocity.maxPayments(), "window", velocity.window()));
-            }
             PaymentsConfig.Fraud.AmountThreshold threshold = fraud.amountThreshold();
-            if (payment.amount().compareTo(threshold.amount()) >= 0) {
-                alert(AMOUNT_THRESHOLD, threshold.severity(), payment, threshold.window(), details(
-                        "amount", payment.amount(), "currency", payment.currency(), "threshold", threshold.amount()));
-            }
+            return payments.countSince(payment.customerId(), now.minus(velocity.window()), null)
+                    .flatMap(recent -> recent > velocity.maxPayments()
+                            ? alert(VELOCITY, velocity.severity(), payment, velocity.window(), details("payments",
+                                    recent, "max_payments", velocity.maxPayments(), "window", velocity.window()))
+                            : Uni.createFrom().voidItem())
+                    .chain(() -> payment.amount().compareTo(threshold.amount()) >= 0
+                            ? alert(AMOUNT_THRESHOLD, threshold.severity(), payment, threshold.window(), details(
+                                    "amount", payment.amount(), "currency", payment.currency(), "threshold",
+                                    threshold.amount()))
+                            : Uni.createFrom().voidItem());
         } else if (Payment.FAILED.equals(payment.status()) && !Payment.FAILED.equals(change.before().status())) {
             PaymentsConfig.Fraud.RepeatedFailures failures = fraud.repeatedFailures();
-            long failed = payments.countSince(payment.customerId(), now.minus(failures.window()), Payment.FAILED);
-            if (failed >= failures.maxFailures()) {
-                alert(REPEATED_FAILURES, failures.severity(), payment, failures.window(), details(
-                        "failures", failed, "max_failures", failures.maxFailures(), "window", failures.window()));
-            }
+            return payments.countSince(payment.customerId(), now.minus(failures.window()), Payment.FAILED)
+                    .flatMap(failed -> failed >= failures.maxFailures()
+                            ? alert(REPEATED_FAILURES, failures.severity(), payment, failures.window(), details(
+                                    "failures", failed, "max_failures", failures.maxFailures(), "window",
+                                    failures.window()))
+                            : Uni.createFrom().voidItem());
         }
+        return Uni.createFrom().voidItem();
     }
 
-    private void alert(String rule, String severity, Payment payment, Duration window,
+    private Uni<Void> alert(String rule, String severity, Payment payment, Duration window,
             Map<String, Object> details) {
         details.put("provider", payment.provider());
-        alerts.insertOnce(rule, severity, payment.customerId(), payment.id(), JsonCodec.encodeToString(details),
-                window).ifPresent(stored -> outbox.append(Channels.PAYMENTS_MONITOR, new FraudAlert(rule, severity,
-                        String.valueOf(payment.id()), String.valueOf(payment.customerId()), details)));
+        return alerts.insertOnce(rule, severity, payment.customerId(), payment.id(), JsonCodec.encodeToString(details),
+                window).flatMap(stored -> stored.isEmpty() ? Uni.createFrom().voidItem()
+                        : outbox.append(Channels.PAYMENTS_MONITOR, new FraudAlert(rule, severity,
+                                String.valueOf(payment.id()), String.valueOf(payment.customerId()), details))
+                                .replaceWithVoid());
     }
 
     private static Map<String, Object> details(Object... pairs) {

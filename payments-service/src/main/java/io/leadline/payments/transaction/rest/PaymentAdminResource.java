@@ -4,11 +4,11 @@ import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.Refund;
-import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.payments.transaction.service.PaymentQueries;
 import io.leadline.payments.transaction.service.PaymentService;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -53,7 +53,7 @@ public class PaymentAdminResource {
 
     @GET
     @Path("/transactions")
-    public PageView transactions(
+    public Uni<PageView> transactions(
             @QueryParam("status") @Pattern(regexp = "pending|succeeded|failed|refunded") String status,
             @QueryParam("provider") @Pattern(regexp = "stripe|razorpay") String provider,
             @QueryParam("kind") @Pattern(regexp = "top_up|escrow") String kind,
@@ -64,14 +64,14 @@ public class PaymentAdminResource {
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
         PaymentFilter filter = new PaymentFilter(status, provider, kind, customerId, instant("from", from),
                 instant("to", to));
-        PaymentRepository.Page result = queries.list(filter, page, size);
-        return new PageView(result.items().stream().map(PaymentView::of).toList(), page, size, result.total());
+        return queries.list(filter, page, size).map(result -> new PageView(
+                result.items().stream().map(PaymentView::of).toList(), page, size, result.total()));
     }
 
     /** {@code window}: 1h, 24h, 7d, 30d or all. */
     @GET
     @Path("/metrics")
-    public Metrics metrics(@QueryParam("window") @DefaultValue("24h") @Pattern(regexp = "1h|24h|7d|30d|all",
+    public Uni<Metrics> metrics(@QueryParam("window") @DefaultValue("24h") @Pattern(regexp = "1h|24h|7d|30d|all",
             message = "must be one of 1h, 24h, 7d, 30d, all") String window) {
         return queries.metrics(window);
     }
@@ -83,24 +83,28 @@ public class PaymentAdminResource {
     @POST
     @Path("/{id}/refund")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response refund(@PathParam("id") long id, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Uni<Response> refund(@PathParam("id") long id, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Valid RefundRequest body) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ProblemException.invalidField("Idempotency-Key", "must be 1 to 200 characters");
         }
-        Payment payment = payments.find(id).orElseThrow(() -> ProblemException.notFound("no payment " + id));
-        if (!payment.isTopUp()) {
-            throw ProblemException.conflict("payment " + id + " belongs to escrow " + payment.escrowId()
-                    + "; refund it through the escrow");
-        }
         String key = "admin:" + (idempotencyKey == null ? UUID.randomUUID() : idempotencyKey);
         RefundRequest request = body == null ? new RefundRequest(null, null) : body;
-        PaymentService.RefundResult result = queries.refund(id, request.amount(), request.reason(), key);
-        Refund refund = result.refund();
-        RefundView view = new RefundView(refund.id(), refund.paymentId(), refund.amount(), result.payment().currency(),
-                refund.reason(), refund.creditsClawedBack(), refund.creditsShortfall(), result.replayed(),
-                PaymentView.of(result.payment()));
-        return Response.status(result.replayed() ? Response.Status.OK : Response.Status.CREATED).entity(view).build();
+        return payments.find(id).flatMap(found -> {
+            Payment payment = found.orElseThrow(() -> ProblemException.notFound("no payment " + id));
+            if (!payment.isTopUp()) {
+                throw ProblemException.conflict("payment " + id + " belongs to escrow " + payment.escrowId()
+                        + "; refund it through the escrow");
+            }
+            return queries.refund(id, request.amount(), request.reason(), key);
+        }).map(result -> {
+            Refund refund = result.refund();
+            RefundView view = new RefundView(refund.id(), refund.paymentId(), refund.amount(),
+                    result.payment().currency(), refund.reason(), refund.creditsClawedBack(),
+                    refund.creditsShortfall(), result.replayed(), PaymentView.of(result.payment()));
+            return Response.status(result.replayed() ? Response.Status.OK : Response.Status.CREATED).entity(view)
+                    .build();
+        });
     }
 
     private static Instant instant(String field, String value) {

@@ -2,11 +2,11 @@ package io.leadline.payments.transaction.rest;
 
 import io.leadline.payments.money.CreditPrices;
 import io.leadline.payments.money.Money;
-import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.service.PaymentService;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -38,11 +38,11 @@ public class TopUpResource {
     CreditPrices prices;
 
     @POST
-    public Response create(@NotNull @Valid TopUpRequest body) {
+    public Uni<Response> create(@NotNull @Valid TopUpRequest body) {
         Money price = prices.price(body.amount(), body.currency()).orElseThrow(() -> ProblemException.invalidField(
                 "currency", "credits have no price in " + body.currency() + "; they can be bought in "
                         + String.join(", ", prices.currencies())));
-        Payment payment = payments.createTopUp(caller.userId(), body.amount(), price, body.provider());
-        return Response.status(Response.Status.CREATED).entity(PaymentView.of(payment)).build();
+        return payments.createTopUp(caller.userId(), body.amount(), price, body.provider())
+                .map(payment -> Response.status(Response.Status.CREATED).entity(PaymentView.of(payment)).build());
     }
 }

@@ -1,7 +1,6 @@
 package io.leadline.payments.transaction.service;
 
 import io.leadline.payments.config.PaymentsConfig;
-import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.Refund;
 import io.leadline.payments.transaction.repository.PaymentRepository;
@@ -10,9 +9,10 @@ import io.leadline.shared.event.monitor.MetricsUpdated;
 import io.leadline.shared.event.monitor.RefundProcessed;
 import io.leadline.shared.event.monitor.TransactionEvent;
 import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +20,13 @@ import java.util.List;
 
 /** Tells {@code payments.monitor} about every payment change, with fresh metrics, in the changing transaction. */
 @ApplicationScoped
-@Transactional(Transactional.TxType.MANDATORY)
 public class PaymentAnnouncer {
 
     public static final String LIVE_WINDOW = "24h";
     public static final Duration LIVE_WINDOW_DURATION = Duration.ofHours(24);
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     @Inject
     PaymentRepository payments;
@@ -35,19 +34,19 @@ public class PaymentAnnouncer {
     @Inject
     PaymentsConfig config;
 
-    public void created(Payment payment) {
-        announce(payment, true, null);
+    public Uni<Void> created(Payment payment) {
+        return announce(payment, true, null);
     }
 
-    public void updated(Payment payment) {
-        announce(payment, false, null);
+    public Uni<Void> updated(Payment payment) {
+        return announce(payment, false, null);
     }
 
-    public void refunded(Payment payment, Refund refund) {
-        announce(payment, false, refund);
+    public Uni<Void> refunded(Payment payment, Refund refund) {
+        return announce(payment, false, refund);
     }
 
-    private void announce(Payment payment, boolean created, Refund refund) {
+    private Uni<Void> announce(Payment payment, boolean created, Refund refund) {
         List<Outbox.Pending> events = new ArrayList<>(3);
         events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, transaction(payment, created)));
         if (refund != null) {
@@ -55,11 +54,12 @@ public class PaymentAnnouncer {
                     String.valueOf(refund.id()), refund.amount(), payment.currency(),
                     String.valueOf(payment.customerId()))));
         }
-        Metrics metrics = payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW, config.revenueCurrency());
-        events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, new MetricsUpdated(metrics.transactionCount(),
-                metrics.successRate(), metrics.revenueTotal(), metrics.window(), metrics.revenueCurrency(),
-                metrics.revenueByCurrency())));
-        outbox.appendAll(events);
+        return payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW, config.revenueCurrency()).flatMap(metrics -> {
+            events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, new MetricsUpdated(metrics.transactionCount(),
+                    metrics.successRate(), metrics.revenueTotal(), metrics.window(), metrics.revenueCurrency(),
+                    metrics.revenueByCurrency())));
+            return outbox.appendAll(events);
+        }).replaceWithVoid();
     }
 
     public static TransactionEvent transaction(Payment payment, boolean created) {

@@ -4,9 +4,11 @@ import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.repository.PaymentRepository;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -24,13 +26,14 @@ public class PaymentQueries {
     @Inject
     PaymentsConfig config;
 
-    @Transactional
-    public PaymentRepository.Page list(PaymentFilter filter, int page, int size) {
-        return payments.list(filter, page, size);
+    @Inject
+    ReactiveOutbox outbox;
+
+    public Uni<PaymentRepository.Page> list(PaymentFilter filter, int page, int size) {
+        return Panache.withTransaction(() -> payments.list(filter, page, size));
     }
 
-    @Transactional
-    public Metrics metrics(String window) {
+    public Uni<Metrics> metrics(String window) {
         Duration duration = switch (window) {
             case "1h" -> Duration.ofHours(1);
             case "24h" -> Duration.ofHours(24);
@@ -38,11 +41,10 @@ public class PaymentQueries {
             case "30d" -> Duration.ofDays(30);
             default -> null;
         };
-        return payments.metrics(duration, window, config.revenueCurrency());
+        return Panache.withTransaction(() -> payments.metrics(duration, window, config.revenueCurrency()));
     }
 
-    @Transactional
-    public PaymentService.RefundResult refund(long paymentId, BigDecimal amount, String reason, String key) {
-        return service.refund(paymentId, amount, "admin", reason, key);
+    public Uni<PaymentService.RefundResult> refund(long paymentId, BigDecimal amount, String reason, String key) {
+        return outbox.inTransaction(() -> service.refund(paymentId, amount, "admin", reason, key));
     }
 }

@@ -2,18 +2,21 @@ package io.leadline.payments.transaction.service;
 
 import io.leadline.payments.money.Money;
 import io.leadline.payments.transaction.Payment;
+import io.leadline.payments.transaction.PaymentObserver;
 import io.leadline.payments.transaction.PaymentStatusChanged;
 import io.leadline.payments.transaction.Refund;
 import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.payments.wallet.LedgerKind;
-import io.leadline.payments.wallet.WalletChange;
 import io.leadline.payments.wallet.service.WalletService;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.shared.web.Problem;
 import io.leadline.shared.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -23,7 +26,8 @@ import java.util.Optional;
 /**
  * Payments and their life: created pending, settled by the provider's webhook (a succeeded top-up
  * credits the wallet), refunded by an admin or the provider. Each change is announced on
- * {@code payments.monitor} and fired as {@link PaymentStatusChanged} in the same transaction.
+ * {@code payments.monitor} and handed to every {@link PaymentObserver} in the same reactive transaction.
+ * Methods without a transaction of their own run in the caller's.
  */
 @ApplicationScoped
 public class PaymentService {
@@ -38,7 +42,11 @@ public class PaymentService {
     WalletService wallets;
 
     @Inject
-    Event<PaymentStatusChanged> changes;
+    ReactiveOutbox outbox;
+
+    @Inject
+    @Any
+    Instance<PaymentObserver> observers;
 
     /** What a provider result did: applied, nothing to do (already in that state), or refused. */
     public enum Outcome { APPLIED, UNCHANGED, REJECTED }
@@ -50,27 +58,19 @@ public class PaymentService {
     }
 
     /** A pending payment of {@code price} (the credits' price in the chosen currency) for {@code credits}. */
-    @Transactional
-    public Payment createTopUp(long customerId, long credits, Money price, String provider) {
-        Payment payment = payments.insert(Payment.TOP_UP, customerId, price, credits, provider,
-                ProviderReferences.next(provider), null);
-        announcer.created(payment);
-        changes.fire(new PaymentStatusChanged(null, payment));
-        return payment;
+    public Uni<Payment> createTopUp(long customerId, long credits, Money price, String provider) {
+        return outbox.inTransaction(() -> payments.insert(Payment.TOP_UP, customerId, price, credits, provider,
+                ProviderReferences.next(provider), null).call(this::created));
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Payment createEscrowPayment(long buyerId, Money amount, String provider, long escrowId) {
-        Payment payment = payments.insert(Payment.ESCROW, buyerId, amount, null, provider,
-                ProviderReferences.next(provider), escrowId);
-        announcer.created(payment);
-        changes.fire(new PaymentStatusChanged(null, payment));
-        return payment;
+    /** An escrow's pending payment, in the caller's transaction. */
+    public Uni<Payment> createEscrowPayment(long buyerId, Money amount, String provider, long escrowId) {
+        return payments.insert(Payment.ESCROW, buyerId, amount, null, provider, ProviderReferences.next(provider),
+                escrowId).call(this::created);
     }
 
-    @Transactional
-    public Optional<Payment> find(long id) {
-        return payments.findById(id, false);
+    public Uni<Optional<Payment>> find(long id) {
+        return Panache.withTransaction(() -> payments.findById(id, false));
     }
 
     /**
@@ -78,50 +78,48 @@ public class PaymentService {
      * the payment first (a webhook does: {@link #settle}, {@link #providerRefund}), so the two never
      * wait on each other in a cycle.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Payment> lock(long id) {
+    public Uni<Optional<Payment>> lock(long id) {
         return payments.findById(id, true);
     }
 
     /**
-     * Applies a provider's verdict. {@code reportedMinor} and {@code reportedCurrency} are what the
-     * provider charged, in minor units and as an upper-case ISO code; they must be exactly the payment's, or the payment is not settled: a pending one is marked
+     * Applies a provider's verdict, in the caller's transaction. {@code reportedMinor} and
+     * {@code reportedCurrency} are what the provider charged, in minor units and as an upper-case ISO code;
+     * they must be exactly the payment's, or the payment is not settled: a pending one is marked
      * failed with the mismatch as its reason (what was charged is not what was asked, so nothing is
      * credited or held), and the result is REJECTED. A succeeded payment that the provider later
      * reports failed stays succeeded (events can arrive out of order; a refund comes as its own event).
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public SettleResult settle(String provider, String reference, boolean succeeded, long reportedMinor,
+    public Uni<SettleResult> settle(String provider, String reference, boolean succeeded, long reportedMinor,
             String reportedCurrency, String failureReason) {
-        Optional<Payment> found = payments.lockByReference(provider, reference);
-        if (found.isEmpty()) {
-            return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
-        }
-        Payment before = found.get();
-        String mismatch = mismatch(before, reportedMinor, reportedCurrency);
-        if (mismatch != null) {
-            if (!Payment.PENDING.equals(before.status())) {
-                return new SettleResult(Outcome.REJECTED, before, mismatch);
+        return payments.lockByReference(provider, reference).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference));
             }
-            Payment after = payments.updateStatus(before.id(), Payment.FAILED, truncate(mismatch));
-            announcer.updated(after);
-            changes.fire(new PaymentStatusChanged(before, after));
-            return new SettleResult(Outcome.REJECTED, after, mismatch);
-        }
-        String target = succeeded ? Payment.SUCCEEDED : Payment.FAILED;
-        boolean allowed = Payment.PENDING.equals(before.status())
-                || (succeeded && Payment.FAILED.equals(before.status()));
-        if (!allowed) {
-            return new SettleResult(Outcome.UNCHANGED, before, null);
-        }
-        Payment after = payments.updateStatus(before.id(), target, succeeded ? null : truncate(failureReason));
-        if (succeeded && after.isTopUp()) {
-            wallets.book(after.customerId(), after.credits(), LedgerKind.TOP_UP, "top_up", after.providerReference(),
-                    "top_up:" + after.id(), false);
-        }
-        announcer.updated(after);
-        changes.fire(new PaymentStatusChanged(before, after));
-        return new SettleResult(Outcome.APPLIED, after, null);
+            Payment before = found.get();
+            String mismatch = mismatch(before, reportedMinor, reportedCurrency);
+            if (mismatch != null) {
+                if (!Payment.PENDING.equals(before.status())) {
+                    return Uni.createFrom().item(new SettleResult(Outcome.REJECTED, before, mismatch));
+                }
+                return payments.updateStatus(before.id(), Payment.FAILED, truncate(mismatch))
+                        .call(after -> updated(before, after))
+                        .map(after -> new SettleResult(Outcome.REJECTED, after, mismatch));
+            }
+            String target = succeeded ? Payment.SUCCEEDED : Payment.FAILED;
+            boolean allowed = Payment.PENDING.equals(before.status())
+                    || (succeeded && Payment.FAILED.equals(before.status()));
+            if (!allowed) {
+                return Uni.createFrom().item(new SettleResult(Outcome.UNCHANGED, before, null));
+            }
+            return payments.updateStatus(before.id(), target, succeeded ? null : truncate(failureReason))
+                    .call(after -> succeeded && after.isTopUp()
+                            ? wallets.book(after.customerId(), after.credits(), LedgerKind.TOP_UP, "top_up",
+                                    after.providerReference(), "top_up:" + after.id(), false)
+                            : Uni.createFrom().voidItem())
+                    .call(after -> updated(before, after))
+                    .map(after -> new SettleResult(Outcome.APPLIED, after, null));
+        });
     }
 
     /** Null when the provider reported exactly the payment's amount and currency, else what differs. */
@@ -138,11 +136,11 @@ public class PaymentService {
     }
 
     /**
-     * Refunds {@code amount} (all that is left when null) of a succeeded payment, once per {@code key}.
-     * A top-up's credits are taken back in proportion, but never below a zero balance: credits the
-     * customer already spent stay spent and are recorded as the refund's shortfall. The proportion is
-     * rounded on the running total ({@link #creditsFor}), so partial refunds that add up to the whole
-     * payment take back exactly its credits.
+     * Refunds {@code amount} (all that is left when null) of a succeeded payment, once per {@code key}, in
+     * the caller's transaction. A top-up's credits are taken back in proportion, but never below a zero
+     * balance: credits the customer already spent stay spent and are recorded as the refund's shortfall.
+     * The proportion is rounded on the running total ({@link #creditsFor}), so partial refunds that add up
+     * to the whole payment take back exactly its credits.
      *
      * <p>A key is bound to the request it first came with (payment, amount asked, reason): repeated
      * with the same request it returns the first refund ({@code replayed}); with another it is 422 and
@@ -150,24 +148,29 @@ public class PaymentService {
      * are locked first: the order webhooks and escrows lock in too), so concurrent repeats all get the
      * one refund instead of racing to insert it.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public RefundResult refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
-        Payment before = payments.findById(paymentId, true)
-                .orElseThrow(() -> ProblemException.notFound("no payment " + paymentId));
-        payments.lockRefundKey(key);
+    public Uni<RefundResult> refund(long paymentId, BigDecimal amount, String source, String reason, String key) {
         String fingerprint = RefundFingerprints.of(paymentId, amount, reason);
-        Optional<Refund> earlier = payments.findRefundByKey(key);
-        if (earlier.isPresent()) {
-            Refund first = earlier.get();
-            if (!RefundFingerprints.sameRequest(first, paymentId, fingerprint)) {
-                throw ProblemException.unprocessableField("Idempotency-Key", "already used for another refund request "
-                        + "(payment " + first.paymentId() + ", amount " + first.amount().toPlainString()
-                        + "); a new refund needs a new key");
-            }
-            return new RefundResult(first, before, true);
-        }
+        return payments.findById(paymentId, true)
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("no payment " + paymentId)))
+                .call(() -> payments.lockRefundKey(key))
+                .flatMap(before -> payments.findRefundByKey(key).flatMap(earlier -> {
+                    if (earlier.isPresent()) {
+                        Refund first = earlier.get();
+                        if (!RefundFingerprints.sameRequest(first, paymentId, fingerprint)) {
+                            throw ProblemException.unprocessableField("Idempotency-Key", "already used for another "
+                                    + "refund request (payment " + first.paymentId() + ", amount "
+                                    + first.amount().toPlainString() + "); a new refund needs a new key");
+                        }
+                        return Uni.createFrom().item(new RefundResult(first, before, true));
+                    }
+                    return refundNew(before, amount, source, reason, key, fingerprint);
+                }));
+    }
+
+    private Uni<RefundResult> refundNew(Payment before, BigDecimal amount, String source, String reason, String key,
+            String fingerprint) {
         if (!Payment.SUCCEEDED.equals(before.status())) {
-            throw ProblemException.conflict("payment " + paymentId + " is " + before.status()
+            throw ProblemException.conflict("payment " + before.id() + " is " + before.status()
                     + "; only a succeeded payment can be refunded");
         }
         BigDecimal refundable = before.refundable();
@@ -179,56 +182,75 @@ public class PaymentService {
             throw new ProblemException(Problem.of(409, "Conflict", "amount: exceeds the refundable " + refundable,
                     List.of(new Problem.FieldError("amount", "exceeds the refundable " + refundable))));
         }
-        long clawedBack = 0;
-        long shortfall = 0;
-        if (before.isTopUp()) {
-            long credits = creditsFor(before.credits(), before.amount(), before.refundedAmount(), refundAmount);
-            if (credits > 0) {
-                WalletChange change = wallets.book(before.customerId(), -credits, LedgerKind.REFUND, "refund",
-                        before.providerReference(), "refund:" + key, true);
-                clawedBack = change.entry() == null ? 0 : -change.entry().change();
-                shortfall = credits - clawedBack;
-            }
-        }
-        Refund refund = payments.insertRefund(before.id(), refundAmount, source, truncate(reason), clawedBack, shortfall,
-                key, fingerprint).orElseThrow(() -> new IllegalStateException("refund key " + key + " taken concurrently"));
-        Payment after = payments.addRefunded(before.id(), refundAmount);
-        announcer.refunded(after, refund);
-        changes.fire(new PaymentStatusChanged(before, after));
-        return new RefundResult(refund, after, false);
+        long credits = before.isTopUp()
+                ? creditsFor(before.credits(), before.amount(), before.refundedAmount(), refundAmount) : 0;
+        Uni<long[]> clawback = credits <= 0 ? Uni.createFrom().item(new long[] {0, 0})
+                : wallets.book(before.customerId(), -credits, LedgerKind.REFUND, "refund", before.providerReference(),
+                        "refund:" + key, true).map(change -> {
+                            long clawedBack = change.entry() == null ? 0 : -change.entry().change();
+                            return new long[] {clawedBack, credits - clawedBack};
+                        });
+        return clawback.flatMap(taken -> payments.insertRefund(before.id(), refundAmount, source, truncate(reason),
+                        taken[0], taken[1], key, fingerprint))
+                .map(inserted -> inserted.orElseThrow(
+                        () -> new IllegalStateException("refund key " + key + " taken concurrently")))
+                .flatMap(refund -> payments.addRefunded(before.id(), refundAmount)
+                        .call(after -> announcer.refunded(after, refund))
+                        .call(after -> observe(new PaymentStatusChanged(before, after)))
+                        .map(after -> new RefundResult(refund, after, false)));
     }
 
     /**
-     * A refund reported by the provider: {@code reportedMinor} is the total refunded so far when
-     * {@code cumulative} (Stripe), else this refund alone (Razorpay); {@code reportedCurrency} must be
-     * the payment's. Whatever we already recorded, for example an admin refund made here, is not refunded again.
+     * A refund reported by the provider, in the caller's transaction: {@code reportedMinor} is the total
+     * refunded so far when {@code cumulative} (Stripe), else this refund alone (Razorpay);
+     * {@code reportedCurrency} must be the payment's. Whatever we already recorded, for example an admin
+     * refund made here, is not refunded again.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public SettleResult providerRefund(String provider, String reference, long reportedMinor,
+    public Uni<SettleResult> providerRefund(String provider, String reference, long reportedMinor,
             String reportedCurrency, boolean cumulative, String reason, String key) {
-        Optional<Payment> found = payments.lockByReference(provider, reference);
-        if (found.isEmpty()) {
-            return new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference);
+        return payments.lockByReference(provider, reference).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(new SettleResult(Outcome.REJECTED, null, "unknown payment " + reference));
+            }
+            Payment payment = found.get();
+            if (reportedMinor <= 0) {
+                return Uni.createFrom().item(new SettleResult(Outcome.REJECTED, payment, "refund without an amount"));
+            }
+            if (!payment.currency().equals(reportedCurrency)) {
+                return Uni.createFrom().item(new SettleResult(Outcome.REJECTED, payment, "currency mismatch: the "
+                        + "provider refunded in " + reportedCurrency + ", the payment is in " + payment.currency()));
+            }
+            BigDecimal reported = new Money(reportedMinor, payment.currency()).major();
+            return payments.findRefundByKey(key).flatMap(earlier -> {
+                if (earlier.isPresent() || !Payment.SUCCEEDED.equals(payment.status())) {
+                    return Uni.createFrom().item(new SettleResult(Outcome.UNCHANGED, payment, null));
+                }
+                BigDecimal amount = (cumulative ? reported.subtract(payment.refundedAmount()) : reported)
+                        .min(payment.refundable());
+                if (amount.signum() <= 0) {
+                    return Uni.createFrom().item(new SettleResult(Outcome.UNCHANGED, payment, null));
+                }
+                return refund(payment.id(), amount, "webhook", reason, key)
+                        .map(result -> new SettleResult(Outcome.APPLIED, result.payment(), null));
+            });
+        });
+    }
+
+    private Uni<Void> created(Payment payment) {
+        return announcer.created(payment).chain(() -> observe(new PaymentStatusChanged(null, payment)));
+    }
+
+    private Uni<Void> updated(Payment before, Payment after) {
+        return announcer.updated(after).chain(() -> observe(new PaymentStatusChanged(before, after)));
+    }
+
+    /** Hands the change to every observer, one after the other, in the current transaction. */
+    private Uni<Void> observe(PaymentStatusChanged change) {
+        Uni<Void> observed = Uni.createFrom().voidItem();
+        for (PaymentObserver observer : observers) {
+            observed = observed.chain(() -> observer.paymentChanged(change));
         }
-        Payment payment = found.get();
-        if (reportedMinor <= 0) {
-            return new SettleResult(Outcome.REJECTED, payment, "refund without an amount");
-        }
-        if (!payment.currency().equals(reportedCurrency)) {
-            return new SettleResult(Outcome.REJECTED, payment, "currency mismatch: the provider refunded in "
-                    + reportedCurrency + ", the payment is in " + payment.currency());
-        }
-        BigDecimal reported = new Money(reportedMinor, payment.currency()).major();
-        if (payments.findRefundByKey(key).isPresent() || !Payment.SUCCEEDED.equals(payment.status())) {
-            return new SettleResult(Outcome.UNCHANGED, payment, null);
-        }
-        BigDecimal amount = (cumulative ? reported.subtract(payment.refundedAmount()) : reported)
-                .min(payment.refundable());
-        if (amount.signum() <= 0) {
-            return new SettleResult(Outcome.UNCHANGED, payment, null);
-        }
-        RefundResult result = refund(payment.id(), amount, "webhook", reason, key);
-        return new SettleResult(Outcome.APPLIED, result.payment(), null);
+        return observed;
     }
 
     /**

@@ -1,23 +1,18 @@
 package io.leadline.payments.wallet.repository;
 
-import io.agroal.api.AgroalDataSource;
+import io.leadline.payments.persistence.NativeSql;
 import io.leadline.shared.rpc.WalletReply;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The stored first answer of each idempotent wallet request. */
+/** The stored first answer of each idempotent wallet request, on the caller's reactive transaction. */
 @ApplicationScoped
-@Transactional(Transactional.TxType.MANDATORY)
-public class WalletRequestRepository {
+public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequestRow, WalletRequestRow.Key> {
 
     /** A request seen before: what it asked and what it was answered. */
     public record StoredRequest(long userId, long amount, String reference, WalletReply reply) {
@@ -28,63 +23,36 @@ public class WalletRequestRepository {
     }
 
     @Inject
-    AgroalDataSource dataSource;
+    NativeSql sql;
 
     /**
      * Claims the key for this transaction. Empty when the claim is new; otherwise the earlier request.
      * A concurrent transaction holding the same key makes this wait until it commits or rolls back.
      */
-    public Optional<StoredRequest> claim(String operation, String key, long userId, long amount, String reference) {
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO wallet_requests (operation, idempotency_key, user_id, amount, reference)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (operation, idempotency_key) DO NOTHING""")) {
-                insert.setString(1, operation);
-                insert.setString(2, key);
-                insert.setLong(3, userId);
-                insert.setLong(4, amount);
-                insert.setString(5, reference);
-                if (insert.executeUpdate() == 1) {
-                    return Optional.empty();
-                }
-            }
-            try (PreparedStatement select = c.prepareStatement("""
-                    SELECT user_id, amount, reference, ok, new_balance, reason FROM wallet_requests
-                    WHERE operation = ? AND idempotency_key = ?""")) {
-                select.setString(1, operation);
-                select.setString(2, key);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("wallet request " + key + " neither inserted nor found");
-                    }
-                    long balance = rs.getLong(5);
-                    Long newBalance = rs.wasNull() ? null : balance;
-                    WalletReply reply = new WalletReply(rs.getBoolean(4), newBalance, rs.getString(6));
-                    return Optional.of(new StoredRequest(rs.getLong(1), rs.getLong(2), rs.getString(3), reply));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot claim idempotency key", e);
-        }
+    public Uni<Optional<StoredRequest>> claim(String operation, String key, long userId, long amount,
+            String reference) {
+        return sql.execute("""
+                INSERT INTO wallet_requests (operation, idempotency_key, user_id, amount, reference)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (operation, idempotency_key) DO NOTHING""",
+                operation, key, userId, amount, reference)
+                .flatMap(inserted -> inserted == 1 ? Uni.createFrom().item(Optional.<StoredRequest>empty())
+                        : sql.row(WalletRequestRow.class,
+                                "SELECT * FROM wallet_requests WHERE operation = ? AND idempotency_key = ?",
+                                operation, key)
+                        .map(row -> Optional.of(stored(row.orElseThrow(() -> new IllegalStateException(
+                                "wallet request " + key + " neither inserted nor found"))))));
     }
 
-    public void answer(String operation, String key, WalletReply reply) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        UPDATE wallet_requests SET ok = ?, new_balance = ?, reason = ?
-                        WHERE operation = ? AND idempotency_key = ?""")) {
-            ps.setBoolean(1, reply.ok());
-            if (reply.newBalance() == null) {
-                ps.setNull(2, Types.BIGINT);
-            } else {
-                ps.setLong(2, reply.newBalance());
-            }
-            ps.setString(3, reply.reason());
-            ps.setString(4, operation);
-            ps.setString(5, key);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store answer", e);
-        }
+    public Uni<Void> answer(String operation, String key, WalletReply reply) {
+        return sql.execute("""
+                UPDATE wallet_requests SET ok = ?, new_balance = CAST(? AS bigint), reason = ?
+                WHERE operation = ? AND idempotency_key = ?""",
+                reply.ok(), reply.newBalance(), reply.reason(), operation, key).replaceWithVoid();
+    }
+
+    private static StoredRequest stored(WalletRequestRow row) {
+        // ok is null only while the claiming transaction runs, which the claim waited out
+        WalletReply reply = new WalletReply(Boolean.TRUE.equals(row.ok), row.newBalance, row.reason);
+        return new StoredRequest(row.userId, row.amount, row.reference, reply);
     }
 }

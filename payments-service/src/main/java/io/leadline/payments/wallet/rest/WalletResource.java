@@ -1,12 +1,12 @@
 package io.leadline.payments.wallet.rest;
 
-import io.leadline.payments.wallet.WalletChange;
 import io.leadline.payments.wallet.service.WalletService;
 import io.leadline.payments.wallet.service.WalletService.WalletView;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -37,7 +37,7 @@ public class WalletResource {
 
     /** The caller's balance and most recent ledger entries. */
     @GET
-    public WalletView mine() {
+    public Uni<WalletView> mine() {
         return wallets.view(caller.userId());
     }
 
@@ -45,7 +45,7 @@ public class WalletResource {
     @POST
     @Path("/{userId}/grants")
     @RolesAllowed(Roles.ADMIN)
-    public Response grant(@PathParam("userId") long userId, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Uni<Response> grant(@PathParam("userId") long userId, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @NotNull @Valid GrantRequest body) {
         if (userId <= 0) {
             throw ProblemException.invalidField("user_id", "must be a positive number");
@@ -54,11 +54,13 @@ public class WalletResource {
             throw ProblemException.invalidField("Idempotency-Key", "must be 1 to 200 characters");
         }
         String key = idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey;
-        WalletChange change = wallets.grant(userId, body.amount(), body.reason(), key);
-        if (change.entry().userId() != userId) {
-            throw ProblemException.conflict("Idempotency-Key already used for another wallet");
-        }
-        GrantResponse response = new GrantResponse(change.entry(), change.balance(), !change.applied());
-        return Response.status(change.applied() ? Response.Status.CREATED : Response.Status.OK).entity(response).build();
+        return wallets.grant(userId, body.amount(), body.reason(), key).map(change -> {
+            if (change.entry().userId() != userId) {
+                throw ProblemException.conflict("Idempotency-Key already used for another wallet");
+            }
+            GrantResponse response = new GrantResponse(change.entry(), change.balance(), !change.applied());
+            return Response.status(change.applied() ? Response.Status.CREATED : Response.Status.OK).entity(response)
+                    .build();
+        });
     }
 }

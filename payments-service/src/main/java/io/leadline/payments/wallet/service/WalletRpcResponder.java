@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.shared.json.JsonCodec;
-import io.leadline.shared.nats.BlockingResponder;
+import io.leadline.shared.nats.ReactiveResponder;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,9 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Answers {@code svc.payments.debit} and {@code svc.payments.credit}. The NATS dispatcher thread only
- * hands each message to a bounded worker pool (the database work blocks); when the queue is full the
- * request is answered {@code busy} at once rather than left to time out: it was never started, so
- * nothing was booked. Every request gets a reply: a malformed one {@code invalid_request}; one that
+ * starts each request on a Vert.x event loop ({@link ReactiveResponder}), where its transaction runs on
+ * Hibernate Reactive without holding a thread; at most {@code workers + queue-capacity} requests are
+ * under way at once, and one more is answered {@code busy} at once rather than left to time out: it was
+ * never started, so nothing was booked. Every request gets a reply: a malformed one {@code invalid_request}; one that
  * started and failed (a database error, possibly a COMMIT whose outcome is unknown) {@code unavailable},
  * which does not say whether it was booked: the caller asks again with the same key to find out.
  * The queue group spreads requests over all running instances.
@@ -46,19 +49,24 @@ public class WalletRpcResponder {
     @Inject
     MeterRegistry registry;
 
-    private BlockingResponder responder;
+    @Inject
+    Vertx vertx;
+
+    private ReactiveResponder responder;
 
     void start(@Observes StartupEvent ignored) {
         PaymentsConfig.Rpc rpc = config.rpc();
         // turned away before it started: nothing booked; failed after starting: may be booked, ask again
         byte[] busy = JsonCodec.encode(WalletReply.failure(WalletReply.BUSY));
         byte[] unavailable = JsonCodec.encode(WalletReply.failure(WalletReply.UNAVAILABLE));
-        responder = new BlockingResponder(nats, registry, "wallet-rpc", rpc.workers(), rpc.queueCapacity())
-                .answer(PaymentSubjects.DEBIT, rpc.queueGroup(), data -> JsonCodec.encode(debit(data)), busy,
+        int inFlight = rpc.workers() + rpc.queueCapacity();
+        responder = new ReactiveResponder(nats, registry, vertx, inFlight)
+                .answer(PaymentSubjects.DEBIT, rpc.queueGroup(), data -> debit(data).map(JsonCodec::encode), busy,
                         unavailable, timer("debit"))
-                .answer(PaymentSubjects.CREDIT, rpc.queueGroup(), data -> JsonCodec.encode(credit(data)), busy,
+                .answer(PaymentSubjects.CREDIT, rpc.queueGroup(), data -> credit(data).map(JsonCodec::encode), busy,
                         unavailable, timer("credit"));
-        LOG.infof("answering %s and %s with %d workers", PaymentSubjects.DEBIT, PaymentSubjects.CREDIT, rpc.workers());
+        LOG.infof("answering %s and %s, at most %d requests under way", PaymentSubjects.DEBIT, PaymentSubjects.CREDIT,
+                inFlight);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -67,22 +75,22 @@ public class WalletRpcResponder {
         }
     }
 
-    private WalletReply debit(byte[] data) {
+    private Uni<WalletReply> debit(byte[] data) {
         DebitRequest request = decode(data, DebitRequest.class);
         String invalid = WalletRequests.validate(request, config.wallet().maxAmount());
         if (invalid != null) {
             LOG.debugf("invalid debit request: %s", invalid);
-            return WalletReply.failure(WalletReply.INVALID_REQUEST);
+            return Uni.createFrom().item(WalletReply.failure(WalletReply.INVALID_REQUEST));
         }
         return wallets.debit(request);
     }
 
-    private WalletReply credit(byte[] data) {
+    private Uni<WalletReply> credit(byte[] data) {
         CreditRequest request = decode(data, CreditRequest.class);
         String invalid = WalletRequests.validate(request, config.wallet().maxAmount());
         if (invalid != null) {
             LOG.debugf("invalid credit request: %s", invalid);
-            return WalletReply.failure(WalletReply.INVALID_REQUEST);
+            return Uni.createFrom().item(WalletReply.failure(WalletReply.INVALID_REQUEST));
         }
         return wallets.credit(request);
     }

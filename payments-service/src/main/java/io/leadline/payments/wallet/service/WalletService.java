@@ -9,13 +9,14 @@ import io.leadline.payments.wallet.repository.WalletRequestRepository;
 import io.leadline.payments.wallet.repository.WalletRequestRepository.StoredRequest;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.BalanceUpdated;
-import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.WalletReply;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +24,8 @@ import java.util.OptionalLong;
 
 /**
  * Every balance change updates the wallet row and writes its ledger entry and {@code balance_updated}
- * in the caller's transaction. NATS debits and credits take the short path ({@code bookClaimed}: their
- * key is already claimed in {@code wallet_requests}); grants, top-ups and refunds go through
+ * in the caller's reactive transaction. NATS debits and credits take the short path ({@code bookClaimed}:
+ * their key is already claimed in {@code wallet_requests}); grants, top-ups and refunds go through
  * {@link #book}, which locks the wallet and checks the ledger key itself. The database refuses a
  * negative balance (CHECK) and a second entry for a key (UNIQUE) on its own.
  */
@@ -41,7 +42,7 @@ public class WalletService {
     WalletRequestRepository requests;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     @Inject
     PaymentsConfig config;
@@ -49,49 +50,44 @@ public class WalletService {
     public record WalletView(long userId, long balance, List<LedgerEntry> entries) {
     }
 
-    @Transactional
-    public WalletView view(long userId) {
-        OptionalLong balance = wallets.balance(userId);
-        if (balance.isEmpty()) {
-            return new WalletView(userId, 0, List.of());
-        }
-        return new WalletView(userId, balance.getAsLong(),
-                wallets.recentEntries(userId, config.wallet().recentEntries()));
+    public Uni<WalletView> view(long userId) {
+        return Panache.withTransaction(() -> wallets.balance(userId).flatMap(balance -> balance.isEmpty()
+                ? Uni.createFrom().item(new WalletView(userId, 0, List.of()))
+                : wallets.recentEntries(userId, config.wallet().recentEntries())
+                        .map(entries -> new WalletView(userId, balance.getAsLong(), entries))));
     }
 
     /**
-     * Books {@code change} credits (negative for a charge). Idempotent by {@code ledgerKey}: a repeat
-     * returns the entry booked first, unchanged. When {@code capAtBalance} is set a charge larger than
-     * the balance takes what is there instead of failing (used to claw back refunded top-ups).
+     * Books {@code change} credits (negative for a charge), in the caller's transaction. Idempotent by
+     * {@code ledgerKey}: a repeat returns the entry booked first, unchanged. When {@code capAtBalance} is
+     * set a charge larger than the balance takes what is there instead of failing (used to claw back
+     * refunded top-ups).
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public WalletChange book(long userId, long change, LedgerKind kind, String reason, String reference,
+    public Uni<WalletChange> book(long userId, long change, LedgerKind kind, String reason, String reference,
             String ledgerKey, boolean capAtBalance) {
-        if (change > 0) {
-            wallets.ensureWallet(userId);
-        }
-        OptionalLong locked = wallets.lockBalance(userId);
-        Optional<LedgerEntry> earlier = wallets.findEntryByKey(ledgerKey);
-        if (earlier.isPresent()) {
-            long balance = locked.orElse(0);
-            return new WalletChange(false, earlier.get(), balance, balance);
-        }
-        long previous = locked.orElse(0);
-        long effective = change;
-        if (previous + change < 0) {
-            if (!capAtBalance) {
-                return new WalletChange(false, null, previous, previous);
-            }
-            effective = -previous;
-        }
-        if (effective == 0) {
-            return new WalletChange(false, null, previous, previous);
-        }
-        long balance = Math.addExact(previous, effective);
-        wallets.setBalance(userId, balance);
-        LedgerEntry entry = wallets.insertEntry(userId, effective, balance, kind.dbName(), reason, reference, ledgerKey);
-        outbox.append(Channels.user(userId), new BalanceUpdated(balance, previous, effective, reason, reference));
-        return new WalletChange(true, entry, previous, balance);
+        Uni<Void> wallet = change > 0 ? wallets.ensureWallet(userId) : Uni.createFrom().voidItem();
+        return wallet.chain(() -> wallets.lockBalance(userId))
+                .flatMap(locked -> wallets.findEntryByKey(ledgerKey).flatMap(earlier -> {
+                    long previous = locked.orElse(0);
+                    if (earlier.isPresent()) {
+                        return Uni.createFrom().item(new WalletChange(false, earlier.get(), previous, previous));
+                    }
+                    long effective = change;
+                    if (previous + change < 0) {
+                        if (!capAtBalance) {
+                            return Uni.createFrom().item(new WalletChange(false, null, previous, previous));
+                        }
+                        effective = -previous;
+                    }
+                    if (effective == 0) {
+                        return Uni.createFrom().item(new WalletChange(false, null, previous, previous));
+                    }
+                    long applied = effective;
+                    long balance = Math.addExact(previous, applied);
+                    return wallets.setBalance(userId, balance)
+                            .chain(() -> record(userId, previous, applied, balance, kind, reason, reference,
+                                    ledgerKey));
+                }));
     }
 
     /**
@@ -99,63 +95,57 @@ public class WalletService {
      * one conditional statement changes the balance (the row lock it takes serialises concurrent
      * charges of a wallet), then the ledger entry and the event follow.
      */
-    private WalletChange bookClaimed(long userId, long change, LedgerKind kind, String reason, String reference,
+    private Uni<WalletChange> bookClaimed(long userId, long change, LedgerKind kind, String reason, String reference,
             String ledgerKey) {
-        long balance;
-        if (change > 0) {
-            balance = wallets.addToBalance(userId, change);
-        } else {
-            OptionalLong after = wallets.subtractIfCovered(userId, -change);
-            if (after.isEmpty()) {
-                return new WalletChange(false, null, 0, 0);
-            }
-            balance = after.getAsLong();
-        }
-        long previous = balance - change;
-        LedgerEntry entry = wallets.insertEntry(userId, change, balance, kind.dbName(), reason, reference, ledgerKey);
-        outbox.append(Channels.user(userId), new BalanceUpdated(balance, previous, change, reason, reference));
-        return new WalletChange(true, entry, previous, balance);
+        Uni<OptionalLong> after = change > 0
+                ? wallets.addToBalance(userId, change).map(OptionalLong::of)
+                : wallets.subtractIfCovered(userId, -change);
+        return after.flatMap(balance -> balance.isEmpty()
+                ? Uni.createFrom().item(new WalletChange(false, null, 0, 0))
+                : record(userId, balance.getAsLong() - change, change, balance.getAsLong(), kind, reason, reference,
+                        ledgerKey));
+    }
+
+    /** The ledger entry and {@code balance_updated} of a change already made to the wallet row. */
+    private Uni<WalletChange> record(long userId, long previous, long change, long balance, LedgerKind kind,
+            String reason, String reference, String ledgerKey) {
+        return wallets.insertEntry(userId, change, balance, kind.dbName(), reason, reference, ledgerKey)
+                .call(() -> outbox.append(Channels.user(userId),
+                        new BalanceUpdated(balance, previous, change, reason, reference)))
+                .map(entry -> new WalletChange(true, entry, previous, balance));
     }
 
     /** An admin grant; a repeated {@code idempotencyKey} returns the first grant. */
-    @Transactional
-    public WalletChange grant(long userId, long amount, String reason, String idempotencyKey) {
-        return book(userId, amount, LedgerKind.GRANT, reason, "grant", "grant:" + idempotencyKey, false);
+    public Uni<WalletChange> grant(long userId, long amount, String reason, String idempotencyKey) {
+        return outbox.inTransaction(() -> book(userId, amount, LedgerKind.GRANT, reason, "grant",
+                "grant:" + idempotencyKey, false));
     }
 
     /** A lead purchase. The request must be valid ({@link WalletRequests#validate}). */
-    @Transactional
-    public WalletReply debit(DebitRequest request) {
+    public Uni<WalletReply> debit(DebitRequest request) {
         long userId = Long.parseLong(request.userId());
-        Optional<StoredRequest> earlier = requests.claim(DEBIT, request.idempotencyKey(), userId, request.amount(),
-                request.reference());
-        if (earlier.isPresent()) {
-            return replay(earlier.get(), userId, request.amount(), request.reference());
-        }
-        WalletChange change = bookClaimed(userId, -request.amount(), LedgerKind.DEBIT, "lead_purchase",
-                request.reference(), DEBIT + ":" + request.idempotencyKey());
-        WalletReply reply = change.insufficient()
-                ? WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS)
-                : WalletReply.success(change.balance());
-        requests.answer(DEBIT, request.idempotencyKey(), reply);
-        return reply;
+        return outbox.inTransaction(() -> requests.claim(DEBIT, request.idempotencyKey(), userId, request.amount(),
+                request.reference()).flatMap(earlier -> earlier.isPresent()
+                ? Uni.createFrom().item(replay(earlier.get(), userId, request.amount(), request.reference()))
+                : bookClaimed(userId, -request.amount(), LedgerKind.DEBIT, "lead_purchase", request.reference(),
+                        DEBIT + ":" + request.idempotencyKey())
+                        .map(change -> change.insufficient()
+                                ? WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS)
+                                : WalletReply.success(change.balance()))
+                        .call(reply -> requests.answer(DEBIT, request.idempotencyKey(), reply))));
     }
 
     /** A compensating credit. The request must be valid ({@link WalletRequests#validate}). */
-    @Transactional
-    public WalletReply credit(CreditRequest request) {
+    public Uni<WalletReply> credit(CreditRequest request) {
         long userId = Long.parseLong(request.userId());
-        Optional<StoredRequest> earlier = requests.claim(CREDIT, request.idempotencyKey(), userId, request.amount(),
-                request.reference());
-        if (earlier.isPresent()) {
-            return replay(earlier.get(), userId, request.amount(), request.reference());
-        }
         String reason = request.reason() == null || request.reason().isBlank() ? "compensation" : request.reason();
-        WalletChange change = bookClaimed(userId, request.amount(), LedgerKind.CREDIT, reason, request.reference(),
-                CREDIT + ":" + request.idempotencyKey());
-        WalletReply reply = WalletReply.success(change.balance());
-        requests.answer(CREDIT, request.idempotencyKey(), reply);
-        return reply;
+        return outbox.inTransaction(() -> requests.claim(CREDIT, request.idempotencyKey(), userId, request.amount(),
+                request.reference()).flatMap(earlier -> earlier.isPresent()
+                ? Uni.createFrom().item(replay(earlier.get(), userId, request.amount(), request.reference()))
+                : bookClaimed(userId, request.amount(), LedgerKind.CREDIT, reason, request.reference(),
+                        CREDIT + ":" + request.idempotencyKey())
+                        .map(change -> WalletReply.success(change.balance()))
+                        .call(reply -> requests.answer(CREDIT, request.idempotencyKey(), reply))));
     }
 
     private static WalletReply replay(StoredRequest earlier, long userId, long amount, String reference) {

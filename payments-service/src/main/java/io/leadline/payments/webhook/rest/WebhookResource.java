@@ -1,12 +1,15 @@
 package io.leadline.payments.webhook.rest;
 
 import io.leadline.payments.config.PaymentsConfig;
+import io.leadline.payments.persistence.ReactiveContext;
 import io.leadline.payments.webhook.service.RefusedWebhooks;
 import io.leadline.payments.webhook.service.WebhookService;
 import io.leadline.payments.webhook.service.WebhookService.WebhookOutcome;
 import io.leadline.shared.web.Problem;
 import io.leadline.shared.web.ProblemException;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,7 +25,8 @@ import java.io.InputStream;
 /**
  * Provider callbacks, authenticated by their HMAC signature over the raw body (never re-serialised).
  * In this order, so an anonymous request costs as little as possible: a body over the size limit is
- * 413 (declared length first, then while reading; the body is streamed, this method being blocking);
+ * 413 (declared length first, then while reading; the body is streamed on a worker thread, this method
+ * being blocking, and only what follows runs on the event loop, where Hibernate Reactive records it);
  * a signature that does not verify or a stale timestamp is 400, only counted; only then is the body
  * parsed. 200 for every verified event taken in, duplicates included, so the provider stops retrying;
  * 400 for a verified event we cannot read. A database failure is 500 and the provider retries.
@@ -43,19 +47,24 @@ public class WebhookResource {
     @Inject
     PaymentsConfig config;
 
+    @Inject
+    Vertx vertx;
+
     @POST
     @Path("/stripe")
-    public WebhookOutcome stripe(@HeaderParam("Stripe-Signature") String signature,
+    public Uni<WebhookOutcome> stripe(@HeaderParam("Stripe-Signature") String signature,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
-        return answer(webhooks.stripe(read("stripe", length, body), signature));
+        byte[] read = read("stripe", length, body);
+        return answer(ReactiveContext.run(vertx, () -> webhooks.stripe(read, signature)));
     }
 
     /** Razorpay's {@code X-Razorpay-Event-Id} header is not signed and not used: the event's identity comes from its body. */
     @POST
     @Path("/razorpay")
-    public WebhookOutcome razorpay(@HeaderParam("X-Razorpay-Signature") String signature,
+    public Uni<WebhookOutcome> razorpay(@HeaderParam("X-Razorpay-Signature") String signature,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
-        return answer(webhooks.razorpay(read("razorpay", length, body), signature));
+        byte[] read = read("razorpay", length, body);
+        return answer(ReactiveContext.run(vertx, () -> webhooks.razorpay(read, signature)));
     }
 
     private byte[] read(String provider, String length, InputStream body) {
@@ -69,10 +78,11 @@ public class WebhookResource {
         }
     }
 
-    private static WebhookOutcome answer(WebhookOutcome outcome) {
-        if (outcome.rejected()) {
-            throw ProblemException.badRequest(outcome.error());
-        }
-        return outcome;
+    private static Uni<WebhookOutcome> answer(Uni<WebhookOutcome> outcome) {
+        return outcome.invoke(answered -> {
+            if (answered.rejected()) {
+                throw ProblemException.badRequest(answered.error());
+            }
+        });
     }
 }

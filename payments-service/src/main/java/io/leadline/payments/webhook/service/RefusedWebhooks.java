@@ -3,10 +3,11 @@ package io.leadline.payments.webhook.service;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.monitor.WebhookEvent;
-import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -36,7 +37,7 @@ public class RefusedWebhooks {
     MeterRegistry registry;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
 
@@ -49,7 +50,7 @@ public class RefusedWebhooks {
     @Scheduled(every = "${leadline.payments.webhook.rejection-report-interval:60s}",
             delayed = "${leadline.payments.webhook.rejection-report-interval:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void report() {
+    Uni<Void> report() {
         Map<String, Long> counts = new TreeMap<>();
         pending.forEach((provider, count) -> {
             long taken = count.getAndSet(0);
@@ -58,21 +59,24 @@ public class RefusedWebhooks {
             }
         });
         if (counts.isEmpty()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
         String providers = String.join(",", counts.keySet());
         String detail = total + " webhook request(s) refused before verification (missing or bad signature, stale "
                 + "timestamp or body too large): " + counts.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        try {
-            QuarkusTransaction.requiringNew().run(() -> outbox.append(Channels.PAYMENTS_MONITOR,
-                    new WebhookEvent(EventType.WEBHOOK_FAILED, providers, null, SUMMARY_TYPE, "rejected", detail, total)));
-            LOG.infof("%s", detail);
-        } catch (RuntimeException e) {
-            // keep them for the next summary rather than lose the count
-            counts.forEach((provider, count) -> pending.computeIfAbsent(provider, p -> new AtomicLong()).addAndGet(count));
-            LOG.warnf("cannot announce refused webhooks yet: %s", e.getMessage());
-        }
+        return outbox.inTransaction(() -> outbox.append(Channels.PAYMENTS_MONITOR,
+                        new WebhookEvent(EventType.WEBHOOK_FAILED, providers, null, SUMMARY_TYPE, "rejected", detail,
+                                total)))
+                .invoke(() -> LOG.infof("%s", detail))
+                .onFailure().invoke(e -> {
+                    // keep them for the next summary rather than lose the count
+                    counts.forEach((provider, count) -> pending.computeIfAbsent(provider, p -> new AtomicLong())
+                            .addAndGet(count));
+                    LOG.warnf("cannot announce refused webhooks yet: %s", e.getMessage());
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 }

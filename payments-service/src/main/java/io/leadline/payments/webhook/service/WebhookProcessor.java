@@ -10,17 +10,17 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.monitor.WebhookEvent;
 import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.smallrye.mutiny.Uni;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
-/** The transactional half of webhook handling: record, apply, announce. */
+/** The transactional half of webhook handling: record, apply, announce, in one reactive transaction. */
 @ApplicationScoped
 public class WebhookProcessor {
 
@@ -34,24 +34,33 @@ public class WebhookProcessor {
     PaymentService payments;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
-    @Transactional
-    WebhookOutcome process(ProviderEvent event, byte[] body) {
-        Optional<Long> claimed = webhooks.claim(event.provider(), event.eventId(), event.type(), payload(body));
-        if (claimed.isEmpty()) {
-            LOG.debugf("%s webhook %s seen before; acknowledged, nothing changed", event.provider(), event.eventId());
-            return new WebhookOutcome("duplicate", null);
-        }
-        SettleResult result = switch (event.action()) {
+    Uni<WebhookOutcome> process(ProviderEvent event, byte[] body) {
+        return outbox.inTransaction(() -> webhooks.claim(event.provider(), event.eventId(), event.type(), payload(body))
+                .flatMap(claimed -> {
+                    if (claimed.isEmpty()) {
+                        LOG.debugf("%s webhook %s seen before; acknowledged, nothing changed", event.provider(),
+                                event.eventId());
+                        return Uni.createFrom().item(new WebhookOutcome("duplicate", null));
+                    }
+                    return apply(event).flatMap(result -> finish(event, claimed.get(), result));
+                }));
+    }
+
+    private Uni<SettleResult> apply(ProviderEvent event) {
+        return switch (event.action()) {
             case SUCCEEDED -> payments.settle(event.provider(), event.reference(), true, event.amount(),
                     event.currency(), null);
             case FAILED -> payments.settle(event.provider(), event.reference(), false, event.amount(),
                     event.currency(), event.failureReason() == null ? event.type() : event.failureReason());
             case REFUNDED -> payments.providerRefund(event.provider(), event.reference(), event.amount(),
                     event.currency(), event.cumulative(), event.type(), event.refundKey());
-            case IGNORED -> null;
+            case IGNORED -> Uni.createFrom().nullItem();
         };
+    }
+
+    private Uni<WebhookOutcome> finish(ProviderEvent event, long claimed, SettleResult result) {
         String status;
         String error = null;
         if (result == null) {
@@ -63,33 +72,33 @@ public class WebhookProcessor {
             status = "processed";
         }
         Long paymentId = result == null || result.payment() == null ? null : result.payment().id();
-        webhooks.finish(claimed.get(), status, error, paymentId);
         EventType stage = "failed".equals(status) ? EventType.WEBHOOK_FAILED : EventType.WEBHOOK_PROCESSED;
-        outbox.appendAll(List.of(
-                new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_RECEIVED,
-                        event.provider(), event.eventId(), event.type(), "received", null)),
-                new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(stage,
-                        event.provider(), event.eventId(), event.type(), status, error))));
-        return new WebhookOutcome(status, error);
+        WebhookOutcome outcome = new WebhookOutcome(status, error);
+        return webhooks.finish(claimed, status, error, paymentId)
+                .chain(() -> outbox.appendAll(List.of(
+                        new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_RECEIVED,
+                                event.provider(), event.eventId(), event.type(), "received", null)),
+                        new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(stage,
+                                event.provider(), event.eventId(), event.type(), outcome.status(), outcome.error())))))
+                .replaceWith(outcome);
     }
 
     /**
      * Records a verified event that we refuse (malformed, no amount or currency) as rejected, without
-     * claiming its event id, and announces it; answered 400. {@code eventId} is the signed id when
-     * the payload had one; the payload is stored, as for every verified event.
+     * claiming its event id, and announces it, in a transaction of its own; answered 400. {@code eventId}
+     * is the signed id when the payload had one; the payload is stored, as for every verified event.
      */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    WebhookOutcome reject(String provider, String eventId, JsonNode tree, String error, byte[] body) {
+    Uni<WebhookOutcome> reject(String provider, String eventId, JsonNode tree, String error, byte[] body) {
         String id = label(eventId);
         String type = tree == null ? null : label(tree.path("stripe".equals(provider) ? "type" : "event"));
-        webhooks.insertRejected(provider, id, type, error, payload(body));
-        outbox.appendAll(List.of(
-                new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_RECEIVED,
-                        provider, id, type, "received", null)),
-                new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_FAILED,
-                        provider, id, type, "rejected", error))));
-        LOG.infof("%s webhook %s refused: %s", provider, id, error);
-        return WebhookOutcome.refused(error);
+        return outbox.inTransaction(() -> webhooks.insertRejected(provider, id, type, error, payload(body))
+                .chain(() -> outbox.appendAll(List.of(
+                        new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_RECEIVED,
+                                provider, id, type, "received", null)),
+                        new Outbox.Pending(Channels.PAYMENTS_MONITOR, new WebhookEvent(EventType.WEBHOOK_FAILED,
+                                provider, id, type, "rejected", error))))))
+                .invoke(() -> LOG.infof("%s webhook %s refused: %s", provider, id, error))
+                .replaceWith(WebhookOutcome.refused(error));
     }
 
     private static String label(JsonNode node) {

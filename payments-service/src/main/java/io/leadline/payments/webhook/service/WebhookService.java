@@ -3,6 +3,7 @@ package io.leadline.payments.webhook.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.shared.json.JsonCodec;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -40,7 +41,7 @@ public class WebhookService {
     @Inject
     RefusedWebhooks refused;
 
-    public WebhookOutcome stripe(byte[] body, String signature) {
+    public Uni<WebhookOutcome> stripe(byte[] body, String signature) {
         PaymentsConfig.Webhook settings = config.webhook();
         WebhookSignatures.Failure invalid = WebhookSignatures.verifyStripe(signature, body, settings.stripeSecret(),
                 settings.tolerance(), Instant.now());
@@ -58,7 +59,7 @@ public class WebhookService {
         }
     }
 
-    public WebhookOutcome razorpay(byte[] body, String signature) {
+    public Uni<WebhookOutcome> razorpay(byte[] body, String signature) {
         WebhookSignatures.Failure invalid = WebhookSignatures.verifyRazorpay(signature, body,
                 config.webhook().razorpaySecret());
         if (invalid != null) {
@@ -76,9 +77,9 @@ public class WebhookService {
         }
     }
 
-    private WebhookOutcome refuse(String provider, WebhookSignatures.Failure failure) {
+    private Uni<WebhookOutcome> refuse(String provider, WebhookSignatures.Failure failure) {
         refused.refused(provider, failure.reason());
-        return WebhookOutcome.refused(failure.message());
+        return Uni.createFrom().item(WebhookOutcome.refused(failure.message()));
     }
 
     private static JsonNode parse(byte[] body) {
