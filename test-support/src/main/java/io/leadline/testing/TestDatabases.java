@@ -18,6 +18,17 @@ public final class TestDatabases {
     public static final String USER = System.getProperty("leadline.test.pg.user", env("LEADLINE_TEST_PG_USER", "leadline"));
     public static final String PASSWORD = System.getProperty("leadline.test.pg.password", env("LEADLINE_TEST_PG_PASSWORD", "leadline"));
 
+    static {
+        // A test profile starts the application again in a class loader of its own. DriverManager only hands
+        // a caller a driver registered from the caller's class loader, and registers the driver of a new one
+        // only once its class is loaded there: without a JDBC extension (Agroal) doing that at start, load it.
+        try {
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private TestDatabases() {
     }
 

@@ -125,11 +125,14 @@ public interface PaymentsConfig {
         @WithDefault("payments-service")
         String queueGroup();
 
-        /** Threads doing the blocking database work of wallet requests (keep at or below the pool size). */
+        /**
+         * Wallet requests running at once; with {@link #queueCapacity()}, how many may be under way (the
+         * requests run on the event loops and wait for a connection of the reactive pool, no thread blocks).
+         */
         @WithDefault("16")
         int workers();
 
-        /** Requests waiting for a worker; beyond this a request is answered {@code busy} at once. */
+        /** Requests under way beyond {@link #workers()}; past both a request is answered {@code busy} at once. */
         @WithDefault("2048")
         int queueCapacity();
     }

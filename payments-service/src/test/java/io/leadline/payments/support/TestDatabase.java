@@ -16,6 +16,11 @@ import java.sql.SQLException;
 public class TestDatabase {
 
     public Connection getConnection() throws SQLException {
+        try {
+            Class.forName("org.postgresql.Driver"); // registered from this class loader (see TestDatabases)
+        } catch (ClassNotFoundException e) {
+            throw new SQLException(e);
+        }
         Config config = ConfigProvider.getConfig();
         return DriverManager.getConnection(config.getValue("leadline.database.jdbc-url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
