@@ -137,6 +137,7 @@ start_service() {
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$management" \
     -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG_HOST:5432/$db" \
+    -Dleadline.database.jdbc-url="jdbc:postgresql://$PG_HOST:5432/$db" \
     -Dquarkus.datasource.reactive.url="postgresql://$PG_HOST:5432/$db" \
     -Dquarkus.datasource.username="$PG_USER" -Dquarkus.datasource.password="$PG_PASSWORD" \
     -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.username="$user" \

@@ -132,7 +132,9 @@ public interface PaymentsConfig {
         @WithDefault("16")
         int workers();
 
-        /** Requests under way beyond {@link #workers()}; past both a request is answered {@code busy} at once. */
+        /**
+         * Requests under way beyond {@link #workers()}; past both a request is answered {@code busy} at once.
+         */
         @WithDefault("2048")
         int queueCapacity();
     }

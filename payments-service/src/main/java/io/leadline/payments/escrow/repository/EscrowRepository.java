@@ -39,7 +39,8 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
     public Uni<Escrow> move(long id, EscrowStatus from, EscrowStatus to, String actor) {
         return one("UPDATE escrows SET status = ?, updated_at = now() WHERE id = ? AND status = ? RETURNING *",
                 to.name(), id, from.name())
-                .map(moved -> moved.orElseThrow(() -> new IllegalStateException("escrow " + id + " is no longer " + from)))
+                .map(moved -> moved.orElseThrow(
+                        () -> new IllegalStateException("escrow " + id + " is no longer " + from)))
                 .call(() -> sql.execute(TRANSITION, id, from.name(), to.name(), actor));
     }
 

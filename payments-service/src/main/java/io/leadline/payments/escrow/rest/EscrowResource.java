@@ -63,7 +63,8 @@ public class EscrowResource {
     @POST
     @Path("/{id}/confirm")
     public Uni<EscrowView> confirm(@PathParam("id") long id, @Valid ConfirmRequest body) {
-        return escrows.confirm(id, actor(), body == null ? null : body.note()).map(escrow -> EscrowView.of(escrow, null));
+        return escrows.confirm(id, actor(), body == null ? null : body.note())
+                .map(escrow -> EscrowView.of(escrow, null));
     }
 
     @POST
@@ -89,7 +90,8 @@ public class EscrowResource {
     @POST
     @Path("/{id}/resolution")
     public Uni<EscrowView> resolve(@PathParam("id") long id, @NotNull @Valid ResolutionRequest body) {
-        return escrows.resolve(id, actor(), "release".equals(body.outcome()), body.note()).map(escrow -> EscrowView.of(escrow, null));
+        return escrows.resolve(id, actor(), "release".equals(body.outcome()), body.note())
+                .map(escrow -> EscrowView.of(escrow, null));
     }
 
     private Actor actor() {

@@ -2,15 +2,14 @@ package io.leadline.payments.fraud.repository;
 
 import io.leadline.payments.fraud.FraudAlertRecord;
 import io.leadline.payments.persistence.NativeSql;
+import io.leadline.payments.persistence.QueryFilter;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,18 +40,10 @@ public class FraudAlertRepository implements PanacheRepositoryBase<FraudAlertRow
     }
 
     public Uni<List<FraudAlertRecord>> list(String rule, Long customerId, int page, int size) {
-        List<String> where = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (rule != null) {
-            where.add("rule = :rule");
-            parameters.and("rule", rule);
-        }
-        if (customerId != null) {
-            where.add("customerId = :customerId");
-            parameters.and("customerId", customerId);
-        }
-        String query = where.isEmpty() ? "1 = 1" : String.join(" and ", where);
-        return find(query, Sort.descending("id"), parameters).page(page, size).list()
+        QueryFilter where = new QueryFilter()
+                .and("rule = :rule", "rule", rule)
+                .and("customerId = :customerId", "customerId", customerId);
+        return find(where.query(), Sort.descending("id"), where.parameters()).page(page, size).list()
                 .map(rows -> rows.stream().map(FraudAlertRow::toRecord).toList());
     }
 }

@@ -2,6 +2,7 @@ package io.leadline.payments.transaction.repository;
 
 import io.leadline.payments.money.Money;
 import io.leadline.payments.persistence.NativeSql;
+import io.leadline.payments.persistence.QueryFilter;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
@@ -17,7 +18,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,35 +99,15 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
     }
 
     public Uni<Page> list(PaymentFilter filter, int page, int size) {
-        List<String> where = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (filter.status() != null) {
-            where.add("status = :status");
-            parameters.and("status", filter.status());
-        }
-        if (filter.provider() != null) {
-            where.add("provider = :provider");
-            parameters.and("provider", filter.provider());
-        }
-        if (filter.kind() != null) {
-            where.add("kind = :kind");
-            parameters.and("kind", filter.kind());
-        }
-        if (filter.customerId() != null) {
-            where.add("customerId = :customerId");
-            parameters.and("customerId", filter.customerId());
-        }
-        if (filter.from() != null) {
-            where.add("createdAt >= :from");
-            parameters.and("from", filter.from());
-        }
-        if (filter.to() != null) {
-            where.add("createdAt < :to");
-            parameters.and("to", filter.to());
-        }
-        String query = where.isEmpty() ? "1 = 1" : String.join(" and ", where);
-        return count(query, parameters).flatMap(total -> find(query, Sort.descending("createdAt", "id"), parameters)
-                .page(page, size).list()
+        QueryFilter where = new QueryFilter()
+                .and("status = :status", "status", filter.status())
+                .and("provider = :provider", "provider", filter.provider())
+                .and("kind = :kind", "kind", filter.kind())
+                .and("customerId = :customerId", "customerId", filter.customerId())
+                .and("createdAt >= :from", "from", filter.from())
+                .and("createdAt < :to", "to", filter.to());
+        return count(where.query(), where.parameters()).flatMap(total -> find(where.query(),
+                        Sort.descending("createdAt", "id"), where.parameters()).page(page, size).list()
                 .map(rows -> new Page(rows.stream().map(PaymentRow::toPayment).toList(), total)));
     }
 

@@ -71,8 +71,8 @@ public class WalletRepository implements PanacheRepositoryBase<WalletRow, Long> 
     }
 
     public Uni<Optional<LedgerEntry>> findEntryByKey(String idempotencyKey) {
-        return sql.row(LedgerEntryRow.class, "SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE idempotency_key = ?",
-                idempotencyKey).map(row -> row.map(LedgerEntryRow::toEntry));
+        return sql.row(LedgerEntryRow.class,
+                "SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE idempotency_key = ?", idempotencyKey).map(row -> row.map(LedgerEntryRow::toEntry));
     }
 
     public Uni<LedgerEntry> insertEntry(long userId, long change, long balanceAfter, String kind, String reason,

@@ -19,8 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Every balance change updates the wallet row and writes its ledger entry and {@code balance_updated}
@@ -124,28 +124,34 @@ public class WalletService {
     /** A lead purchase. The request must be valid ({@link WalletRequests#validate}). */
     public Uni<WalletReply> debit(DebitRequest request) {
         long userId = Long.parseLong(request.userId());
-        return outbox.inTransaction(() -> requests.claim(DEBIT, request.idempotencyKey(), userId, request.amount(),
-                request.reference()).flatMap(earlier -> earlier.isPresent()
-                ? Uni.createFrom().item(replay(earlier.get(), userId, request.amount(), request.reference()))
-                : bookClaimed(userId, -request.amount(), LedgerKind.DEBIT, "lead_purchase", request.reference(),
+        return claimed(DEBIT, request.idempotencyKey(), userId, request.amount(), request.reference(),
+                () -> bookClaimed(userId, -request.amount(), LedgerKind.DEBIT, "lead_purchase", request.reference(),
                         DEBIT + ":" + request.idempotencyKey())
                         .map(change -> change.insufficient()
                                 ? WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS)
-                                : WalletReply.success(change.balance()))
-                        .call(reply -> requests.answer(DEBIT, request.idempotencyKey(), reply))));
+                                : WalletReply.success(change.balance())));
     }
 
     /** A compensating credit. The request must be valid ({@link WalletRequests#validate}). */
     public Uni<WalletReply> credit(CreditRequest request) {
         long userId = Long.parseLong(request.userId());
         String reason = request.reason() == null || request.reason().isBlank() ? "compensation" : request.reason();
-        return outbox.inTransaction(() -> requests.claim(CREDIT, request.idempotencyKey(), userId, request.amount(),
-                request.reference()).flatMap(earlier -> earlier.isPresent()
-                ? Uni.createFrom().item(replay(earlier.get(), userId, request.amount(), request.reference()))
-                : bookClaimed(userId, request.amount(), LedgerKind.CREDIT, reason, request.reference(),
+        return claimed(CREDIT, request.idempotencyKey(), userId, request.amount(), request.reference(),
+                () -> bookClaimed(userId, request.amount(), LedgerKind.CREDIT, reason, request.reference(),
                         CREDIT + ":" + request.idempotencyKey())
-                        .map(change -> WalletReply.success(change.balance()))
-                        .call(reply -> requests.answer(CREDIT, request.idempotencyKey(), reply))));
+                        .map(change -> WalletReply.success(change.balance())));
+    }
+
+    /**
+     * In one transaction: claims the request's key, then either replays the answer stored for it or books the
+     * request ({@code booking}) and stores its answer.
+     */
+    private Uni<WalletReply> claimed(String operation, String key, long userId, long amount, String reference,
+            Supplier<Uni<WalletReply>> booking) {
+        return outbox.inTransaction(() -> requests.claim(operation, key, userId, amount, reference)
+                .flatMap(earlier -> earlier.isPresent()
+                        ? Uni.createFrom().item(replay(earlier.get(), userId, amount, reference))
+                        : booking.get().call(reply -> requests.answer(operation, key, reply))));
     }
 
     private static WalletReply replay(StoredRequest earlier, long userId, long amount, String reference) {
