@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
  * starts each request on a Vert.x event loop ({@link ReactiveResponder}), where its transaction runs on
  * Hibernate Reactive without holding a thread; at most {@code workers + queue-capacity} requests are
  * under way at once, and one more is answered {@code busy} at once rather than left to time out: it was
- * never started, so nothing was booked. Every request gets a reply: a malformed one {@code invalid_request}; one that
- * started and failed (a database error, possibly a COMMIT whose outcome is unknown) {@code unavailable},
+ * never started, so nothing was booked. Every request gets a reply: a malformed one
+ * {@code invalid_request}; one that started and failed (a database error, possibly a COMMIT whose outcome is unknown) {@code unavailable},
  * which does not say whether it was booked: the caller asks again with the same key to find out.
  * The queue group spreads requests over all running instances.
  */
