@@ -39,6 +39,14 @@ public interface InboxConfig {
     @WithDefault("5s")
     Duration readWait();
 
+    /**
+     * How long the answer to a change of the read state waits for its {@code notification_read} to be in
+     * the stream (published by the outbox relay): anything published after the answer then follows the
+     * announcement. Past it (the stream unreachable) the answer is given all the same.
+     */
+    @WithDefault("5s")
+    Duration announceWait();
+
     /** While reads wait on an instance that is not the writer, how often it reads the stored position. */
     @WithDefault("5ms")
     Duration positionPoll();

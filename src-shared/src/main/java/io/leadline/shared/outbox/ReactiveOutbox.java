@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -34,6 +35,15 @@ public class ReactiveOutbox {
      */
     public <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
         return Panache.withTransaction(work).invoke(relay::wake);
+    }
+
+    /**
+     * After the transaction that wrote events committed: completes with {@code true} once they are in the
+     * stream, so that anything published after it follows them there; with {@code false} when
+     * {@code maxWait} passed first. Never fails (see {@link ReactiveOutboxRelay#awaitPublished}).
+     */
+    public Uni<Boolean> awaitPublished(Duration maxWait) {
+        return relay.awaitPublished(maxWait);
     }
 
     /** Writes one event in the current transaction. */

@@ -6,6 +6,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -16,16 +18,20 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link OutboxRelay} for a service on the reactive PostgreSQL client, with the same guarantees: rows
@@ -38,6 +44,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pool for the relay alone, so that holding the lock while acknowledgements arrive never takes a
  * connection from the inbox; a connection that failed is closed and the next drain takes a new one.
  * At most one drain runs at a time; a wake during a drain makes another one follow it.
+ *
+ * <p>A caller can wait, without blocking, until what it committed is in the stream
+ * ({@link #awaitPublished}): a drain that began after the caller asked and ended with everything it saw
+ * acknowledged (the last batch not full, no row left unacknowledged, the lock held) has published every
+ * row committed before it began, or found it published by another instance.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "leadline.outbox.reactive", stringValue = "true")
@@ -68,6 +79,13 @@ public class ReactiveOutboxRelay {
     private volatile boolean running;
     private volatile SqlConnection connection;
     private volatile CompletableFuture<Void> drainDone = CompletableFuture.completedFuture(null);
+    /** Numbers the callers of {@link #awaitPublished}; a drain covers every number taken before it began. */
+    private final AtomicLong publishTickets = new AtomicLong();
+    private final ConcurrentLinkedQueue<PublishWaiter> publishWaiters = new ConcurrentLinkedQueue<>();
+
+    /** A caller waiting for every row committed before {@code ticket} was taken to be in the stream. */
+    private record PublishWaiter(long ticket, CompletableFuture<Boolean> published) {
+    }
 
     void start(@Observes StartupEvent event) {
         running = true;
@@ -83,6 +101,29 @@ public class ReactiveOutboxRelay {
             LOG.debugf("outbox relay stopped during a drain: %s", OutboxPublisher.rootMessage(e));
         }
         discardConnection();
+        publishWaiters.forEach(waiter -> waiter.published().complete(false));
+    }
+
+    /**
+     * Completes with {@code true} once every outbox row committed before this call is in the stream (this
+     * relay published it, or found it published by another instance), with {@code false} when
+     * {@code maxWait} passed first (the stream is unreachable, another instance holds the lock for long, a
+     * row cannot be sent). Never fails and never blocks; the item is emitted on the caller's Vert.x
+     * context. Call it after the transaction that wrote the rows committed.
+     */
+    public Uni<Boolean> awaitPublished(Duration maxWait) {
+        Context context = Vertx.currentContext();
+        Executor caller = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
+        PublishWaiter waiter = new PublishWaiter(publishTickets.incrementAndGet(), new CompletableFuture<>());
+        publishWaiters.add(waiter);
+        wake();
+        return Uni.createFrom().completionStage(waiter.published())
+                .ifNoItem().after(maxWait).recoverWithItem(() -> {
+                    LOG.debugf("outbox rows not in the stream within %s; answering without waiting longer", maxWait);
+                    return false;
+                })
+                .eventually(() -> publishWaiters.remove(waiter))
+                .emitOn(caller);
     }
 
     /** Asks for a drain; cheap and safe to call from any thread, any number of times. */
@@ -114,10 +155,15 @@ public class ReactiveOutboxRelay {
             return;
         }
         wakeRequested.set(false);
+        // every row committed before a waiter took its ticket is visible to this drain
+        long covered = publishTickets.get();
         CompletableFuture<Void> done = new CompletableFuture<>();
         drainDone = done;
         drainBatches().subscribe().with(
                 count -> {
+                    if (count >= 0 && count < config.batchSize()) {
+                        releaseWaiters(covered); // all it saw is acknowledged: nothing older is left unpublished
+                    }
                     finish(done);
                     if (count == LOCK_BUSY) {
                         publisher.countLockBusy();
@@ -133,6 +179,14 @@ public class ReactiveOutboxRelay {
                     publisher.countFailure();
                     LOG.warnf("outbox publish failed, will retry: %s", OutboxPublisher.rootMessage(failure));
                 });
+    }
+
+    private void releaseWaiters(long covered) {
+        for (PublishWaiter waiter : publishWaiters) {
+            if (waiter.ticket() <= covered) {
+                waiter.published().complete(true);
+            }
+        }
     }
 
     private void finish(CompletableFuture<Void> done) {

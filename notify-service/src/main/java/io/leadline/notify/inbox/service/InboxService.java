@@ -1,5 +1,6 @@
 package io.leadline.notify.inbox.service;
 
+import io.leadline.notify.inbox.InboxConfig;
 import io.leadline.notify.inbox.Notification;
 import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.repository.NotificationRepository;
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  * client adds the inbox events it saw after it. Changes to the read state are announced on the user's
  * channel ({@code notification_read}, through the outbox in the same transaction), so every open
  * connection of that user follows; one user's changes are serialized, so their announced counts follow
- * one another.
+ * one another. A change is answered once its announcement is in the stream (at most
+ * {@code leadline.inbox.announce-wait}): whatever is published after the answer reaches the other
+ * connections after the announcement, never before it.
  */
 @ApplicationScoped
 public class InboxService {
@@ -32,9 +35,16 @@ public class InboxService {
     @Inject
     ReactiveOutbox outbox;
 
+    @Inject
+    InboxConfig config;
+
     /** What a change did: the ids marked read ({@code all} for every one), and the unread count after it. */
     public record ReadOutcome(String userId, List<Long> notificationIds, boolean all,
             NotificationRepository.Unread unread) {
+    }
+
+    /** A change's outcome, and whether it was announced (the transaction wrote a {@code notification_read}). */
+    private record Change(ReadOutcome outcome, boolean announced) {
     }
 
     public Uni<NotificationRepository.Page> list(String userId, boolean unreadOnly, int page, int size) {
@@ -54,16 +64,18 @@ public class InboxService {
 
     /** Marks one of the user's own notifications read; someone else's id is not found. */
     public Uni<ReadOutcome> markRead(String userId, NotificationId id) {
-        return outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
+        return answerOnceAnnounced(outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
                 // the count below and every other snapshot can then be ordered by (position, version)
                 .chain(notifications::holdPosition)
                 .chain(() -> notifications.findOwnForUpdate(userId, id))
                 .map(found -> found.orElseThrow(() -> notFound(id)))
                 .flatMap(notification -> notification.read()
-                        ? outcome(userId, List.of(), false) // nothing changed, nothing to announce
+                        // nothing changed, nothing to announce
+                        ? outcome(userId, List.of(), false).map(outcome -> new Change(outcome, false))
                         : notifications.markRead(notification.id())
                                 .chain(() -> outcome(userId, List.of(notification.id()), false))
-                                .call(this::announce)));
+                                .call(this::announce)
+                                .map(outcome -> new Change(outcome, true)))));
     }
 
     /** Marks read every notification up to the position the answer reports. */
@@ -77,11 +89,24 @@ public class InboxService {
     }
 
     private Uni<ReadOutcome> changeAll(String userId, Supplier<Uni<Integer>> change) {
-        return outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
+        return answerOnceAnnounced(outbox.inTransaction(() -> notifications.raiseReadVersion(userId)
                 .chain(notifications::holdPosition)
                 .chain(change::get)
                 .flatMap(changed -> outcome(userId, List.of(), true)
-                        .call(outcome -> changed == 0 ? Uni.createFrom().voidItem() : announce(outcome))));
+                        .call(outcome -> changed == 0 ? Uni.createFrom().voidItem() : announce(outcome))
+                        .map(outcome -> new Change(outcome, changed != 0)))));
+    }
+
+    /**
+     * The answer after the commit waits for the announcement to be in the stream: a client may take the
+     * answer as the point after which everything it publishes, or is published, follows the change (the
+     * outbox relay publishes on its own, and would otherwise often be overtaken).
+     */
+    private Uni<ReadOutcome> answerOnceAnnounced(Uni<Change> committed) {
+        return committed
+                .call(change -> change.announced() ? outbox.awaitPublished(config.announceWait())
+                        : Uni.createFrom().voidItem())
+                .map(Change::outcome);
     }
 
     private Uni<ReadOutcome> outcome(String userId, List<Long> ids, boolean all) {
