@@ -2,11 +2,10 @@ package io.leadline.payments.escrow.repository;
 
 import io.leadline.payments.escrow.Escrow;
 import io.leadline.payments.escrow.EscrowStatus;
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -20,8 +19,6 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
             INSERT INTO escrow_transitions (escrow_id, old_status, new_status, actor)
             VALUES (?, CAST(? AS text), ?, ?)""";
 
-    @Inject
-    NativeSql sql;
 
     public Uni<Escrow> insert(long buyerId, long sellerId, BigDecimal amount, String currency, String description) {
         return changed(one("INSERT INTO escrows (buyer_id, seller_id, amount, currency, description, status) "
@@ -41,11 +38,11 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
                 to.name(), id, from.name())
                 .map(moved -> moved.orElseThrow(
                         () -> new IllegalStateException("escrow " + id + " is no longer " + from)))
-                .call(() -> sql.execute(TRANSITION, id, from.name(), to.name(), actor));
+                .call(() -> NativeSql.execute(TRANSITION, id, from.name(), to.name(), actor));
     }
 
     public Uni<Void> created(long id, String actor) {
-        return sql.execute(TRANSITION, id, null, EscrowStatus.INITIATED.name(), actor).replaceWithVoid();
+        return NativeSql.execute(TRANSITION, id, null, EscrowStatus.INITIATED.name(), actor).replaceWithVoid();
     }
 
     public Uni<Escrow> confirm(long id, boolean buyer) {
@@ -63,16 +60,16 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
     }
 
     public Uni<Void> markPublished(long id) {
-        return sql.execute("UPDATE escrows SET parties_published_at = now() WHERE id = ?", id).replaceWithVoid();
+        return NativeSql.execute("UPDATE escrows SET parties_published_at = now() WHERE id = ?", id).replaceWithVoid();
     }
 
     public Uni<List<Escrow>> unpublished(int limit) {
-        return sql.rows(EscrowRow.class, "SELECT * FROM escrows WHERE parties_published_at IS NULL ORDER BY id LIMIT ?",
+        return NativeSql.rows(EscrowRow.class, "SELECT * FROM escrows WHERE parties_published_at IS NULL ORDER BY id LIMIT ?",
                 limit).map(rows -> rows.stream().map(EscrowRow::toEscrow).toList());
     }
 
     private Uni<Optional<Escrow>> one(String statement, Object... parameters) {
-        return sql.row(EscrowRow.class, statement, parameters).map(row -> row.map(EscrowRow::toEscrow));
+        return NativeSql.row(EscrowRow.class, statement, parameters).map(row -> row.map(EscrowRow::toEscrow));
     }
 
     private static Uni<Escrow> changed(Uni<Optional<Escrow>> row) {

@@ -1,13 +1,12 @@
 package io.leadline.payments.fraud.repository;
 
 import io.leadline.payments.fraud.FraudAlertRecord;
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.payments.persistence.QueryFilter;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +16,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class FraudAlertRepository implements PanacheRepositoryBase<FraudAlertRow, Long> {
 
-    @Inject
-    NativeSql sql;
 
     /**
      * Stores the alert unless this rule already alerted for the customer within its window. The check runs
@@ -26,8 +23,8 @@ public class FraudAlertRepository implements PanacheRepositoryBase<FraudAlertRow
      */
     public Uni<Optional<FraudAlertRecord>> insertOnce(String rule, String severity, long customerId,
             Long transactionId, String details, Duration window) {
-        return sql.lock("fraud:" + rule, String.valueOf(customerId))
-                .chain(() -> sql.row(FraudAlertRow.class, """
+        return NativeSql.lock("fraud:" + rule, String.valueOf(customerId))
+                .chain(() -> NativeSql.row(FraudAlertRow.class, """
                         INSERT INTO fraud_alerts (rule, severity, customer_id, transaction_id, details, window_start,
                                                   window_end)
                         SELECT CAST(? AS text), CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS text),

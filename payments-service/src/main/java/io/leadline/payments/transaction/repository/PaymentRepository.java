@@ -1,7 +1,7 @@
 package io.leadline.payments.transaction.repository;
 
 import io.leadline.payments.money.Money;
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.payments.persistence.QueryFilter;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.Payment;
@@ -12,7 +12,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -37,8 +36,6 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
     private static final String REFUND_COLUMNS = "id, payment_id, amount, source, reason, credits_clawed_back, "
             + "credits_shortfall, idempotency_key, request_fingerprint, created_at";
 
-    @Inject
-    NativeSql sql;
 
     public record Page(List<Payment> items, long total) {
     }
@@ -91,7 +88,7 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
      * other, whichever payment they name: the later one then finds the earlier one's refund.
      */
     public Uni<Void> lockRefundKey(String key) {
-        return sql.lock("refund-key", key);
+        return NativeSql.lock("refund-key", key);
     }
 
     public Uni<Optional<Refund>> findRefundByKey(String key) {
@@ -117,12 +114,13 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
      */
     public Uni<Metrics> metrics(Duration window, String windowName, String revenueCurrency) {
         Instant since = window == null ? Instant.EPOCH : Instant.now().minus(window);
-        return sql.<Object[]>scalar("""
+        return NativeSql.<Object[]>scalar("""
                 SELECT count(*),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed'))
                 FROM payments WHERE created_at >= ?""", since)
-                .flatMap(counts -> sql.tuples("""
+                .map(Optional::orElseThrow)
+                .flatMap(counts -> NativeSql.tuples("""
                         SELECT CAST(currency AS text), CAST(sum(amount - refunded_amount) AS text) FROM payments
                         WHERE created_at >= ? AND status IN ('succeeded', 'refunded')
                         GROUP BY currency""", since)
@@ -153,10 +151,10 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
     }
 
     private Uni<Optional<Payment>> payment(String statement, Object... parameters) {
-        return sql.row(PaymentRow.class, statement, parameters).map(row -> row.map(PaymentRow::toPayment));
+        return NativeSql.row(PaymentRow.class, statement, parameters).map(row -> row.map(PaymentRow::toPayment));
     }
 
     private Uni<Optional<Refund>> refund(String statement, Object... parameters) {
-        return sql.row(RefundRow.class, statement, parameters).map(row -> row.map(RefundRow::toRefund));
+        return NativeSql.row(RefundRow.class, statement, parameters).map(row -> row.map(RefundRow::toRefund));
     }
 }

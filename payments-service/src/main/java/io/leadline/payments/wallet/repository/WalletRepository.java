@@ -1,11 +1,10 @@
 package io.leadline.payments.wallet.repository;
 
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.payments.wallet.LedgerEntry;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Optional;
@@ -23,27 +22,25 @@ public class WalletRepository implements PanacheRepositoryBase<WalletRow, Long> 
     private static final String ENTRY_COLUMNS =
             "id, user_id, change, balance_after, kind, reason, reference, idempotency_key, created_at";
 
-    @Inject
-    NativeSql sql;
 
     public Uni<Void> ensureWallet(long userId) {
-        return sql.execute("INSERT INTO wallets (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING", userId)
+        return NativeSql.execute("INSERT INTO wallets (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING", userId)
                 .replaceWithVoid();
     }
 
     /** Locks the wallet row until the transaction ends and returns its balance, or empty when there is none. */
     public Uni<OptionalLong> lockBalance(long userId) {
-        return sql.row(WalletRow.class, "SELECT * FROM wallets WHERE user_id = ? FOR UPDATE", userId)
+        return NativeSql.row(WalletRow.class, "SELECT * FROM wallets WHERE user_id = ? FOR UPDATE", userId)
                 .map(WalletRepository::balanceOf);
     }
 
     public Uni<OptionalLong> balance(long userId) {
-        return sql.row(WalletRow.class, "SELECT * FROM wallets WHERE user_id = ?", userId)
+        return NativeSql.row(WalletRow.class, "SELECT * FROM wallets WHERE user_id = ?", userId)
                 .map(WalletRepository::balanceOf);
     }
 
     public Uni<Void> setBalance(long userId, long balance) {
-        return sql.execute("UPDATE wallets SET balance = ?, updated_at = now() WHERE user_id = ?", balance, userId)
+        return NativeSql.execute("UPDATE wallets SET balance = ?, updated_at = now() WHERE user_id = ?", balance, userId)
                 .invoke(updated -> {
                     if (updated != 1) {
                         throw new IllegalStateException("wallet " + userId + " vanished");
@@ -54,7 +51,7 @@ public class WalletRepository implements PanacheRepositoryBase<WalletRow, Long> 
 
     /** Adds {@code amount} (creating the wallet if needed) and returns the new balance; one statement. */
     public Uni<Long> addToBalance(long userId, long amount) {
-        return sql.row(WalletRow.class, """
+        return NativeSql.row(WalletRow.class, """
                 INSERT INTO wallets (user_id, balance) VALUES (?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET balance = wallets.balance + EXCLUDED.balance, updated_at = now()
                 RETURNING *""", userId, amount)
@@ -64,20 +61,20 @@ public class WalletRepository implements PanacheRepositoryBase<WalletRow, Long> 
 
     /** Takes {@code amount} if the balance covers it and returns the new balance; empty when it does not. */
     public Uni<OptionalLong> subtractIfCovered(long userId, long amount) {
-        return sql.row(WalletRow.class, """
+        return NativeSql.row(WalletRow.class, """
                 UPDATE wallets SET balance = balance - ?, updated_at = now()
                 WHERE user_id = ? AND balance >= ? RETURNING *""", amount, userId, amount)
                 .map(WalletRepository::balanceOf);
     }
 
     public Uni<Optional<LedgerEntry>> findEntryByKey(String idempotencyKey) {
-        return sql.row(LedgerEntryRow.class,
+        return NativeSql.row(LedgerEntryRow.class,
                 "SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE idempotency_key = ?", idempotencyKey).map(row -> row.map(LedgerEntryRow::toEntry));
     }
 
     public Uni<LedgerEntry> insertEntry(long userId, long change, long balanceAfter, String kind, String reason,
             String reference, String idempotencyKey) {
-        return sql.row(LedgerEntryRow.class, """
+        return NativeSql.row(LedgerEntryRow.class, """
                 INSERT INTO ledger_entries (user_id, change, balance_after, kind, reason, reference, idempotency_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING\s""" + ENTRY_COLUMNS,
                 userId, change, balanceAfter, kind, reason, reference, idempotencyKey)
@@ -86,7 +83,7 @@ public class WalletRepository implements PanacheRepositoryBase<WalletRow, Long> 
     }
 
     public Uni<List<LedgerEntry>> recentEntries(long userId, int limit) {
-        return sql.rows(LedgerEntryRow.class, "SELECT " + ENTRY_COLUMNS
+        return NativeSql.rows(LedgerEntryRow.class, "SELECT " + ENTRY_COLUMNS
                         + " FROM ledger_entries WHERE user_id = ? ORDER BY id DESC LIMIT ?", userId, limit)
                 .map(rows -> rows.stream().map(LedgerEntryRow::toEntry).toList());
     }

@@ -1,11 +1,10 @@
 package io.leadline.payments.wallet.repository;
 
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.rpc.WalletReply;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -22,8 +21,6 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
         }
     }
 
-    @Inject
-    NativeSql sql;
 
     /**
      * Claims the key for this transaction. Empty when the claim is new; otherwise the earlier request.
@@ -31,12 +28,12 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
      */
     public Uni<Optional<StoredRequest>> claim(String operation, String key, long userId, long amount,
             String reference) {
-        return sql.execute("""
+        return NativeSql.execute("""
                 INSERT INTO wallet_requests (operation, idempotency_key, user_id, amount, reference)
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (operation, idempotency_key) DO NOTHING""",
                 operation, key, userId, amount, reference)
                 .flatMap(inserted -> inserted == 1 ? Uni.createFrom().item(Optional.<StoredRequest>empty())
-                        : sql.row(WalletRequestRow.class,
+                        : NativeSql.row(WalletRequestRow.class,
                                 "SELECT * FROM wallet_requests WHERE operation = ? AND idempotency_key = ?",
                                 operation, key)
                         .map(row -> Optional.of(stored(row.orElseThrow(() -> new IllegalStateException(
@@ -44,7 +41,7 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
     }
 
     public Uni<Void> answer(String operation, String key, WalletReply reply) {
-        return sql.execute("""
+        return NativeSql.execute("""
                 UPDATE wallet_requests SET ok = ?, new_balance = CAST(? AS bigint), reason = ?
                 WHERE operation = ? AND idempotency_key = ?""",
                 reply.ok(), reply.newBalance(), reply.reason(), operation, key).replaceWithVoid();

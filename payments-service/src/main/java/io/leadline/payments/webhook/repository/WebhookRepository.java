@@ -1,10 +1,9 @@
 package io.leadline.payments.webhook.repository;
 
-import io.leadline.payments.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.Optional;
 
@@ -12,15 +11,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class WebhookRepository implements PanacheRepositoryBase<WebhookEventRow, Long> {
 
-    @Inject
-    NativeSql sql;
 
     /**
      * Records a verified event we refuse to act on (malformed, no amount or currency) as rejected; never
      * claims the event id. Requests whose signature does not verify are not recorded at all.
      */
     public Uni<Long> insertRejected(String provider, String eventId, String type, String error, String payload) {
-        return sql.rows(WebhookEventRow.class, """
+        return NativeSql.rows(WebhookEventRow.class, """
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, error, payload,
                                             processed_at)
                 VALUES (?, CAST(? AS text), CAST(? AS text), true, 'rejected', ?, ?, now()) RETURNING *""",
@@ -29,7 +26,7 @@ public class WebhookRepository implements PanacheRepositoryBase<WebhookEventRow,
 
     /** Claims a verified event id; empty when it was seen before (or is being processed right now). */
     public Uni<Optional<Long>> claim(String provider, String eventId, String type, String payload) {
-        return sql.row(WebhookEventRow.class, """
+        return NativeSql.row(WebhookEventRow.class, """
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, payload)
                 VALUES (?, ?, CAST(? AS text), true, 'received', ?)
                 ON CONFLICT (provider, event_id) WHERE signature_valid AND status <> 'rejected'
@@ -37,7 +34,7 @@ public class WebhookRepository implements PanacheRepositoryBase<WebhookEventRow,
     }
 
     public Uni<Void> finish(long id, String status, String error, Long paymentId) {
-        return sql.execute("""
+        return NativeSql.execute("""
                 UPDATE webhook_events SET status = ?, error = CAST(? AS text), payment_id = CAST(? AS bigint),
                        processed_at = now()
                 WHERE id = ?""", status, error, paymentId, id).replaceWithVoid();
