@@ -12,7 +12,10 @@ import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What other services may ask leads-service about its accounts, over NATS request-reply:
@@ -72,7 +76,7 @@ public class AccountDirectoryResponder {
             return JsonCodec.encode(new UsersByRoleReply(List.of()));
         }
         try {
-            List<String> ids = accounts.idsByRole(role.get()).stream().map(String::valueOf).toList();
+            List<String> ids = await(() -> accounts.idsByRole(role.get())).stream().map(String::valueOf).toList();
             return JsonCodec.encode(new UsersByRoleReply(ids));
         } catch (RuntimeException e) {
             LOG.warnf("cannot list the accounts of role %s: %s", role.get().wireName(), e.toString());
@@ -86,11 +90,22 @@ public class AccountDirectoryResponder {
             return JsonCodec.encode(new UsersExistReply(List.of()));
         }
         try {
-            List<String> existing = accounts.existingIds(ids.get()).stream().map(String::valueOf).toList();
+            List<String> existing = await(() -> accounts.existingIds(ids.get())).stream().map(String::valueOf).toList();
             return JsonCodec.encode(new UsersExistReply(existing));
         } catch (RuntimeException e) {
             LOG.warnf("cannot look up %d account ids: %s", ids.get().size(), e.toString());
             return UNAVAILABLE;
+        }
+    }
+
+    /** Runs a reactive read from this responder's worker thread (never an event loop) and waits for it. */
+    private static <T> T await(Supplier<Uni<T>> read) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(read));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
