@@ -42,20 +42,33 @@ public class LeadExpiry {
     }
 
     /**
-     * Expires every lead verified before {@code verifiedBefore}, one transaction per lead, one after the
-     * other; returns how many.
+     * Expires every lead verified before {@code verifiedBefore}, batch by batch
+     * ({@code leadline.leads.expiry.batch-size}), one transaction per lead, one after the other; returns
+     * how many.
      */
     public Uni<Integer> expireDue(Instant verifiedBefore) {
-        return expireFrom(verifiedBefore, 0);
+        return expireBatches(verifiedBefore, Math.max(1, config.expiry().batchSize()), 0);
     }
 
-    private Uni<Integer> expireFrom(Instant verifiedBefore, int expiredSoFar) {
+    /** One batch, then the next one while they come full. */
+    private Uni<Integer> expireBatches(Instant verifiedBefore, int batchSize, int expiredBefore) {
+        return expireBatch(verifiedBefore, batchSize, 0).flatMap(inBatch -> {
+            LOG.debugf("lead expiry batch: %d leads", inBatch);
+            return inBatch == batchSize ? expireBatches(verifiedBefore, batchSize, expiredBefore + inBatch)
+                    : Uni.createFrom().item(expiredBefore + inBatch);
+        });
+    }
+
+    private Uni<Integer> expireBatch(Instant verifiedBefore, int batchSize, int inBatch) {
+        if (inBatch == batchSize) {
+            return Uni.createFrom().item(inBatch);
+        }
         return leads.expireOne(verifiedBefore).flatMap(expired -> {
             if (expired.isEmpty()) {
-                return Uni.createFrom().item(expiredSoFar);
+                return Uni.createFrom().item(inBatch);
             }
             LOG.debugf("lead %d expired", expired.get());
-            return expireFrom(verifiedBefore, expiredSoFar + 1);
+            return expireBatch(verifiedBefore, batchSize, inBatch + 1);
         });
     }
 }
