@@ -51,7 +51,7 @@ class OperationsTest {
         given().baseUri(management()).get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("nats", "Database connections health check"));
+                .body("checks.name", hasItems("nats", "Reactive PostgreSQL connections health check"));
         given().baseUri(management()).get("/q/health/live")
                 .then().statusCode(200).body("status", equalTo("UP"));
     }

@@ -1,19 +1,18 @@
 package io.leadline.leads.outbox;
 
-import io.agroal.api.AgroalDataSource;
 import io.leadline.leads.support.Database;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
-import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.OutboxRelay;
+import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.RelayStatements;
 import io.leadline.testing.LeadlineTestResources;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -45,30 +44,27 @@ class OutboxLockRetryTest {
     }
 
     @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
     Database database;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     @Inject
     MeterRegistry registry;
 
     @Test
-    void eventsCommittedWhileAnotherInstanceRelaysArePublishedWithoutWaitingForThePoll() throws Exception {
+    void eventsCommittedWhileAnotherInstanceRelaysArePublishedWithoutWaitingForThePoll() throws Throwable {
         double busyBefore = registry.counter("leadline.outbox.lock.busy").count();
         String eventId;
-        try (Connection otherInstance = dataSource.getConnection()) {
+        try (Connection otherInstance = Database.connect()) {
             otherInstance.setAutoCommit(false);
             try (PreparedStatement lock = otherInstance.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, OutboxRelay.ADVISORY_LOCK_KEY);
+                lock.setLong(1, RelayStatements.ADVISORY_LOCK_KEY);
                 lock.executeQuery().close();
             }
-            eventId = QuarkusTransaction.requiringNew().call(() -> outbox.append(Channels.user(7),
+            eventId = VertxContextSupport.subscribeAndAwait(() -> outbox.inTransaction(() -> outbox.append(Channels.user(7),
                     new LeadAlert("7", LeadAlert.COMPETITION, "hello", "while another relay works", "low", null, null,
-                            null)).id());
+                            null)))).id();
             // the wake after our commit found the lock taken
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> registry.counter("leadline.outbox.lock.busy").count() > busyBefore);

@@ -1,17 +1,17 @@
 package io.leadline.leads.outbox;
 
-import io.agroal.api.AgroalDataSource;
 import io.leadline.leads.support.ChannelListener;
 import io.leadline.leads.support.Database;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.testing.LeadlineTestResources;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +34,10 @@ class OutboxRelayTest {
     private static final int OVERSIZE = 1024 * 1024 + 100_000;
 
     @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
     Database database;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     @Test
     void aRowThatCannotBeSentEndsTheBatchThereAndWhatWentBeforeIsMarkedPublished() throws Exception {
@@ -51,7 +48,7 @@ class OutboxRelayTest {
         String after = "after-" + run;
         try (ChannelListener leads = ChannelListener.on(Channels.LEADS)) {
             // written as an older version could have: a row the server refuses between good ones
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = Database.connect()) {
                 connection.setAutoCommit(false);
                 insertRow(connection, first, "{\"marker\":\"" + first + "\"}");
                 insertRow(connection, second, "{\"marker\":\"" + second + "\"}");
@@ -83,10 +80,10 @@ class OutboxRelayTest {
     void appendRefusesAnEventTheServerWouldNeverAccept() {
         long rowsBefore = database.rows("outbox");
         LeadAlert huge = new LeadAlert("1", LeadAlert.COMPETITION, "too big", "x".repeat(OVERSIZE), "low", null, null, null);
-        Throwable thrown = catchThrowable(() -> QuarkusTransaction.requiringNew().run(() -> outbox.appendAll(List.of(
+        Throwable thrown = catchThrowable(() -> VertxContextSupport.subscribeAndAwait(() -> outbox.inTransaction(() -> outbox.appendAll(List.of(
                 new Outbox.Pending(Channels.user(1), new LeadAlert("1", LeadAlert.COMPETITION, "fine", "small", "low",
                         null, null, null)),
-                new Outbox.Pending(Channels.user(1), huge)))));
+                new Outbox.Pending(Channels.user(1), huge))))));
         Throwable cause = thrown;
         while (cause != null && !(cause instanceof Outbox.EventTooLargeException)) {
             cause = cause.getCause();
@@ -100,8 +97,8 @@ class OutboxRelayTest {
     @Test
     void appendRefusesAnEventAnotherServiceOwns() {
         long rowsBefore = database.rows("outbox");
-        Throwable thrown = catchThrowable(() -> QuarkusTransaction.requiringNew().run(() -> outbox.append(
-                Channels.user(1), new NotificationMessage("not ours", "notify-service sends these", "low", "test"))));
+        Throwable thrown = catchThrowable(() -> VertxContextSupport.subscribeAndAwait(() -> outbox.inTransaction(() -> outbox.append(
+                Channels.user(1), new NotificationMessage("not ours", "notify-service sends these", "low", "test")))));
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("notification_message is published by notify");
         assertThat(database.rows("outbox")).isEqualTo(rowsBefore);

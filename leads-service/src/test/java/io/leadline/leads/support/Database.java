@@ -1,23 +1,32 @@
 package io.leadline.leads.support;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads the service's real database, to check what was (or was not) stored. */
+/**
+ * Reads the service's real database, to check what was (or was not) stored, over plain JDBC connections of
+ * its own: the service itself has no JDBC pool to borrow from (it runs on the reactive client).
+ */
 @ApplicationScoped
 public class Database {
 
-    @Inject
-    AgroalDataSource dataSource;
+    /** A new connection to the running test's database; the caller closes it. */
+    public static Connection connect() throws SQLException {
+        Config config = ConfigProvider.getConfig();
+        return DriverManager.getConnection(config.getValue("leadline.database.jdbc-url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
+    }
 
     public long count(String sql, Object... params) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connect();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
@@ -33,7 +42,7 @@ public class Database {
 
     /** The first column of the first row, as text (null when there is no row). */
     public String text(String sql, Object... params) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connect();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
@@ -47,7 +56,7 @@ public class Database {
     }
 
     public int update(String sql, Object... params) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connect();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

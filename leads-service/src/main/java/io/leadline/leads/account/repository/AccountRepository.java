@@ -2,59 +2,58 @@ package io.leadline.leads.account.repository;
 
 import io.leadline.leads.account.Account;
 import io.leadline.leads.account.Role;
-import io.leadline.leads.jdbc.Jdbc;
+import io.leadline.leads.persistence.NativeSql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
+/** {@code accounts} on Hibernate Reactive; every method runs in the caller's reactive session. */
 @ApplicationScoped
-public class AccountRepository {
+public class AccountRepository implements PanacheRepositoryBase<StoredAccount, Long> {
 
-    private static final String COLUMNS = "id, username, password_hash, role, created_at";
-
-    @Inject
-    Jdbc jdbc;
+    private static final String COLUMNS = "id, username, password_hash, role, created_at, updated_at";
 
     /** Inserts the account, or returns empty when the username (in any case) is taken. */
-    public Optional<Account> insert(String username, String passwordHash, Role role) {
-        return jdbc.one("INSERT INTO accounts (username, password_hash, role) VALUES (?, ?, ?) "
-                + "ON CONFLICT (lower(username)) DO NOTHING RETURNING " + COLUMNS,
-                AccountRepository::map, username, passwordHash, role.wireName());
+    public Uni<Optional<Account>> insert(String username, String passwordHash, Role role) {
+        return NativeSql.row(StoredAccount.class, "INSERT INTO accounts (username, password_hash, role) VALUES (?, ?, ?) "
+                + "ON CONFLICT (lower(username)) DO NOTHING RETURNING " + COLUMNS, username, passwordHash, role.wireName())
+                .map(found -> found.map(StoredAccount::toAccount));
     }
 
-    public Optional<Account> findById(long id) {
-        return jdbc.one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", AccountRepository::map, id);
+    public Uni<Optional<Account>> findAccount(long id) {
+        return NativeSql.row(StoredAccount.class, "SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id)
+                .map(found -> found.map(StoredAccount::toAccount));
     }
 
-    public Optional<Account> findByUsername(String username) {
-        return jdbc.one("SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
-                AccountRepository::map, username);
+    public Uni<Optional<Account>> findByUsername(String username) {
+        return NativeSql.row(StoredAccount.class, "SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
+                username).map(found -> found.map(StoredAccount::toAccount));
     }
 
     /** The ids of every account with this role, in id order. */
-    public List<Long> idsByRole(Role role) {
-        return jdbc.list("SELECT id FROM accounts WHERE role = ? ORDER BY id", row -> row.getLong(1), role.wireName());
+    public Uni<List<Long>> idsByRole(Role role) {
+        return NativeSql.<Number>scalars("SELECT id FROM accounts WHERE role = ? ORDER BY id", role.wireName())
+                .map(AccountRepository::longs);
     }
 
     /** Those of {@code ids} that are accounts. */
-    public List<Long> existingIds(List<Long> ids) {
+    public Uni<List<Long>> existingIds(List<Long> ids) {
         if (ids.isEmpty()) {
-            return List.of();
+            return Uni.createFrom().item(List.of());
         }
-        return jdbc.list("SELECT id FROM accounts WHERE id = ANY (?) ORDER BY id", row -> row.getLong(1),
-                (Object) ids.toArray(Long[]::new));
+        return NativeSql.<Number>scalars("SELECT id FROM accounts WHERE id IN (" + NativeSql.placeholders(ids)
+                + ") ORDER BY id", ids.toArray()).map(AccountRepository::longs);
     }
 
-    public void updatePasswordHash(long id, String passwordHash) {
-        jdbc.update("UPDATE accounts SET password_hash = ?, updated_at = now() WHERE id = ?", passwordHash, id);
+    public Uni<Void> updatePasswordHash(long id, String passwordHash) {
+        return NativeSql.execute("UPDATE accounts SET password_hash = ?, updated_at = now() WHERE id = ?", passwordHash, id)
+                .replaceWithVoid();
     }
 
-    private static Account map(ResultSet row) throws SQLException {
-        return new Account(row.getLong("id"), row.getString("username"), row.getString("password_hash"),
-                Role.fromWireName(row.getString("role")).orElseThrow(), Jdbc.instant(row, "created_at"));
+    private static List<Long> longs(List<Number> numbers) {
+        return numbers.stream().map(Number::longValue).toList();
     }
 }

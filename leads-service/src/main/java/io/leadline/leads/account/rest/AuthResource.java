@@ -7,6 +7,8 @@ import io.leadline.leads.account.service.TokenIssuer;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -41,10 +43,10 @@ public class AuthResource {
 
     @POST
     @Path("/register")
-    public Response register(@NotNull(message = "a JSON body is required") @Valid RegisterRequest request) {
+    public Uni<Response> register(@NotNull(message = "a JSON body is required") @Valid RegisterRequest request) {
         Role role = Role.fromWireName(request.role()).orElseThrow();
-        var account = accounts.register(request.username(), request.password(), role);
-        return Response.status(Response.Status.CREATED).entity(AccountView.of(account)).build();
+        return accounts.register(request.username(), request.password(), role)
+                .map(account -> Response.status(Response.Status.CREATED).entity(AccountView.of(account)).build());
     }
 
     /**
@@ -53,24 +55,24 @@ public class AuthResource {
      */
     @POST
     @Path("/token")
-    public TokenResponse token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request,
+    public Uni<TokenResponse> token(@NotNull(message = "a JSON body is required") @Valid TokenRequest request,
             @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
-        throttle.attempt(request.username(), address); // counted as a failure until it proves right
-        var account = accounts.authenticate(request.username(), request.password());
-        if (account.isEmpty()) {
-            throw ProblemException.unauthorized("unknown username or wrong password");
-        }
-        throttle.succeeded(request.username(), address);
-        var issued = tokens.issue(account.get());
-        return new TokenResponse(issued.token(), "Bearer", issued.expiresIn());
+        return throttle.attempt(request.username(), address) // counted as a failure until it proves right
+                .chain(() -> accounts.authenticate(request.username(), request.password()))
+                .map(account -> account.orElseThrow(
+                        () -> ProblemException.unauthorized("unknown username or wrong password")))
+                .call(account -> throttle.succeeded(request.username(), address))
+                // signing reads the key file and does RSA work: a worker's job, not the event loop's
+                .flatMap(account -> VertxContextSupport.executeBlocking(() -> tokens.issue(account)))
+                .map(issued -> new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
     }
 
     @GET
     @Path("/me")
     @Authenticated
-    public AccountView me() {
-        return accounts.find(caller.userId()).map(AccountView::of)
-                .orElseThrow(() -> ProblemException.unauthorized("the account of this token no longer exists"));
+    public Uni<AccountView> me() {
+        return accounts.find(caller.userId()).map(found -> found.map(AccountView::of)
+                .orElseThrow(() -> ProblemException.unauthorized("the account of this token no longer exists")));
     }
 }

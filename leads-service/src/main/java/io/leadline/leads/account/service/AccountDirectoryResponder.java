@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.leads.account.Role;
 import io.leadline.leads.account.repository.AccountRepository;
 import io.leadline.shared.json.JsonCodec;
-import io.leadline.shared.nats.BlockingResponder;
+import io.leadline.shared.nats.ReactiveResponder;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
@@ -12,8 +12,11 @@ import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -27,18 +30,17 @@ import java.util.Optional;
  * What other services may ask leads-service about its accounts, over NATS request-reply:
  * {@link LeadsSubjects#USERS_BY_ROLE} (notify-service's admin send to a role: the ids of every account
  * with the role) and {@link LeadsSubjects#USERS_EXIST} (payments-service before an escrow: which of the
- * given ids are accounts). The NATS dispatcher thread only hands each request to a small bounded pool,
- * because the database queries block. A malformed request gets an empty list; when the answer cannot be
- * given (queue full, database failure) the reply has an empty body, which the caller treats as
- * "unavailable" at once instead of waiting for its time-out. The queue group spreads requests over all
- * running instances.
+ * given ids are accounts). Non-blocking: each request is answered on a Vert.x event loop
+ * ({@link ReactiveResponder}) from a read on Hibernate Reactive, at most {@value #MAX_IN_FLIGHT} at a
+ * time. A malformed request gets an empty list; when the answer cannot be given (too many under way,
+ * database failure) the reply has an empty body, which the caller treats as "unavailable" at once
+ * instead of waiting for its time-out. The queue group spreads requests over all running instances.
  */
 @ApplicationScoped
 public class AccountDirectoryResponder {
 
     public static final String QUEUE_GROUP = "leads-service";
-    static final int WORKERS = 2;
-    static final int QUEUE_CAPACITY = 64;
+    static final int MAX_IN_FLIGHT = 64;
     private static final Logger LOG = Logger.getLogger(AccountDirectoryResponder.class);
     private static final byte[] UNAVAILABLE = new byte[0];
 
@@ -51,10 +53,13 @@ public class AccountDirectoryResponder {
     @Inject
     MeterRegistry registry;
 
-    private BlockingResponder responder;
+    @Inject
+    Vertx vertx;
+
+    private ReactiveResponder responder;
 
     void start(@Observes StartupEvent ignored) {
-        responder = new BlockingResponder(nats, registry, "account-directory", WORKERS, QUEUE_CAPACITY)
+        responder = new ReactiveResponder(nats, registry, vertx, MAX_IN_FLIGHT)
                 .answer(LeadsSubjects.USERS_BY_ROLE, QUEUE_GROUP, this::usersByRole, UNAVAILABLE, UNAVAILABLE, null)
                 .answer(LeadsSubjects.USERS_EXIST, QUEUE_GROUP, this::usersExist, UNAVAILABLE, UNAVAILABLE, null);
         LOG.infof("answering %s and %s", LeadsSubjects.USERS_BY_ROLE, LeadsSubjects.USERS_EXIST);
@@ -66,32 +71,30 @@ public class AccountDirectoryResponder {
         }
     }
 
-    private byte[] usersByRole(byte[] data) {
+    private Uni<byte[]> usersByRole(byte[] data) {
         Optional<Role> role = role(data);
         if (role.isEmpty()) {
-            return JsonCodec.encode(new UsersByRoleReply(List.of()));
+            return Uni.createFrom().item(JsonCodec.encode(new UsersByRoleReply(List.of())));
         }
-        try {
-            List<String> ids = accounts.idsByRole(role.get()).stream().map(String::valueOf).toList();
-            return JsonCodec.encode(new UsersByRoleReply(ids));
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot list the accounts of role %s: %s", role.get().wireName(), e.toString());
-            return UNAVAILABLE;
-        }
+        return Panache.withTransaction(() -> accounts.idsByRole(role.get()))
+                .map(ids -> JsonCodec.encode(new UsersByRoleReply(ids.stream().map(String::valueOf).toList())))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("cannot list the accounts of role %s: %s", role.get().wireName(), e.toString());
+                    return UNAVAILABLE;
+                });
     }
 
-    private byte[] usersExist(byte[] data) {
+    private Uni<byte[]> usersExist(byte[] data) {
         Optional<List<Long>> ids = ids(data);
         if (ids.isEmpty()) {
-            return JsonCodec.encode(new UsersExistReply(List.of()));
+            return Uni.createFrom().item(JsonCodec.encode(new UsersExistReply(List.of())));
         }
-        try {
-            List<String> existing = accounts.existingIds(ids.get()).stream().map(String::valueOf).toList();
-            return JsonCodec.encode(new UsersExistReply(existing));
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot look up %d account ids: %s", ids.get().size(), e.toString());
-            return UNAVAILABLE;
-        }
+        return Panache.withTransaction(() -> accounts.existingIds(ids.get()))
+                .map(existing -> JsonCodec.encode(new UsersExistReply(existing.stream().map(String::valueOf).toList())))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("cannot look up %d account ids: %s", ids.get().size(), e.toString());
+                    return UNAVAILABLE;
+                });
     }
 
     /** The role asked for; empty for a malformed request or an unknown role. */

@@ -4,7 +4,9 @@ import io.leadline.leads.account.LoginThrottleConfig;
 import io.leadline.leads.account.repository.LoginFailureRepository;
 import io.leadline.leads.account.repository.LoginFailureRepository.Count;
 import io.leadline.shared.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +23,8 @@ import java.util.stream.Stream;
  * ({@link LoginThrottleConfig}) before the password is looked at, and those that succeed are taken
  * back; once either has used up its failures, sign-ins are answered 429 until that window ends. Counts live in PostgreSQL, shared by
  * every instance. Unknown usernames are counted like known ones, so a 429 tells nothing about which
- * accounts exist.
+ * accounts exist. Every statement commits on its own, as soon as it ran, so a count never waits for the
+ * rest of a sign-in.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -37,27 +41,24 @@ public class LoginThrottle {
 
     /**
      * Counts this sign-in as a failure before the password is looked at (so parallel attempts cannot
-     * all pass a check made before any of them failed), and throws a 429 problem with
+     * all pass a check made before any of them failed), and fails with a 429 problem with
      * {@code Retry-After} when the account or the address has no attempts left in its window. A refused
      * attempt is taken back again, so that every window ends.
      */
-    public void attempt(String username, String address) {
+    public Uni<Void> attempt(String username, String address) {
         String account = accountOf(username);
-        Count forAccount = failures.addAttempt(ACCOUNT, account, config.account().window());
-        Count fromAddress = failures.addAttempt(ADDRESS, address, config.address().window());
-        Optional<Duration> accountWait = over(forAccount, config.account().maxFailures());
-        Optional<Duration> addressWait = over(fromAddress, config.address().maxFailures());
-        if (accountWait.isEmpty() && addressWait.isEmpty()) {
-            return;
-        }
-        failures.takeBack(ACCOUNT, account);
-        failures.takeBack(ADDRESS, address);
-        Duration wait = Stream.of(accountWait, addressWait).flatMap(Optional::stream).max(Comparator.naturalOrder())
-                .orElseThrow();
-        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // as Retry-After will say
-        String what = accountWait.isPresent() ? "for this username" : "from this address";
-        throw ProblemException.tooManyRequests("too many failed sign-ins " + what + "; try again after "
-                + seconds + " s", Duration.ofSeconds(seconds));
+        return alone(() -> failures.addAttempt(ACCOUNT, account, config.account().window()))
+                .flatMap(forAccount -> alone(() -> failures.addAttempt(ADDRESS, address, config.address().window()))
+                        .flatMap(fromAddress -> {
+                            Optional<Duration> accountWait = over(forAccount, config.account().maxFailures());
+                            Optional<Duration> addressWait = over(fromAddress, config.address().maxFailures());
+                            if (accountWait.isEmpty() && addressWait.isEmpty()) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return alone(() -> failures.takeBack(ACCOUNT, account))
+                                    .chain(() -> alone(() -> failures.takeBack(ADDRESS, address)))
+                                    .chain(() -> Uni.createFrom().failure(refusal(accountWait, addressWait)));
+                        }));
     }
 
     /**
@@ -65,23 +66,39 @@ public class LoginThrottle {
      * address's other failures stay: otherwise one account of an attacker's own would reset the count of
      * the address it guesses other accounts' passwords from.
      */
-    public void succeeded(String username, String address) {
-        failures.clear(ACCOUNT, accountOf(username));
-        failures.takeBack(ADDRESS, address);
+    public Uni<Void> succeeded(String username, String address) {
+        return alone(() -> failures.clear(ACCOUNT, accountOf(username)))
+                .chain(() -> alone(() -> failures.takeBack(ADDRESS, address)));
     }
 
     @Scheduled(every = "${leadline.auth.throttle.prune-interval:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void pruneEndedWindows() {
-        try {
-            int pruned = failures.deleteEnded(ACCOUNT, config.account().window())
-                    + failures.deleteEnded(ADDRESS, config.address().window());
-            if (pruned > 0) {
-                LOG.debugf("pruned %d ended sign-in failure windows", pruned);
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "pruning sign-in failure windows failed; trying again next round");
-        }
+    Uni<Void> pruneEndedWindows() {
+        return alone(() -> failures.deleteEnded(ACCOUNT, config.account().window()))
+                .flatMap(accounts -> alone(() -> failures.deleteEnded(ADDRESS, config.address().window()))
+                        .map(addresses -> accounts + addresses))
+                .invoke(pruned -> {
+                    if (pruned > 0) {
+                        LOG.debugf("pruned %d ended sign-in failure windows", pruned);
+                    }
+                })
+                .onFailure().invoke(e -> LOG.warnf(e, "pruning sign-in failure windows failed; trying again next round"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private static ProblemException refusal(Optional<Duration> accountWait, Optional<Duration> addressWait) {
+        Duration wait = Stream.of(accountWait, addressWait).flatMap(Optional::stream).max(Comparator.naturalOrder())
+                .orElseThrow();
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // as Retry-After will say
+        String what = accountWait.isPresent() ? "for this username" : "from this address";
+        return ProblemException.tooManyRequests("too many failed sign-ins " + what + "; try again after "
+                + seconds + " s", Duration.ofSeconds(seconds));
+    }
+
+    /** One statement in a transaction of its own. */
+    private static <T> Uni<T> alone(Supplier<Uni<T>> statement) {
+        return Panache.withTransaction(statement);
     }
 
     /** How long until the window ends, when this attempt is one more than it allows. */

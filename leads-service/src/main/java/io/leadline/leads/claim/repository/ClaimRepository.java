@@ -2,83 +2,77 @@ package io.leadline.leads.claim.repository;
 
 import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
-import io.leadline.leads.jdbc.Jdbc;
 import io.leadline.leads.lead.service.LeadVisibility;
+import io.leadline.leads.persistence.NativeSql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+/** {@code claims} on Hibernate Reactive; every method runs in the caller's reactive transaction. */
 @ApplicationScoped
-public class ClaimRepository implements LeadVisibility.ClaimantCheck {
+public class ClaimRepository implements PanacheRepositoryBase<StoredClaim, Long>, LeadVisibility.ClaimantCheck {
 
-    private static final String COLUMNS =
-            "id, lead_id, account_id, idempotency_key, price, status, balance_after, created_at, updated_at, payment_key";
+    static final String COLUMNS = "id, lead_id, account_id, idempotency_key, price, status, balance_after, outcome, "
+            + "created_at, updated_at, CAST(payment_key AS text) AS payment_key";
 
-    @Inject
-    Jdbc jdbc;
-
-    public Claim insertPending(long leadId, long accountId, String key, int price) {
-        return jdbc.one("INSERT INTO claims (lead_id, account_id, idempotency_key, price, status, payment_key) "
-                + "VALUES (?, ?, ?, ?, 'pending', ?) RETURNING " + COLUMNS, ClaimRepository::map,
-                leadId, accountId, key, price, UUID.randomUUID()).orElseThrow();
+    public Uni<Claim> insertPending(long leadId, long accountId, String key, int price) {
+        return one("INSERT INTO claims (lead_id, account_id, idempotency_key, price, status, payment_key) "
+                + "VALUES (?, ?, ?, ?, 'pending', CAST(? AS uuid)) RETURNING " + COLUMNS,
+                leadId, accountId, key, price, UUID.randomUUID().toString()).map(Optional::orElseThrow);
     }
 
-    public Optional<Claim> find(long id) {
-        return jdbc.one("SELECT " + COLUMNS + " FROM claims WHERE id = ?", ClaimRepository::map, id);
+    public Uni<Optional<Claim>> findClaim(long id) {
+        return one("SELECT " + COLUMNS + " FROM claims WHERE id = ?", id);
     }
 
     /** The live (pending or confirmed) claim an account made with this key, if any. */
-    public Optional<Claim> findLiveByKey(long accountId, String key) {
-        return jdbc.one("SELECT " + COLUMNS + " FROM claims WHERE account_id = ? AND idempotency_key = ? "
-                + "AND status IN ('pending', 'confirmed')", ClaimRepository::map, accountId, key);
+    public Uni<Optional<Claim>> findLiveByKey(long accountId, String key) {
+        return one("SELECT " + COLUMNS + " FROM claims WHERE account_id = ? AND idempotency_key = ? "
+                + "AND status IN ('pending', 'confirmed')", accountId, key);
     }
 
-    public Optional<Claim> findLive(long leadId, long accountId) {
-        return jdbc.one("SELECT " + COLUMNS + " FROM claims WHERE lead_id = ? AND account_id = ? "
-                + "AND status IN ('pending', 'confirmed')", ClaimRepository::map, leadId, accountId);
+    public Uni<Optional<Claim>> findLive(long leadId, long accountId) {
+        return one("SELECT " + COLUMNS + " FROM claims WHERE lead_id = ? AND account_id = ? "
+                + "AND status IN ('pending', 'confirmed')", leadId, accountId);
     }
 
     /** Slots taken: confirmed claims and reservations whose payment is under way. */
-    public int countLive(long leadId) {
-        return jdbc.one("SELECT count(*) FROM claims WHERE lead_id = ? AND status IN ('pending', 'confirmed')",
-                row -> row.getInt(1), leadId).orElse(0);
+    public Uni<Integer> countLive(long leadId) {
+        return NativeSql.<Number>scalar("SELECT count(*) FROM claims WHERE lead_id = ? "
+                + "AND status IN ('pending', 'confirmed')", leadId).map(count -> count.map(Number::intValue).orElse(0));
     }
 
-    public List<Long> confirmedClaimants(long leadId) {
-        return jdbc.list("SELECT account_id FROM claims WHERE lead_id = ? AND status = 'confirmed' ORDER BY id",
-                row -> row.getLong(1), leadId);
+    public Uni<List<Long>> confirmedClaimants(long leadId) {
+        return NativeSql.<Number>scalars("SELECT account_id FROM claims WHERE lead_id = ? AND status = 'confirmed' "
+                + "ORDER BY id", leadId).map(ids -> ids.stream().map(Number::longValue).toList());
     }
 
     /** Moves a claim on only from the status the caller saw; false when somebody else moved it first. */
-    public boolean transition(long id, ClaimStatus from, ClaimStatus to, Long balanceAfter, String outcome) {
-        return jdbc.update("UPDATE claims SET status = ?, balance_after = COALESCE(?, balance_after), "
-                + "outcome = COALESCE(?, outcome), updated_at = now() WHERE id = ? AND status = ?",
-                to.wireName(), balanceAfter, outcome, id, from.wireName()) == 1;
+    public Uni<Boolean> transition(long id, ClaimStatus from, ClaimStatus to, Long balanceAfter, String outcome) {
+        return NativeSql.execute("UPDATE claims SET status = ?, balance_after = COALESCE(CAST(? AS bigint), balance_after), "
+                + "outcome = COALESCE(CAST(? AS text), outcome), updated_at = now() WHERE id = ? AND status = ?",
+                to.wireName(), balanceAfter, outcome, id, from.wireName()).map(changed -> changed == 1);
     }
 
     /** Claims whose payment outcome must be settled: voided ones, and pending ones abandoned by a crash. */
-    public List<Claim> toSettle(Instant pendingBefore, int limit) {
-        return jdbc.list("SELECT " + COLUMNS + " FROM claims WHERE status = 'voiding' "
-                + "OR (status = 'pending' AND updated_at < ?) ORDER BY id LIMIT ?", ClaimRepository::map,
-                pendingBefore, limit);
+    public Uni<List<Claim>> toSettle(Instant pendingBefore, int limit) {
+        return NativeSql.rows(StoredClaim.class, "SELECT " + COLUMNS + " FROM claims WHERE status = 'voiding' "
+                + "OR (status = 'pending' AND updated_at < ?) ORDER BY id LIMIT ?", pendingBefore, limit)
+                .map(rows -> rows.stream().map(StoredClaim::toClaim).toList());
     }
 
     @Override
-    public boolean hasClaimed(long leadId, long accountId) {
-        return jdbc.one("SELECT 1 FROM claims WHERE lead_id = ? AND account_id = ? AND status = 'confirmed'",
-                row -> 1, leadId, accountId).isPresent();
+    public Uni<Boolean> hasClaimed(long leadId, long accountId) {
+        return NativeSql.<Number>scalars("SELECT 1 FROM claims WHERE lead_id = ? AND account_id = ? "
+                + "AND status = 'confirmed'", leadId, accountId).map(rows -> !rows.isEmpty());
     }
 
-    private static Claim map(ResultSet row) throws SQLException {
-        return new Claim(row.getLong("id"), row.getLong("lead_id"), row.getLong("account_id"),
-                row.getString("idempotency_key"), row.getInt("price"),
-                ClaimStatus.fromWireName(row.getString("status")), (Long) row.getObject("balance_after"),
-                Jdbc.instant(row, "created_at"), Jdbc.instant(row, "updated_at"), row.getObject("payment_key", UUID.class));
+    private static Uni<Optional<Claim>> one(String sql, Object... params) {
+        return NativeSql.row(StoredClaim.class, sql, params).map(found -> found.map(StoredClaim::toClaim));
     }
 }

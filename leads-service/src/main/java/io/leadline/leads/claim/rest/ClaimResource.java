@@ -1,10 +1,10 @@
 package io.leadline.leads.claim.rest;
 
-import io.leadline.leads.claim.service.ClaimOutcome;
 import io.leadline.leads.claim.service.ClaimService;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -35,15 +35,15 @@ public class ClaimResource {
     /** 201 for a new claim; 200 with the same body when the key was already used for this claim. */
     @POST
     @RolesAllowed({Roles.PROVIDER, Roles.PROPERTY_MANAGER})
-    public Response claim(@PathParam("id") long leadId, @HeaderParam(IDEMPOTENCY_KEY) String key) {
+    public Uni<Response> claim(@PathParam("id") long leadId, @HeaderParam(IDEMPOTENCY_KEY) String key) {
         if (key == null || key.isBlank()) {
             throw ProblemException.invalidField(IDEMPOTENCY_KEY, "header is required");
         }
         if (!KEY.matcher(key).matches()) {
             throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 8 to 100 letters, digits, '.', '_', ':' or '-'");
         }
-        ClaimOutcome outcome = claims.claim(leadId, caller.userId(), key);
-        return Response.status(outcome.replayed() ? Response.Status.OK : Response.Status.CREATED)
-                .entity(ClaimView.of(outcome)).build();
+        return claims.claim(leadId, caller.userId(), key)
+                .map(outcome -> Response.status(outcome.replayed() ? Response.Status.OK : Response.Status.CREATED)
+                        .entity(ClaimView.of(outcome)).build());
     }
 }

@@ -7,7 +7,9 @@ import io.leadline.leads.claim.repository.ClaimRepository;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.WalletReply;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -43,43 +45,67 @@ public class ClaimSettler {
 
     @Scheduled(every = "${leadline.claims.settle-interval:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void settleOutstanding() {
-        for (Claim claim : claims.toSettle(Instant.now().minus(config.staleAfter()), 50)) {
-            settle(claim);
-        }
+    Uni<Void> settleOutstanding() {
+        return Panache.withTransaction(() -> claims.toSettle(Instant.now().minus(config.staleAfter()), 50))
+                .flatMap(outstanding -> {
+                    Uni<Void> settled = Uni.createFrom().voidItem();
+                    for (Claim claim : outstanding) {
+                        settled = settled.chain(() -> settle(claim)
+                                .onFailure().invoke(e -> LOG.warnf(e, "settling claim %d failed; next round",
+                                        claim.id()))
+                                .onFailure().recoverWithNull());
+                    }
+                    return settled;
+                })
+                .onFailure().invoke(e -> LOG.warnf(e, "settling claims failed; trying again next round"))
+                .onFailure().recoverWithNull();
     }
 
-    public void settle(long claimId) {
-        claims.find(claimId).ifPresent(this::settle);
+    /** Settles one claim, if it still waits for it; never fails (what cannot be done now waits for the next round). */
+    public Uni<Void> settle(long claimId) {
+        return Panache.withTransaction(() -> claims.findClaim(claimId))
+                .flatMap(found -> found.map(this::settle).orElse(Uni.createFrom().voidItem()))
+                .onFailure().invoke(e -> LOG.warnf(e, "settling claim %d failed; next round", claimId))
+                .onFailure().recoverWithNull();
     }
 
-    private void settle(Claim claim) {
-        if (claim.status() == ClaimStatus.PENDING && !steps.markVoiding(claim, "abandoned")) {
-            return;
+    private Uni<Void> settle(Claim claim) {
+        if (claim.status() == ClaimStatus.PENDING) {
+            return steps.markVoiding(claim, "abandoned")
+                    .flatMap(marked -> marked ? settleVoiding(claim) : Uni.createFrom().voidItem());
         }
-        if (claim.status() != ClaimStatus.PENDING && claim.status() != ClaimStatus.VOIDING) {
-            return;
+        if (claim.status() != ClaimStatus.VOIDING) {
+            return Uni.createFrom().voidItem();
         }
+        return settleVoiding(claim);
+    }
+
+    private Uni<Void> settleVoiding(Claim claim) {
         String userId = Long.toString(claim.accountId());
-        var debit = payments.debit(new DebitRequest(userId, claim.price(), claim.debitKey(), claim.reference()));
-        if (debit.isEmpty() || (!debit.get().ok() && !ClaimService.FINAL_REFUSALS.contains(debit.get().reason()))) {
-            // no answer, busy (this request was not looked at), unavailable or unknown: next round
-            LOG.debugf("claim %d: payments cannot tell yet (%s)", claim.id(),
-                    debit.map(WalletReply::reason).orElse("no answer"));
-            return;
-        }
-        if (debit.get().ok()) {
-            var credit = payments.credit(new CreditRequest(userId, claim.price(), claim.refundKey(), claim.reference(),
-                    "claim voided"));
-            if (credit.isEmpty() || !credit.get().ok()) {
-                LOG.warnf("refund of claim %d not confirmed yet: %s", claim.id(),
-                        credit.map(reply -> reply.reason()).orElse("no answer"));
-                return;
-            }
-            steps.release(claim, ClaimStatus.VOIDING, "refunded");
-            LOG.infof("claim %d voided and refunded", claim.id());
-        } else {
-            steps.release(claim, ClaimStatus.VOIDING, "not charged: " + debit.get().reason());
-        }
+        return payments.debit(new DebitRequest(userId, claim.price(), claim.debitKey(), claim.reference()))
+                .flatMap(debit -> {
+                    if (debit.isEmpty()
+                            || (!debit.get().ok() && !ClaimService.FINAL_REFUSALS.contains(debit.get().reason()))) {
+                        // no answer, busy (this request was not looked at), unavailable or unknown: next round
+                        LOG.debugf("claim %d: payments cannot tell yet (%s)", claim.id(),
+                                debit.map(WalletReply::reason).orElse("no answer"));
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (!debit.get().ok()) {
+                        return steps.release(claim, ClaimStatus.VOIDING, "not charged: " + debit.get().reason())
+                                .replaceWithVoid();
+                    }
+                    return payments.credit(new CreditRequest(userId, claim.price(), claim.refundKey(),
+                            claim.reference(), "claim voided")).flatMap(credit -> {
+                                if (credit.isEmpty() || !credit.get().ok()) {
+                                    LOG.warnf("refund of claim %d not confirmed yet: %s", claim.id(),
+                                            credit.map(WalletReply::reason).orElse("no answer"));
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return steps.release(claim, ClaimStatus.VOIDING, "refunded")
+                                        .invoke(() -> LOG.infof("claim %d voided and refunded", claim.id()))
+                                        .replaceWithVoid();
+                            });
+                });
     }
 }

@@ -3,19 +3,21 @@ package io.leadline.leads.claim.service;
 import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
 import io.leadline.leads.claim.repository.ClaimRepository;
-import io.leadline.leads.jdbc.Jdbc;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
 import io.leadline.leads.lead.repository.LeadRepository;
 import io.leadline.leads.lead.service.LeadService;
+import io.leadline.leads.persistence.NativeSql;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.leads.LeadClaimed;
 import io.leadline.shared.outbox.Outbox;
+import io.leadline.shared.outbox.ReactiveOutbox;
 import io.leadline.shared.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,9 +25,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The transactional steps of a claim. Each one locks the lead row first, so reservations and
- * confirmations of one lead happen one at a time and the number of live claims never passes
- * {@code max_claims}.
+ * The transactional steps of a claim, each one reactive transaction of its own. Each one locks the lead
+ * row first, so reservations and confirmations of one lead happen one at a time and the number of live
+ * claims never passes {@code max_claims}.
  */
 @ApplicationScoped
 public class ClaimSteps {
@@ -35,7 +37,9 @@ public class ClaimSteps {
     /** Leads whose life is over: they never take a claim again, not even one reserved before. */
     private static final Set<LeadStatus> ENDED = EnumSet.of(LeadStatus.CLOSED, LeadStatus.EXPIRED);
 
-    /** Thrown by {@link #confirm} when the lead was closed or expired after the slot was reserved. */
+    private static final String IN_PROGRESS = "a claim with this Idempotency-Key is still being processed";
+
+    /** Fails {@link #confirm} when the lead was closed or expired after the slot was reserved. */
     public static final class LeadEnded extends RuntimeException {
 
         public LeadEnded(String message) {
@@ -50,7 +54,7 @@ public class ClaimSteps {
     ClaimRepository claims;
 
     @Inject
-    Outbox outbox;
+    ReactiveOutbox outbox;
 
     /** The claim to pay for, or the earlier confirmed claim when the key was used before. */
     public sealed interface Reservation permits Reserved, Replay {
@@ -62,60 +66,78 @@ public class ClaimSteps {
     public record Replay(Claim claim, Lead lead) implements Reservation {
     }
 
-    @Transactional
-    public Reservation reserve(long leadId, long accountId, String key) {
-        Lead lead = leads.findForUpdate(leadId).filter(found -> found.status() != LeadStatus.NEW)
-                .orElseThrow(() -> LeadService.notFound(leadId));
-        var earlier = claims.findLiveByKey(accountId, key);
-        if (earlier.isPresent()) {
-            Claim claim = earlier.get();
-            if (claim.leadId() != leadId) {
-                throw ProblemException.conflict("Idempotency-Key was already used for a claim on lead " + claim.leadId());
-            }
-            if (claim.status() == ClaimStatus.CONFIRMED) {
-                return new Replay(claim, lead);
-            }
-            throw ProblemException.conflict("a claim with this Idempotency-Key is still being processed");
+    public Uni<Reservation> reserve(long leadId, long accountId, String key) {
+        return Panache.withTransaction(() -> leads.findForUpdate(leadId)
+                        .map(found -> found.filter(lead -> lead.status() != LeadStatus.NEW)
+                                .orElseThrow(() -> LeadService.notFound(leadId)))
+                        .flatMap(lead -> claims.findLiveByKey(accountId, key).flatMap(earlier -> {
+                            if (earlier.isPresent()) {
+                                return replay(earlier.get(), lead);
+                            }
+                            if (ENDED.contains(lead.status())) {
+                                return Uni.createFrom().failure(ended(lead));
+                            }
+                            return claims.findLive(leadId, accountId).flatMap(live -> {
+                                if (live.isPresent()) {
+                                    return Uni.createFrom().failure(
+                                            ProblemException.conflict("you have already claimed lead " + leadId));
+                                }
+                                return claims.countLive(leadId).flatMap(taken -> {
+                                    if (lead.status() == LeadStatus.FULL || taken >= lead.maxClaims()) {
+                                        return Uni.createFrom().failure(
+                                                ProblemException.conflict("lead " + leadId + " is full"));
+                                    }
+                                    if (!CLAIMABLE.contains(lead.status())) {
+                                        return Uni.createFrom().failure(ProblemException.conflict(
+                                                "lead " + leadId + " is " + lead.status().wireName()));
+                                    }
+                                    return claims.insertPending(leadId, accountId, key, lead.price())
+                                            .map(claim -> (Reservation) new Reserved(claim, lead));
+                                });
+                            });
+                        })))
+                .onFailure(NativeSql::isUniqueViolation).transform(e -> ProblemException.conflict(IN_PROGRESS));
+    }
+
+    private static Uni<Reservation> replay(Claim claim, Lead lead) {
+        if (claim.leadId() != lead.id()) {
+            return Uni.createFrom().failure(ProblemException.conflict(
+                    "Idempotency-Key was already used for a claim on lead " + claim.leadId()));
         }
-        if (ENDED.contains(lead.status())) {
-            throw ended(lead);
+        if (claim.status() == ClaimStatus.CONFIRMED) {
+            return Uni.createFrom().item(new Replay(claim, lead));
         }
-        if (claims.findLive(leadId, accountId).isPresent()) {
-            throw ProblemException.conflict("you have already claimed lead " + leadId);
-        }
-        if (lead.status() == LeadStatus.FULL || claims.countLive(leadId) >= lead.maxClaims()) {
-            throw ProblemException.conflict("lead " + leadId + " is full");
-        }
-        if (!CLAIMABLE.contains(lead.status())) {
-            throw ProblemException.conflict("lead " + leadId + " is " + lead.status().wireName());
-        }
-        try {
-            return new Reserved(claims.insertPending(leadId, accountId, key, lead.price()), lead);
-        } catch (Jdbc.DataAccessException e) {
-            if (e.isUniqueViolation()) {
-                throw ProblemException.conflict("a claim with this Idempotency-Key is still being processed");
-            }
-            throw e;
-        }
+        return Uni.createFrom().failure(ProblemException.conflict(IN_PROGRESS));
     }
 
     /**
-     * Records a paid claim and announces it. Fails (and the caller compensates) when the claim is no
-     * longer pending, i.e. the settler voided it meanwhile.
+     * Records a paid claim and announces it, in one transaction with its outbox events. Fails (and the
+     * caller compensates) when the claim is no longer pending, i.e. the settler voided it meanwhile, and
+     * with {@link LeadEnded} when its lead was closed or expired.
      */
-    @Transactional
-    public ClaimOutcome confirm(Claim claim, long newBalance) {
-        Lead lead = leads.findForUpdate(claim.leadId()).orElseThrow();
-        if (ENDED.contains(lead.status())) {
-            // closed or expired while this claim was being paid for: the slot is gone, nothing changes here
-            throw new LeadEnded(ended(lead).getMessage());
-        }
-        if (!claims.transition(claim.id(), ClaimStatus.PENDING, ClaimStatus.CONFIRMED, newBalance, "debited")) {
-            throw new IllegalStateException("claim " + claim.id() + " is no longer pending");
-        }
-        List<Long> earlierClaimants = claims.confirmedClaimants(claim.leadId()).stream()
-                .filter(accountId -> accountId != claim.accountId()).toList();
-        Lead updated = leads.recordClaim(lead.id());
+    public Uni<ClaimOutcome> confirm(Claim claim, long newBalance) {
+        return outbox.inTransaction(() -> leads.findForUpdate(claim.leadId())
+                .map(found -> found.orElseThrow())
+                .flatMap(lead -> {
+                    if (ENDED.contains(lead.status())) {
+                        // closed or expired while this claim was being paid for: the slot is gone, nothing changes
+                        return Uni.createFrom().failure(new LeadEnded(ended(lead).getMessage()));
+                    }
+                    return claims.transition(claim.id(), ClaimStatus.PENDING, ClaimStatus.CONFIRMED, newBalance,
+                                    "debited")
+                            .flatMap(moved -> moved ? claims.confirmedClaimants(claim.leadId())
+                                    : Uni.createFrom().failure(new IllegalStateException(
+                                            "claim " + claim.id() + " is no longer pending")))
+                            .flatMap(claimants -> leads.recordClaim(lead.id())
+                                    .flatMap(updated -> announce(claim, lead, updated, claimants.stream()
+                                            .filter(accountId -> accountId != claim.accountId()).toList())
+                                            .replaceWith(new ClaimOutcome(
+                                                    claim.withStatus(ClaimStatus.CONFIRMED, newBalance), updated,
+                                                    false))));
+                }));
+    }
+
+    private Uni<?> announce(Claim claim, Lead lead, Lead updated, List<Long> earlierClaimants) {
         int current = updated.claimCount();
         boolean available = current < updated.maxClaims();
         List<Outbox.Pending> events = new ArrayList<>();
@@ -129,9 +151,7 @@ public class ClaimSteps {
                         "medium", null, current, updated.maxClaims())));
             }
         }
-        outbox.appendAll(events);
-        Claim confirmed = claim.withStatus(ClaimStatus.CONFIRMED, newBalance);
-        return new ClaimOutcome(confirmed, updated, false);
+        return outbox.appendAll(events);
     }
 
     private static ProblemException ended(Lead lead) {
@@ -140,16 +160,14 @@ public class ClaimSteps {
     }
 
     /** Frees the slot of a claim that was never paid. */
-    @Transactional
-    public boolean release(Claim claim, ClaimStatus from, String outcome) {
-        leads.findForUpdate(claim.leadId());
-        return claims.transition(claim.id(), from, ClaimStatus.RELEASED, null, outcome);
+    public Uni<Boolean> release(Claim claim, ClaimStatus from, String outcome) {
+        return Panache.withTransaction(() -> leads.findForUpdate(claim.leadId())
+                .chain(() -> claims.transition(claim.id(), from, ClaimStatus.RELEASED, null, outcome)));
     }
 
     /** Marks a claim whose payment outcome is unknown, for the settler to refund and release. */
-    @Transactional
-    public boolean markVoiding(Claim claim, String outcome) {
-        leads.findForUpdate(claim.leadId());
-        return claims.transition(claim.id(), ClaimStatus.PENDING, ClaimStatus.VOIDING, null, outcome);
+    public Uni<Boolean> markVoiding(Claim claim, String outcome) {
+        return Panache.withTransaction(() -> leads.findForUpdate(claim.leadId())
+                .chain(() -> claims.transition(claim.id(), ClaimStatus.PENDING, ClaimStatus.VOIDING, null, outcome)));
     }
 }

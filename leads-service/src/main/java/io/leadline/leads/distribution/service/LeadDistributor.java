@@ -14,9 +14,9 @@ import io.leadline.shared.event.leads.LeadDistributed;
 import io.leadline.shared.event.leads.LeadScore;
 import io.leadline.shared.event.leads.ReadyNotification;
 import io.leadline.shared.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,25 +39,31 @@ public class LeadDistributor {
     @Inject
     ScoringConfig scoring;
 
-    /** Records the distribution and returns the per-recipient events to append to the outbox. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public List<Outbox.Pending> distribute(Lead lead, LeadCreated announcement, Instant now) {
+    /**
+     * Records the distribution in the caller's reactive transaction and returns the per-recipient events
+     * to append to the outbox in it.
+     */
+    public Uni<List<Outbox.Pending>> distribute(Lead lead, LeadCreated announcement, Instant now) {
         LeadScorer scorer = new LeadScorer(scoring.weights());
-        List<Outbox.Pending> events = new ArrayList<>();
-        for (ProviderProfile profile : profiles.candidates(lead.category(), lead.state())) {
-            LeadScore score = scorer.score(lead, profile, now);
-            distributions.insert(lead.id(), profile.accountId(), score);
-            String channel = Channels.user(profile.accountId());
-            events.add(new Outbox.Pending(channel, new LeadDistributed(announcement, score, notification(lead, score))));
-            if (Tier.EXCELLENT.wireName().equals(score.tier())) {
-                events.add(new Outbox.Pending(channel, new LeadAlert(announcement.id(), LeadAlert.EXCELLENT_LEAD,
-                        "Excellent lead: " + lead.title(),
-                        "Scored " + score.score() + " for you: " + lead.category() + " in " + lead.city() + ", "
-                                + lead.state() + ". Claim it before others do.",
-                        "high", score.score(), lead.claimCount(), lead.maxClaims())));
+        return profiles.candidates(lead.category(), lead.state()).flatMap(candidates -> {
+            List<Outbox.Pending> events = new ArrayList<>();
+            Uni<Void> recorded = Uni.createFrom().voidItem();
+            for (ProviderProfile profile : candidates) {
+                LeadScore score = scorer.score(lead, profile, now);
+                // one statement after the other: a session runs one at a time
+                recorded = recorded.chain(() -> distributions.insert(lead.id(), profile.accountId(), score));
+                String channel = Channels.user(profile.accountId());
+                events.add(new Outbox.Pending(channel, new LeadDistributed(announcement, score, notification(lead, score))));
+                if (Tier.EXCELLENT.wireName().equals(score.tier())) {
+                    events.add(new Outbox.Pending(channel, new LeadAlert(announcement.id(), LeadAlert.EXCELLENT_LEAD,
+                            "Excellent lead: " + lead.title(),
+                            "Scored " + score.score() + " for you: " + lead.category() + " in " + lead.city() + ", "
+                                    + lead.state() + ". Claim it before others do.",
+                            "high", score.score(), lead.claimCount(), lead.maxClaims())));
+                }
             }
-        }
-        return events;
+            return recorded.replaceWith(events);
+        });
     }
 
     private static ReadyNotification notification(Lead lead, LeadScore score) {

@@ -11,6 +11,7 @@ import io.leadline.leads.lead.validation.KnownCategory;
 import io.leadline.leads.lead.validation.UsState;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -56,32 +57,32 @@ public class LeadResource {
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(@NotNull(message = "a JSON body is required") @Valid LeadForm form) {
-        Lead lead = leads.submit(new LeadSubmission(form.title().strip(), form.description().strip(), form.category(),
+    public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid LeadForm form) {
+        return leads.submit(new LeadSubmission(form.title().strip(), form.description().strip(), form.category(),
                 new Contact(form.contactName().strip(), form.contactEmail().strip(), form.contactPhone().strip()),
                 form.city().strip(), form.state().toUpperCase(Locale.ROOT), form.zip(), form.propertyType(),
-                form.units(), form.urgency()));
-        return Response.status(Response.Status.CREATED).entity(LeadView.of(lead, false)).build();
+                form.units(), form.urgency()))
+                .map(lead -> Response.status(Response.Status.CREATED).entity(LeadView.of(lead, false)).build());
     }
 
     @POST
     @Path("/{id}/verify")
     @RolesAllowed(Roles.ADMIN)
-    public LeadView verify(@PathParam("id") long id) {
-        return LeadView.of(leads.verify(id), true);
+    public Uni<LeadView> verify(@PathParam("id") long id) {
+        return leads.verify(id).map(lead -> LeadView.of(lead, true));
     }
 
     /** Ends a lead's life on the marketplace: verified, distributed or full → closed; anything else is 409. */
     @POST
     @Path("/{id}/close")
     @RolesAllowed(Roles.ADMIN)
-    public LeadView close(@PathParam("id") long id) {
-        return LeadView.of(leads.close(id), true);
+    public Uni<LeadView> close(@PathParam("id") long id) {
+        return leads.close(id).map(lead -> LeadView.of(lead, true));
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.PROVIDER, Roles.PROPERTY_MANAGER})
-    public LeadPage list(
+    public Uni<LeadPage> list(
             @QueryParam("category") @KnownCategory String category,
             @QueryParam("city") @Size(min = 1, max = 80) String city,
             @QueryParam("state") @UsState String state,
@@ -97,18 +98,18 @@ public class LeadResource {
         LeadFilter filter = new LeadFilter(category, city, state == null ? null : state.toUpperCase(Locale.ROOT),
                 status == null ? null : LeadStatus.fromWireName(status).orElseThrow(),
                 visibility.visibleStatuses(caller));
-        var found = leads.list(filter, pageNumber, pageSize);
-        var items = found.items().stream().map(lead -> LeadView.of(lead, visibility.canSeeContact(lead, caller)))
-                .toList();
-        return new LeadPage(items, pageNumber, pageSize, found.total());
+        return leads.list(filter, pageNumber, pageSize,
+                        lead -> visibility.canSeeContact(lead, caller).map(contact -> LeadView.of(lead, contact)))
+                .map(found -> new LeadPage(found.items(), pageNumber, pageSize, found.total()));
     }
 
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.PROVIDER, Roles.PROPERTY_MANAGER})
-    public LeadView get(@PathParam("id") long id) {
-        Lead lead = leads.find(id).filter(found -> visibility.canSee(found, caller))
-                .orElseThrow(() -> LeadService.notFound(id));
-        return LeadView.of(lead, visibility.canSeeContact(lead, caller));
+    public Uni<LeadView> get(@PathParam("id") long id) {
+        return leads.find(id)
+                .map(found -> found.filter(lead -> visibility.canSee(lead, caller))
+                        .orElseThrow(() -> LeadService.notFound(id)))
+                .flatMap(lead -> visibility.canSeeContact(lead, caller).map(contact -> LeadView.of(lead, contact)));
     }
 }

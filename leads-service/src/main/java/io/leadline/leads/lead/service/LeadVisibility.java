@@ -3,11 +3,14 @@ package io.leadline.leads.lead.service;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
 import io.leadline.shared.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,7 +28,8 @@ public class LeadVisibility {
 
     /** Answers whether an account holds a claim on a lead; provided by the claim feature. */
     public interface ClaimantCheck {
-        boolean hasClaimed(long leadId, long accountId);
+        /** Runs in the caller's reactive session. */
+        Uni<Boolean> hasClaimed(long leadId, long accountId);
     }
 
     public Set<LeadStatus> visibleStatuses(Caller caller) {
@@ -36,12 +40,22 @@ public class LeadVisibility {
         return visibleStatuses(caller).contains(lead.status());
     }
 
-    public boolean canSeeContact(Lead lead, Caller caller) {
+    /** Asks the claimants' checks one after the other, in the current reactive transaction or a new one. */
+    public Uni<Boolean> canSeeContact(Lead lead, Caller caller) {
         if (caller.isAdmin()) {
-            return true;
+            return Uni.createFrom().item(true);
         }
-        return caller.userIdIfAuthenticated()
-                .map(accountId -> claimants.stream().anyMatch(check -> check.hasClaimed(lead.id(), accountId)))
-                .orElse(false);
+        Optional<Long> accountId = caller.userIdIfAuthenticated();
+        if (accountId.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return Panache.withTransaction(() -> {
+            Uni<Boolean> seen = Uni.createFrom().item(false);
+            for (ClaimantCheck check : claimants) {
+                seen = seen.flatMap(found -> found ? Uni.createFrom().item(true)
+                        : check.hasClaimed(lead.id(), accountId.get()));
+            }
+            return seen;
+        });
     }
 }

@@ -6,6 +6,7 @@ import io.leadline.leads.profile.service.ProfileService;
 import io.leadline.shared.security.Caller;
 import io.leadline.shared.security.Roles;
 import io.leadline.shared.web.ProblemException;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -35,18 +36,18 @@ public class ProfileResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public ProfileView replace(@NotNull(message = "a JSON body is required") @Valid ProfileForm form) {
+    public Uni<ProfileView> replace(@NotNull(message = "a JSON body is required") @Valid ProfileForm form) {
         List<ServiceArea> areas = form.serviceAreas().stream()
                 .map(area -> new ServiceArea(area.city().strip(), area.state().toUpperCase(Locale.ROOT), area.zip()))
                 .distinct().toList();
         List<String> types = form.propertyTypes() == null ? List.of() : form.propertyTypes().stream().distinct().toList();
-        return ProfileView.of(profiles.save(new ProviderProfile(caller.userId(), form.categories().stream().distinct().toList(),
-                areas, types, form.minUnits(), form.maxUnits())));
+        return profiles.save(new ProviderProfile(caller.userId(), form.categories().stream().distinct().toList(),
+                areas, types, form.minUnits(), form.maxUnits())).map(ProfileView::of);
     }
 
     @GET
-    public ProfileView mine() {
-        return profiles.find(caller.userId()).map(ProfileView::of)
-                .orElseThrow(() -> ProblemException.notFound("no profile yet: PUT /api/providers/me creates it"));
+    public Uni<ProfileView> mine() {
+        return profiles.find(caller.userId()).map(found -> found.map(ProfileView::of)
+                .orElseThrow(() -> ProblemException.notFound("no profile yet: PUT /api/providers/me creates it")));
     }
 }

@@ -3,9 +3,10 @@ package io.leadline.leads.profile.service;
 import io.leadline.leads.profile.ProviderProfile;
 import io.leadline.leads.profile.repository.ProfileRepository;
 import io.leadline.shared.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.util.Optional;
 
@@ -15,15 +16,14 @@ public class ProfileService {
     @Inject
     ProfileRepository profiles;
 
-    @Transactional
-    public ProviderProfile save(ProviderProfile profile) {
+    public Uni<ProviderProfile> save(ProviderProfile profile) {
         if (profile.minUnits() != null && profile.maxUnits() != null && profile.minUnits() > profile.maxUnits()) {
-            throw ProblemException.invalidField("max_units", "must not be less than min_units");
+            return Uni.createFrom().failure(ProblemException.invalidField("max_units", "must not be less than min_units"));
         }
-        return profiles.save(profile);
+        return Panache.withTransaction(() -> profiles.save(profile));
     }
 
-    public Optional<ProviderProfile> find(long accountId) {
-        return profiles.find(accountId);
+    public Uni<Optional<ProviderProfile>> find(long accountId) {
+        return Panache.withTransaction(() -> profiles.findProfile(accountId));
     }
 }
