@@ -3,7 +3,7 @@ package io.leadline.leads.outbox;
 import io.leadline.leads.support.Database;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.outbox.RelayStatements;
 import io.leadline.testing.LeadlineTestResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +47,7 @@ class OutboxLockRetryTest {
     Database database;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     MeterRegistry registry;

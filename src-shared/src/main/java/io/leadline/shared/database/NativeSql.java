@@ -13,7 +13,7 @@ import java.util.StringJoiner;
 
 /**
  * Native statements on the session of the caller's reactive transaction ({@code Panache.withTransaction}
- * or {@code ReactiveOutbox.inTransaction}), so they commit with it and with the outbox rows written beside
+ * or {@code Outbox.inTransaction}), so they commit with it and with the outbox rows written beside
  * it: every service's repositories use them for what HQL has no word for ({@code ON CONFLICT},
  * {@code RETURNING}, row locks with {@code FOR UPDATE} and {@code SKIP LOCKED}, conditional updates,
  * advisory locks, the database's clock). Parameters are JDBC-style {@code ?}, bound in order.

@@ -1,8 +1,10 @@
 package io.leadline.shared.nats;
 
+import io.leadline.shared.database.ReactiveContext;
 import io.leadline.shared.json.JsonCodec;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -11,15 +13,16 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
- * Asks another service over NATS request-reply, the asking side of {@link BlockingResponder}. Every way
+ * Asks another service over NATS request-reply, the asking side of {@link ReactiveResponder}. Every way
  * of getting no usable answer — time-out, no responder, a status message, an empty body (a responder
  * that could not answer), a body that is not the expected reply, the connection down — is the same
  * empty result. Some of them prove the request was not acted on (no responder; a responder that turned
  * it away), others do not (a time-out, the connection lost after sending); every caller today treats
- * all of them as "outcome unknown", which is always safe, so they are not told apart. Blocks for at
- * most the time-out: call it off the event loop, or use {@link #requestAsync}.
+ * all of them as "outcome unknown", which is always safe, so they are not told apart. Nothing waits:
+ * the answer completes within the time-out.
  */
 @Singleton
 public class RequestReplyClient {
@@ -33,22 +36,22 @@ public class RequestReplyClient {
         this.nats = nats;
     }
 
-    /** The decoded answer to {@code request} on {@code subject}, or empty when there is no usable one. */
-    public <T> Optional<T> request(String subject, Object request, Class<T> replyType, Duration timeout) {
-        Message reply;
-        try {
-            reply = nats.request(subject, JsonCodec.encode(request), timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            LOG.warnf("request on %s failed: %s", subject, e.toString());
-            return Optional.empty();
-        }
-        return answerIn(reply, subject, replyType, timeout);
+    /**
+     * {@link #requestAsync} as a {@link Uni} whose answer arrives on the caller's Vert.x context, where its
+     * Hibernate Reactive session lives (the reply itself completes on a NATS thread); it never fails.
+     */
+    public <T> Uni<Optional<T>> ask(String subject, Object request, Class<T> replyType, Duration timeout) {
+        return Uni.createFrom().deferred(() -> {
+            Executor caller = ReactiveContext.caller();
+            return Uni.createFrom().completionStage(() -> requestAsync(subject, request, replyType, timeout))
+                    .emitOn(caller);
+        });
     }
 
-    /** {@link #request} without blocking a thread: completes with the same result, never exceptionally. */
+    /**
+     * The decoded answer to {@code request} on {@code subject}, or empty when there is no usable one, without
+     * blocking a thread: completes on a NATS thread, never exceptionally.
+     */
     public <T> CompletionStage<Optional<T>> requestAsync(String subject, Object request, Class<T> replyType,
             Duration timeout) {
         CompletableFuture<Message> reply;

@@ -1,44 +1,25 @@
 package io.leadline.shared.outbox;
 
-import io.agroal.api.AgroalDataSource;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
-import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.Status;
-import jakarta.transaction.TransactionSynchronizationRegistry;
-import jakarta.transaction.Transactional;
+import org.hibernate.reactive.mutiny.Mutiny;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Writes events into the outbox table inside the caller's JTA transaction: they become visible, and
- * are published, exactly when the state change they describe commits, and never when it rolls back.
- * The rows, and what is refused, are {@link OutboxRows}'; {@link ReactiveOutbox} writes the same rows
- * in a Hibernate Reactive transaction, and a service that uses it does not have this bean.
+ * Writes events into the outbox table on the session of the caller's Hibernate Reactive transaction:
+ * they become visible, and are published, exactly when the state change they describe commits, and
+ * never when it rolls back. The rows, and what is refused, are {@link OutboxRows}'; {@link OutboxRelay}
+ * publishes them.
  */
 @ApplicationScoped
-@IfBuildProperty(name = "leadline.outbox.reactive", stringValue = "false", enableIfMissing = true)
 public class Outbox {
-
-    private static final Object WAKE_REGISTERED = new Object();
-
-    @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
-    TransactionSynchronizationRegistry transactions;
-
-    @Inject
-    OutboxRelay relay;
-
-    @Inject
-    OutboxRows rows;
 
     /** An event larger than the NATS server accepts; it was not written. */
     public static final class EventTooLargeException extends IllegalArgumentException {
@@ -52,57 +33,68 @@ public class Outbox {
     public record Pending(String channel, Event event) {
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public <E extends Event> EventEnvelope<E> append(String channel, E event) {
+    @Inject
+    OutboxRows rows;
+
+    @Inject
+    OutboxRelay relay;
+
+    /**
+     * Runs {@code work} in a new transaction, or in the current one, and asks the relay to publish once it
+     * has committed: without the nudge, what it wrote would wait for the relay's next poll.
+     */
+    public <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).invoke(relay::wake);
+    }
+
+    /**
+     * After the transaction that wrote events committed: completes with {@code true} once they are in the
+     * stream, so that anything published after it follows them there; with {@code false} when
+     * {@code maxWait} passed first. Never fails (see {@link OutboxRelay#awaitPublished}).
+     */
+    public Uni<Boolean> awaitPublished(Duration maxWait) {
+        return relay.awaitPublished(maxWait);
+    }
+
+    /** Writes one event in the current transaction. */
+    public <E extends Event> Uni<EventEnvelope<E>> append(String channel, E event) {
         EventEnvelope<E> envelope = EventEnvelope.of(channel, event);
-        insert(List.of(envelope));
-        return envelope;
+        return insert(List.of(envelope)).replaceWith(envelope);
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public List<EventEnvelope<Event>> appendAll(List<Pending> events) {
+    /** Writes the events, in order, in the current transaction. */
+    public Uni<List<EventEnvelope<Event>>> appendAll(List<Outbox.Pending> events) {
         List<EventEnvelope<Event>> envelopes = OutboxRows.envelopesOf(events);
-        insert(envelopes);
-        return envelopes;
+        return insert(envelopes).replaceWith(envelopes);
     }
 
-    private void insert(List<? extends EventEnvelope<? extends Event>> envelopes) {
+    private Uni<Void> insert(List<? extends EventEnvelope<? extends Event>> envelopes) {
         if (envelopes.isEmpty()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        List<OutboxRows.Row> batch = rows.of(envelopes);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(OutboxRows.INSERT)) {
-            for (OutboxRows.Row row : batch) {
+        return Uni.createFrom().item(() -> rows.of(envelopes))
+                .flatMap(batch -> Panache.currentTransaction().flatMap(transaction -> {
+                    if (transaction == null) {
+                        return Uni.createFrom().failure(new IllegalStateException(
+                                "the outbox is written only inside a transaction, with the change it announces"));
+                    }
+                    return Panache.getSession().flatMap(session -> insertInOrder(session, batch));
+                }));
+    }
+
+    /** One statement after the other: a session runs one at a time, and the order is the relay's order. */
+    private static Uni<Void> insertInOrder(Mutiny.Session session, List<OutboxRows.Row> batch) {
+        Uni<Void> written = Uni.createFrom().voidItem();
+        for (OutboxRows.Row row : batch) {
+            written = written.chain(() -> {
+                Mutiny.MutationQuery insert = session.createNativeQuery(OutboxRows.INSERT);
                 List<Object> parameters = row.parameters();
                 for (int i = 0; i < parameters.size(); i++) {
-                    insert.setObject(i + 1, parameters.get(i));
+                    insert.setParameter(i + 1, parameters.get(i));
                 }
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write to the outbox", e);
+                return insert.executeUpdate().replaceWithVoid();
+            });
         }
-        wakeRelayAfterCommit();
-    }
-
-    private void wakeRelayAfterCommit() {
-        if (transactions.getResource(WAKE_REGISTERED) != null) {
-            return;
-        }
-        transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
-                }
-            }
-        });
+        return written;
     }
 }

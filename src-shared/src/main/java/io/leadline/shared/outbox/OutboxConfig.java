@@ -17,13 +17,6 @@ public interface OutboxConfig {
      */
     Optional<Owner> owner();
 
-    /**
-     * Build time: the service writes its outbox on Hibernate Reactive ({@link ReactiveOutbox}) instead of
-     * on JTA ({@link Outbox}).
-     */
-    @WithDefault("false")
-    boolean reactive();
-
     /** How often the relay looks for events left behind (a crash between commit and publish). */
     @WithDefault("1s")
     Duration pollInterval();

@@ -23,11 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What both relays do once they have read a batch: publish it to JetStream in {@code seq} order, with
+ * What the relay does once it has read a batch: publish it to JetStream in {@code seq} order, with
  * {@code Nats-Msg-Id} set to the event id so that a publish repeated after a crash is dropped by the
  * stream's duplicate window, and count it in the relay's metrics. Nothing here waits: the answer is a
- * future of the acknowledged prefix, which the JDBC relay awaits on its own thread and the reactive
- * relay chains. Created at start, so that the relay's metrics are there before its first publish.
+ * future of the acknowledged prefix, which the relay chains. Created at start, so that the relay's metrics are there before its first publish.
  */
 @Startup
 @ApplicationScoped

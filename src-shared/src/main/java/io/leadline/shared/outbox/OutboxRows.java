@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What both outbox writers ({@link Outbox} on JDBC, {@link ReactiveOutbox} on Hibernate Reactive) store:
- * the row of each event and the statement that inserts it, after refusing what NATS would refuse.
+ * What {@link Outbox} stores: the row of each event and the statement that inserts it, after refusing what NATS would refuse.
  *
  * <p>An event the NATS server could never accept (larger than its {@code max_payload}, headers
  * included) is refused here with an {@link Outbox.EventTooLargeException}, so the caller's transaction rolls

@@ -1,8 +1,8 @@
 package io.leadline.shared.outbox;
 
 /**
- * The statements of both relays ({@link OutboxRelay} on JDBC, {@link ReactiveOutboxRelay} on the reactive
- * client), written once with JDBC's {@code ?} parameters; {@link #numbered} gives the reactive client's form.
+ * The statements of {@link OutboxRelay}, written with JDBC's {@code ?} parameters as every other native
+ * statement is; {@link #numbered} gives the reactive client's {@code $n} form.
  */
 public final class RelayStatements {
 

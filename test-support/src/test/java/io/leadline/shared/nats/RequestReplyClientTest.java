@@ -88,7 +88,8 @@ class RequestReplyClientTest {
     }
 
     private static Optional<UsersExistReply> ask() {
-        return client.request(LeadsSubjects.USERS_EXIST, REQUEST, UsersExistReply.class, TIMEOUT);
+        return client.requestAsync(LeadsSubjects.USERS_EXIST, REQUEST, UsersExistReply.class, TIMEOUT)
+                .toCompletableFuture().join();
     }
 
     /** A connection as leads-service whose subscription is in place on the server before it is returned. */

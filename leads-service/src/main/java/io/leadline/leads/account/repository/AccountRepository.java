@@ -2,7 +2,7 @@ package io.leadline.leads.account.repository;
 
 import io.leadline.leads.account.Account;
 import io.leadline.leads.account.Role;
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package io.leadline.leads.account.repository;
 
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -3,7 +3,7 @@ package io.leadline.leads.claim.repository;
 import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
 import io.leadline.leads.lead.service.LeadVisibility;
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -7,12 +7,12 @@ import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
 import io.leadline.leads.lead.repository.LeadRepository;
 import io.leadline.leads.lead.service.LeadService;
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.leads.LeadClaimed;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -54,7 +54,7 @@ public class ClaimSteps {
     ClaimRepository claims;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     /** The claim to pay for, or the earlier confirmed claim when the key was used before. */
     public sealed interface Reservation permits Reserved, Replay {

@@ -1,6 +1,6 @@
 package io.leadline.leads.distribution.repository;
 
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.event.leads.LeadScore;
 import io.leadline.shared.json.JsonCodec;
 import io.smallrye.mutiny.Uni;

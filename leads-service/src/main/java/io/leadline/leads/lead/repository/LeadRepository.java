@@ -3,7 +3,7 @@ package io.leadline.leads.lead.repository;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
 import io.leadline.leads.lead.NewLead;
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

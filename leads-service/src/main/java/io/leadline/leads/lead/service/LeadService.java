@@ -10,7 +10,7 @@ import io.leadline.leads.lead.repository.LeadRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadCreated;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +40,7 @@ public class LeadService {
     LeadsConfig config;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     LeadDistributor distributor;

@@ -1,6 +1,6 @@
 package io.leadline.leads.profile.repository;
 
-import io.leadline.leads.persistence.NativeSql;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.leads.profile.ProviderProfile;
 import io.leadline.shared.json.JsonCodec;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;

@@ -13,6 +13,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.StreamInfo;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.leadline.shared.database.ReactiveContext;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.ShutdownEvent;
@@ -110,7 +111,7 @@ public class InboxPosition {
      */
     public Uni<Void> awaitStreamHead() {
         long started = System.nanoTime();
-        Executor caller = CallerContext.current();
+        Executor caller = ReactiveContext.caller();
         return streamHead()
                 .emitOn(caller)
                 .flatMap(target -> known >= target ? Uni.createFrom().voidItem()

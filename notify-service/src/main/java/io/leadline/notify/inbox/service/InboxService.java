@@ -6,7 +6,7 @@ import io.leadline.notify.inbox.NotificationId;
 import io.leadline.notify.inbox.repository.NotificationRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.NotificationRead;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -33,7 +33,7 @@ public class InboxService {
     NotificationRepository notifications;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     InboxConfig config;

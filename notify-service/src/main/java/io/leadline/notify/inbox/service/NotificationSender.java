@@ -4,13 +4,11 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
-import io.leadline.shared.outbox.ReactiveOutbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * Admin messages: a {@code notification_message} on the channel of one user, or of every user with a
@@ -24,7 +22,7 @@ public class NotificationSender {
     UsersByRole usersByRole;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     /** Exactly one of {@code userId} and {@code role}; the text is already validated. Returns the recipients. */
     public Uni<Integer> send(String userId, String role, NotificationText text, String sender) {
@@ -32,10 +30,9 @@ public class NotificationSender {
             return Uni.createFrom().failure(
                     ProblemException.invalidField("user_id", "give exactly one of user_id and role"));
         }
-        Executor caller = CallerContext.current();
         // ask for the role's users before the transaction starts: no database connection waits on NATS
         Uni<List<String>> recipients = userId != null ? Uni.createFrom().item(List.of(userId))
-                : usersByRole.userIds(role).emitOn(caller);
+                : usersByRole.userIds(role);
         NotificationMessage message = new NotificationMessage(text.title(), text.message(), text.priority(), sender);
         return recipients.flatMap(users -> {
             if (users.isEmpty()) {

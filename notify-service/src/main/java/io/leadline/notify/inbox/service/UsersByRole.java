@@ -26,8 +26,8 @@ public class UsersByRole {
 
     /** Waits (without blocking) for at most the configured time-out; no answer is a 503 problem. */
     public Uni<List<String>> userIds(String role) {
-        return Uni.createFrom().completionStage(() -> requests.requestAsync(LeadsSubjects.USERS_BY_ROLE,
-                        new UsersByRoleRequest(role), UsersByRoleReply.class, config.usersByRoleTimeout()))
+        return requests.ask(LeadsSubjects.USERS_BY_ROLE, new UsersByRoleRequest(role), UsersByRoleReply.class,
+                        config.usersByRoleTimeout())
                 .map(reply -> idsOf(reply.orElseThrow(UsersByRole::unavailable)));
     }
 

@@ -3,12 +3,10 @@ package io.leadline.payments.escrow.rest;
 import io.leadline.payments.escrow.service.EscrowPartiesPublisher;
 import io.leadline.payments.escrow.service.EscrowService;
 import io.leadline.payments.escrow.service.EscrowService.Actor;
-import io.leadline.payments.persistence.ReactiveContext;
 import io.leadline.payments.transaction.rest.PaymentView;
 import io.leadline.shared.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -43,9 +41,7 @@ public class EscrowResource {
     @POST
     public Uni<Response> create(@NotNull @Valid CreateEscrowRequest body) {
         Actor buyer = actor();
-        Context context = ReactiveContext.current();
-        return escrows.requireSeller(buyer, body.sellerId())
-                .emitOn(ReactiveContext.of(context)) // the directory answers on a NATS thread
+        return escrows.requireSeller(buyer, body.sellerId()) // answered on this request's context
                 .chain(() -> escrows.create(buyer, body.sellerId(), body.amount(), body.currency(), body.description(),
                         body.provider() == null ? "stripe" : body.provider()))
                 // committed: now let the gateway know the parties (retried by a scheduled job should this fail)

@@ -2,7 +2,7 @@ package io.leadline.payments.escrow.service;
 
 import io.leadline.payments.escrow.Escrow;
 import io.leadline.payments.escrow.repository.EscrowRepository;
-import io.leadline.payments.persistence.ReactiveContext;
+import io.leadline.shared.database.ReactiveContext;
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.json.JsonCodec;
 import io.nats.client.Connection;

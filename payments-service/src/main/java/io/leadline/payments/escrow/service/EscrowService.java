@@ -15,7 +15,7 @@ import io.leadline.shared.event.escrow.EscrowUpdate;
 import io.leadline.shared.event.escrow.PaymentStatus;
 import io.leadline.shared.event.escrow.StatusChange;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +51,7 @@ public class EscrowService implements PaymentObserver {
     PaymentService payments;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     UserDirectory directory;

@@ -28,12 +28,12 @@ public class UserDirectory {
 
     /**
      * True when the account exists, within the configured time-out, without blocking a thread (call it
-     * outside a transaction; the answer comes on a NATS thread); no usable answer is a 503 problem.
+     * outside a transaction; the answer comes back on the caller's Vert.x context); no usable answer is a 503 problem.
      */
     public Uni<Boolean> exists(long userId) {
         String id = Long.toString(userId);
-        return Uni.createFrom().completionStage(() -> requests.requestAsync(LeadsSubjects.USERS_EXIST,
-                        new UsersExistRequest(List.of(id)), UsersExistReply.class, config.escrow().userCheckTimeout()))
+        return requests.ask(LeadsSubjects.USERS_EXIST, new UsersExistRequest(List.of(id)), UsersExistReply.class,
+                        config.escrow().userCheckTimeout())
                 .map(reply -> {
                     UsersExistReply answer = reply.orElseThrow(UserDirectory::unavailable);
                     return answer.existingUserIds() != null && answer.existingUserIds().contains(id);

@@ -9,7 +9,7 @@ import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.monitor.FraudAlert;
 import io.leadline.shared.json.JsonCodec;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,7 +43,7 @@ public class FraudRules implements PaymentObserver {
     FraudAlertRepository alerts;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Override
     public Uni<Void> paymentChanged(PaymentStatusChanged change) {

@@ -9,7 +9,7 @@ import io.leadline.shared.event.monitor.MetricsUpdated;
 import io.leadline.shared.event.monitor.RefundProcessed;
 import io.leadline.shared.event.monitor.TransactionEvent;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,7 +26,7 @@ public class PaymentAnnouncer {
     public static final Duration LIVE_WINDOW_DURATION = Duration.ofHours(24);
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     PaymentRepository payments;

@@ -4,7 +4,7 @@ import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.transaction.Metrics;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.repository.PaymentRepository;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ public class PaymentQueries {
     PaymentsConfig config;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     public Uni<PaymentRepository.Page> list(PaymentFilter filter, int page, int size) {
         return Panache.withTransaction(() -> payments.list(filter, page, size));

@@ -8,7 +8,7 @@ import io.leadline.payments.transaction.Refund;
 import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.payments.wallet.LedgerKind;
 import io.leadline.payments.wallet.service.WalletService;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.Problem;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -42,7 +42,7 @@ public class PaymentService {
     WalletService wallets;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     @Any

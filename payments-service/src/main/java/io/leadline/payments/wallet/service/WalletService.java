@@ -9,7 +9,7 @@ import io.leadline.payments.wallet.repository.WalletRequestRepository;
 import io.leadline.payments.wallet.repository.WalletRequestRepository.StoredRequest;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.user.BalanceUpdated;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.WalletReply;
@@ -42,7 +42,7 @@ public class WalletService {
     WalletRequestRepository requests;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     @Inject
     PaymentsConfig config;

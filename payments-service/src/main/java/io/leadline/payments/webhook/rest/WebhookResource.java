@@ -1,7 +1,7 @@
 package io.leadline.payments.webhook.rest;
 
 import io.leadline.payments.config.PaymentsConfig;
-import io.leadline.payments.persistence.ReactiveContext;
+import io.leadline.shared.database.ReactiveContext;
 import io.leadline.payments.webhook.service.RefusedWebhooks;
 import io.leadline.payments.webhook.service.WebhookService;
 import io.leadline.payments.webhook.service.WebhookService.WebhookOutcome;

@@ -3,7 +3,7 @@ package io.leadline.payments.webhook.service;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.monitor.WebhookEvent;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.quarkus.scheduler.Scheduled;
@@ -37,7 +37,7 @@ public class RefusedWebhooks {
     MeterRegistry registry;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
 

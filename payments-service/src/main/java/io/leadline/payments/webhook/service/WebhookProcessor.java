@@ -10,7 +10,7 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.monitor.WebhookEvent;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.ReactiveOutbox;
+import io.leadline.shared.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ public class WebhookProcessor {
     PaymentService payments;
 
     @Inject
-    ReactiveOutbox outbox;
+    Outbox outbox;
 
     Uni<WebhookOutcome> process(ProviderEvent event, byte[] body) {
         return outbox.inTransaction(() -> webhooks.claim(event.provider(), event.eventId(), event.type(), payload(body))

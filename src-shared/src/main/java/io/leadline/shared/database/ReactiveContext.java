@@ -1,4 +1,4 @@
-package io.leadline.payments.persistence;
+package io.leadline.shared.database;
 
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -11,13 +11,20 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Hibernate Reactive runs only on a Vert.x event loop, in a duplicated context flagged safe. Work that
- * leaves it (a NATS reply completing on a NATS thread, a blocking call on a worker) comes back through
- * {@link #of(Context)}; a blocking REST method hands its reactive part to {@link #run}.
+ * Hibernate Reactive runs a session's work only on the Vert.x event loop of its context, a duplicated
+ * context flagged safe. Work that leaves it (an answer completing on a NATS thread, a blocking call on a
+ * worker, a timer) comes back through {@link #caller()} or {@link #of(Context)}; a blocking method that
+ * must start reactive work hands it to {@link #run}.
  */
 public final class ReactiveContext {
 
     private ReactiveContext() {
+    }
+
+    /** Runs what it is given on the calling thread's Vert.x context, or where it arrives when there is none. */
+    public static Executor caller() {
+        Context context = Vertx.currentContext();
+        return context == null ? Runnable::run : of(context);
     }
 
     /** Runs what it is given on {@code context}: for {@code emitOn} after work that left it. */

@@ -1,7 +1,7 @@
 package io.leadline.notify.outbox;
 
 import io.leadline.notify.TestDatabase;
-import io.leadline.shared.outbox.ReactiveOutboxRelay;
+import io.leadline.shared.outbox.OutboxRelay;
 import io.leadline.shared.outbox.RelayStatements;
 import io.leadline.testing.LeadlineTestResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,13 +24,13 @@ import static org.awaitility.Awaitility.await;
 /** notify's relay on the reactive client keeps the JDBC relay's guarantees, on the real database and NATS. */
 @QuarkusTest
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "notify"))
-class ReactiveOutboxRelayTest {
+class OutboxRelayTest {
 
     /** Over the NATS server's default max_payload (1 MiB), so the client refuses to send it. */
     private static final int OVERSIZE = 1024 * 1024 + 100_000;
 
     @Inject
-    ReactiveOutboxRelay relay;
+    OutboxRelay relay;
 
     @Inject
     MeterRegistry registry;
