@@ -126,17 +126,11 @@ public interface PaymentsConfig {
         String queueGroup();
 
         /**
-         * Wallet requests running at once; with {@link #queueCapacity()}, how many may be under way (the
-         * requests run on the event loops and wait for a connection of the reactive pool, no thread blocks).
-         */
-        @WithDefault("16")
-        int workers();
-
-        /**
-         * Requests under way beyond {@link #workers()}; past both a request is answered {@code busy} at once.
+         * Wallet requests under way at once (they run on the event loops and wait for a connection of the
+         * reactive pool; no thread blocks); one more is answered {@code busy} at once, never started.
          */
         @WithDefault("2048")
-        int queueCapacity();
+        int maxInFlight();
     }
 
     interface Wallet {

@@ -43,7 +43,7 @@ class WalletBusyTests {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("leadline.payments.rpc.workers", "1", "leadline.payments.rpc.queue-capacity", "1");
+            return Map.of("leadline.payments.rpc.max-in-flight", "2");
         }
     }
 

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 /**
  * Answers {@code svc.payments.debit} and {@code svc.payments.credit}. The NATS dispatcher thread only
  * starts each request on a Vert.x event loop ({@link ReactiveResponder}), where its transaction runs on
- * Hibernate Reactive without holding a thread; at most {@code workers + queue-capacity} requests are
+ * Hibernate Reactive without holding a thread; at most {@code leadline.payments.rpc.max-in-flight} requests are
  * under way at once, and one more is answered {@code busy} at once rather than left to time out: it was
  * never started, so nothing was booked. Every request gets a reply: a malformed one
  * {@code invalid_request}; one that started and failed (a database error, possibly a COMMIT whose outcome is unknown) {@code unavailable},
@@ -59,7 +59,7 @@ public class WalletRpcResponder {
         // turned away before it started: nothing booked; failed after starting: may be booked, ask again
         byte[] busy = JsonCodec.encode(WalletReply.failure(WalletReply.BUSY));
         byte[] unavailable = JsonCodec.encode(WalletReply.failure(WalletReply.UNAVAILABLE));
-        int inFlight = rpc.workers() + rpc.queueCapacity();
+        int inFlight = rpc.maxInFlight();
         responder = new ReactiveResponder(nats, registry, vertx, inFlight)
                 .answer(PaymentSubjects.DEBIT, rpc.queueGroup(), data -> debit(data).map(JsonCodec::encode), busy,
                         unavailable, timer("debit"))
