@@ -101,9 +101,17 @@ class RecoveryTest {
     @Test
     void sinceOlderThanTheRetainedHistoryIsAnsweredWithRecoveredFalse() throws Exception {
         TestBus.as(NatsIdentity.PROVISIONER).jetStreamManagement().purgeStream("CHANNELS");
-        publish("fresh", 3).join();
         String token = TestTokens.token(String.valueOf(USERS.incrementAndGet()), "provider");
-        try (WsTestClient client = WsTestClient.withHeader(ws, token)) {
+        String watcherToken = TestTokens.token(String.valueOf(USERS.incrementAndGet()), "provider");
+        try (WsTestClient watcher = WsTestClient.withHeader(ws, watcherToken);
+                WsTestClient client = WsTestClient.withHeader(ws, token)) {
+            watcher.awaitType("connected", WAIT);
+            watcher.send(Map.of("type", "subscribe", "channel", "leads"));
+            watcher.awaitType("subscribed", WAIT);
+            publish("fresh", 3).join();
+            // the gateway routes in stream order: once a live subscriber has the last fresh event, none of them
+            // is still on its way, so the subscription below can only see what is published after it
+            watcher.await(frame -> "fresh-2".equals(frame.path("data").path("id").asText()), WAIT);
             client.awaitType("connected", WAIT);
             client.send(Map.of("type", "subscribe", "channel", "leads", "since", 1));
             assertThat(client.awaitType("subscribed", WAIT).path("recovered").asBoolean()).isFalse();
