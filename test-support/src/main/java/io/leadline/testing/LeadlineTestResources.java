@@ -29,26 +29,13 @@ public class LeadlineTestResources implements QuarkusTestResourceLifecycleManage
         database = TestDatabases.create(prefix);
         nats = NatsTestServer.start();
         Map<String, String> config = new HashMap<>();
-        if (hasJdbcPool()) {
-            config.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
-        }
-        // notify has no JDBC pool: its JDBC URL serves only its migrations
+        // no service has a JDBC pool: the JDBC URL serves the migrations, and the reactive client reads it too
         config.put("leadline.database.jdbc-url", TestDatabases.jdbcUrl(database));
         config.put("quarkus.datasource.username", TestDatabases.USER);
         config.put("quarkus.datasource.password", TestDatabases.PASSWORD);
         config.putAll(nats.clientProperties(NatsIdentity.ofUser(prefix)));
         config.put("leadline.jwt.key-dir", TestTokens.keyDir().toString());
         return config;
-    }
-
-    /** Without Agroal, Quarkus would warn at every start that it does not know the pool's URL. */
-    private static boolean hasJdbcPool() {
-        try {
-            Class.forName("io.agroal.api.AgroalDataSource", false, LeadlineTestResources.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     /** The NATS server of the running test, for tests that break it on purpose. */

@@ -6,7 +6,6 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.leadline.testing.LeadlineTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;

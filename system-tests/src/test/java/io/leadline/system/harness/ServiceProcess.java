@@ -75,8 +75,7 @@ public final class ServiceProcess implements AutoCloseable {
     public static Map<String, String> standardProperties(String service, String database, NatsTestServer nats,
             Path jwtKeyDir, String adminUsername, String adminPassword) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("quarkus.datasource.jdbc.url", TestDatabases.jdbcUrl(database));
-        // notify has no JDBC pool: its JDBC URL serves only its migrations
+        // no service has a JDBC pool: the JDBC URL serves the migrations, and the reactive client reads it too
         properties.put("leadline.database.jdbc-url", TestDatabases.jdbcUrl(database));
         properties.put("quarkus.datasource.username", TestDatabases.USER);
         properties.put("quarkus.datasource.password", TestDatabases.PASSWORD);

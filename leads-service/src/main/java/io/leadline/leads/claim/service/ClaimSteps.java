@@ -12,7 +12,6 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadAlert;
 import io.leadline.shared.event.leads.LeadClaimed;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

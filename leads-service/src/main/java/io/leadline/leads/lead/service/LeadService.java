@@ -10,7 +10,6 @@ import io.leadline.leads.lead.repository.LeadRepository;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.leads.LeadCreated;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

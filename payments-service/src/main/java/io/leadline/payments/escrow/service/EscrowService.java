@@ -15,7 +15,6 @@ import io.leadline.shared.event.escrow.EscrowUpdate;
 import io.leadline.shared.event.escrow.PaymentStatus;
 import io.leadline.shared.event.escrow.StatusChange;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

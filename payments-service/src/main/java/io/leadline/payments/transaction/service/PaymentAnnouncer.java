@@ -9,7 +9,6 @@ import io.leadline.shared.event.monitor.MetricsUpdated;
 import io.leadline.shared.event.monitor.RefundProcessed;
 import io.leadline.shared.event.monitor.TransactionEvent;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

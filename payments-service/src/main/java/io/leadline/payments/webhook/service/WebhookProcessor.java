@@ -10,7 +10,6 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.monitor.WebhookEvent;
 import io.leadline.shared.outbox.Outbox;
-import io.leadline.shared.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
