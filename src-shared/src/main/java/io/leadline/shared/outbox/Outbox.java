@@ -1,12 +1,12 @@
 package io.leadline.shared.outbox;
 
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.event.Event;
 import io.leadline.shared.event.EventEnvelope;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Duration;
 import java.util.List;
@@ -78,22 +78,16 @@ public class Outbox {
                         return Uni.createFrom().failure(new IllegalStateException(
                                 "the outbox is written only inside a transaction, with the change it announces"));
                     }
-                    return Panache.getSession().flatMap(session -> insertInOrder(session, batch));
+                    return insertInOrder(batch);
                 }));
     }
 
     /** One statement after the other: a session runs one at a time, and the order is the relay's order. */
-    private static Uni<Void> insertInOrder(Mutiny.Session session, List<OutboxRows.Row> batch) {
+    private static Uni<Void> insertInOrder(List<OutboxRows.Row> batch) {
         Uni<Void> written = Uni.createFrom().voidItem();
         for (OutboxRows.Row row : batch) {
-            written = written.chain(() -> {
-                Mutiny.MutationQuery insert = session.createNativeQuery(OutboxRows.INSERT);
-                List<Object> parameters = row.parameters();
-                for (int i = 0; i < parameters.size(); i++) {
-                    insert.setParameter(i + 1, parameters.get(i));
-                }
-                return insert.executeUpdate().replaceWithVoid();
-            });
+            written = written.chain(() -> NativeSql.execute(OutboxRows.INSERT, row.parameters().toArray())
+                    .replaceWithVoid());
         }
         return written;
     }

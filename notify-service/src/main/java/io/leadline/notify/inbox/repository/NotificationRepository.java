@@ -3,10 +3,10 @@ package io.leadline.notify.inbox.repository;
 import io.leadline.notify.inbox.NewNotification;
 import io.leadline.notify.inbox.Notification;
 import io.leadline.notify.inbox.NotificationId;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +89,7 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
                 SELECT (SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL),
                        (SELECT stream_seq FROM inbox_position WHERE id = 1),
                        COALESCE((SELECT version FROM inbox_read_state WHERE user_id = ?), 0)""", userId, userId)
-                .map(row -> new Unread(number(row[0]), number(row[1]), number(row[2])));
+                .map(row -> new Unread(NativeSql.number(row[0]), NativeSql.number(row[1]), NativeSql.number(row[2])));
     }
 
     /**
@@ -189,9 +189,8 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
 
     /** The oldest parked notifications that no other instance is resolving, locked until the transaction ends. */
     public Uni<List<Parked>> lockParked(int limit) {
-        return getSession().flatMap(session -> bind(session.createNativeQuery("""
-                        SELECT * FROM inbox_parked ORDER BY stream_seq LIMIT ? FOR UPDATE SKIP LOCKED""",
-                        ParkedNotification.class), limit).getResultList())
+        return NativeSql.rows(ParkedNotification.class, """
+                        SELECT * FROM inbox_parked ORDER BY stream_seq LIMIT ? FOR UPDATE SKIP LOCKED""", limit)
                 .map(rows -> rows.stream()
                         .map(row -> new Parked(row.streamSeq, row.escrowId, row.subject, row.envelope, row.parkedAt))
                         .toList());
@@ -202,33 +201,19 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
     }
 
     private Uni<InboxPositionRow> position(String lock) {
-        return getSession().flatMap(session -> session
-                .createNativeQuery(POSITION + lock, InboxPositionRow.class).getSingleResult());
+        return NativeSql.row(InboxPositionRow.class, POSITION + lock).map(Optional::orElseThrow);
     }
 
     private Uni<List<Notification>> notifications(String sql, Object... parameters) {
-        return getSession().flatMap(session -> bind(session.createNativeQuery(sql, StoredNotification.class),
-                        parameters).getResultList())
+        return NativeSql.rows(StoredNotification.class, sql, parameters)
                 .map(rows -> rows.stream().map(StoredNotification::toNotification).toList());
     }
 
     private <T> Uni<T> scalar(String sql, Object... parameters) {
-        return getSession().flatMap(session -> bind(session.<T>createNativeQuery(sql), parameters)
-                .getSingleResult());
+        return NativeSql.<T>scalar(sql, parameters).map(Optional::orElseThrow);
     }
 
     private Uni<Integer> execute(String sql, Object... parameters) {
-        return getSession().flatMap(session -> bind(session.createNativeQuery(sql), parameters).executeUpdate());
-    }
-
-    private static <Q extends Mutiny.AbstractQuery> Q bind(Q query, Object... parameters) {
-        for (int i = 0; i < parameters.length; i++) {
-            query.setParameter(i + 1, parameters[i]);
-        }
-        return query;
-    }
-
-    private static long number(Object value) {
-        return ((Number) value).longValue();
+        return NativeSql.execute(sql, parameters);
     }
 }
