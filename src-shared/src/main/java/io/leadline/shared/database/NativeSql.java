@@ -3,24 +3,39 @@ package io.leadline.shared.database;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.data.Numeric;
 import org.hibernate.JDBCException;
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
+import org.hibernate.reactive.pool.ReactiveConnection;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.UUID;
 
 /**
- * Native statements on the session of the caller's reactive transaction ({@code Panache.withTransaction}
- * or {@code Outbox.inTransaction}), so they commit with it and with the outbox rows written beside
- * it: every service's repositories use them for what HQL has no word for ({@code ON CONFLICT},
+ * Native statements on the connection of the caller's reactive transaction ({@code Panache.withTransaction}
+ * or {@code Outbox.inTransaction}), so they commit with it and with the outbox rows written beside it:
+ * every service's repositories use them for what HQL has no word for ({@code ON CONFLICT},
  * {@code RETURNING}, row locks with {@code FOR UPDATE} and {@code SKIP LOCKED}, conditional updates,
  * advisory locks, the database's clock). Parameters are JDBC-style {@code ?}, bound in order.
  *
- * <p>Entities read by {@link #rows} are detached at once: repositories hand out records, never managed
- * entities, and a later statement of the same transaction (an {@code UPDATE … RETURNING} of a row read
- * before) must give the row as it is now, not the instance the session would otherwise keep.
+ * <p>Statements go to the session's {@link ReactiveConnection} as they are, and rows come back as
+ * {@link Row}s that a repository reads into its records in the order its statement selects the columns.
+ * They do not go through Hibernate's native queries: Hibernate Reactive 3.2 cannot reuse the plan of a
+ * native select (its result-set mapping has no equality, so every execution builds a new plan, resolves
+ * the entity mapping against the result's metadata and adds one more entry under the same hash to the
+ * plan cache), which cost the claim path more than a third of its throughput (docs/benchmarks.md). The
+ * sessions that run these statements hold no managed entities that could need a flush first: reads of
+ * entities through HQL are for display only.
  */
 public final class NativeSql {
 
@@ -29,22 +44,34 @@ public final class NativeSql {
     private NativeSql() {
     }
 
-    /** The rows of {@code entity} that {@code sql} returns, detached from the session. */
-    public static <E> Uni<List<E>> rows(Class<E> entity, String sql, Object... parameters) {
-        return Panache.getSession().flatMap(session -> bind(session.createNativeQuery(sql, entity), parameters)
-                .getResultList()
-                .invoke(rows -> rows.forEach(session::detach)));
+    /** Reads one result row into a value; columns come in the order the statement selects them. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(Row row);
+    }
+
+    /** Every row {@code sql} returns, each read by {@code reader}. */
+    public static <T> Uni<List<T>> rows(RowReader<T> reader, String sql, Object... parameters) {
+        return connection().flatMap(connection -> Uni.createFrom()
+                .completionStage(() -> connection.select(positional(sql), values(parameters)))
+                .map(result -> {
+                    List<T> read = new ArrayList<>(result.size());
+                    while (result.hasNext()) {
+                        read.add(reader.read(new Row(result.next())));
+                    }
+                    return read;
+                }));
     }
 
     /** The one row {@code sql} returns, if any; more than one is a mistake in the statement. */
-    public static <E> Uni<Optional<E>> row(Class<E> entity, String sql, Object... parameters) {
-        return rows(entity, sql, parameters).map(rows -> single(rows, sql));
+    public static <T> Uni<Optional<T>> row(RowReader<T> reader, String sql, Object... parameters) {
+        return rows(reader, sql, parameters).map(rows -> single(rows, sql));
     }
 
-    /** The first column of every row. */
+    /** The first column of every row, as the reactive client gives it ({@code Long} for a count or a bigint). */
+    @SuppressWarnings("unchecked")
     public static <T> Uni<List<T>> scalars(String sql, Object... parameters) {
-        return Panache.getSession().flatMap(session -> bind(session.<T>createNativeQuery(sql), parameters)
-                .getResultList());
+        return rows(row -> (T) row.value(), sql, parameters);
     }
 
     /** The first column of the one row {@code sql} returns, if any. */
@@ -52,15 +79,10 @@ public final class NativeSql {
         return NativeSql.<T>scalars(sql, parameters).map(rows -> single(rows, sql));
     }
 
-    /** Every row of several columns {@code sql} returns, each as {@code Object[]}. */
-    public static Uni<List<Object[]>> tuples(String sql, Object... parameters) {
-        return scalars(sql, parameters);
-    }
-
     /** Runs an INSERT, UPDATE or DELETE; returns how many rows it changed. */
     public static Uni<Integer> execute(String sql, Object... parameters) {
-        return Panache.getSession().flatMap(session -> bind(session.createNativeQuery(sql), parameters)
-                .executeUpdate());
+        return connection().flatMap(connection -> Uni.createFrom()
+                .completionStage(() -> connection.update(positional(sql), values(parameters))));
     }
 
     /**
@@ -100,17 +122,162 @@ public final class NativeSql {
         return false;
     }
 
+    /**
+     * One result row, read left to right: each call takes the next column. Values come as PostgreSQL's
+     * reactive client decodes them and are converted to the types records use ({@code timestamptz} to
+     * {@link Instant}, {@code numeric} to {@link BigDecimal}).
+     */
+    public static final class Row {
+
+        private final Object[] columns;
+        private int next;
+
+        Row(Object[] columns) {
+            this.columns = columns;
+        }
+
+        /** The next column as the client decoded it; null for SQL NULL. */
+        public Object value() {
+            if (next >= columns.length) {
+                throw new IllegalStateException("the statement selected only " + columns.length + " columns");
+            }
+            return columns[next++];
+        }
+
+        public long longValue() {
+            return ((Number) required()).longValue();
+        }
+
+        public Long nullableLong() {
+            Object value = value();
+            return value == null ? null : ((Number) value).longValue();
+        }
+
+        public int intValue() {
+            return ((Number) required()).intValue();
+        }
+
+        public Integer nullableInt() {
+            Object value = value();
+            return value == null ? null : ((Number) value).intValue();
+        }
+
+        public short shortValue() {
+            return ((Number) required()).shortValue();
+        }
+
+        public boolean bool() {
+            return (Boolean) required();
+        }
+
+        public Boolean nullableBool() {
+            return (Boolean) value();
+        }
+
+        public String string() {
+            Object value = value();
+            return value == null ? null : value.toString();
+        }
+
+        public Instant instant() {
+            Object value = value();
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof OffsetDateTime offset) {
+                return offset.toInstant();
+            }
+            if (value instanceof LocalDateTime local) {
+                return local.toInstant(ZoneOffset.UTC);
+            }
+            return (Instant) value;
+        }
+
+        public BigDecimal decimal() {
+            Object value = value();
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof Numeric numeric) {
+                return numeric.bigDecimalValue();
+            }
+            if (value instanceof BigDecimal decimal) {
+                return decimal;
+            }
+            return new BigDecimal(value.toString());
+        }
+
+        public UUID uuid() {
+            Object value = value();
+            return value == null ? null : value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
+        }
+
+        private Object required() {
+            Object value = value();
+            if (value == null) {
+                throw new IllegalStateException("column " + next + " is NULL");
+            }
+            return value;
+        }
+    }
+
+    private static Uni<ReactiveConnection> connection() {
+        return Panache.getSession().map(NativeSql::connectionOf);
+    }
+
+    private static ReactiveConnection connectionOf(Mutiny.Session session) {
+        if (session instanceof MutinySessionImpl mutiny) {
+            return mutiny.getReactiveConnection();
+        }
+        throw new IllegalStateException("not a Hibernate Reactive session: " + session.getClass().getName());
+    }
+
+    /** PostgreSQL's {@code $1, $2, …} for the {@code ?} placeholders outside quotes and comments. */
+    static String positional(String sql) {
+        if (sql.indexOf('?') < 0) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int parameter = 0;
+        char quote = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? sql.length() : end;
+                out.append(sql, i, end);
+                i = end - 1;
+                continue;
+            } else if (c == '?') {
+                out.append('$').append(++parameter);
+                continue;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** The values as the reactive client binds them: instants as UTC timestamps with offset. */
+    private static Object[] values(Object[] parameters) {
+        Object[] values = parameters.clone();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Instant instant) {
+                values[i] = instant.atOffset(ZoneOffset.UTC);
+            }
+        }
+        return values;
+    }
+
     private static <T> Optional<T> single(List<T> rows, String sql) {
         if (rows.size() > 1) {
             throw new IllegalStateException("more than one row for: " + sql.strip().lines().findFirst().orElse(sql));
         }
         return rows.stream().findFirst();
-    }
-
-    private static <Q extends Mutiny.AbstractQuery> Q bind(Q query, Object... parameters) {
-        for (int i = 0; i < parameters.length; i++) {
-            query.setParameter(i + 1, parameters[i]);
-        }
-        return query;
     }
 }
