@@ -44,7 +44,11 @@ public final class NativeSql {
     private NativeSql() {
     }
 
-    /** Reads one result row into a value; columns come in the order the statement selects them. */
+    /**
+     * Reads one result row into a value; columns come in the order the statement selects them, and a
+     * reader must take every column the statement selects (a column list and its reader that drift apart
+     * fail at once instead of reading one column as another).
+     */
     @FunctionalInterface
     public interface RowReader<T> {
         T read(Row row);
@@ -57,7 +61,9 @@ public final class NativeSql {
                 .map(result -> {
                     List<T> read = new ArrayList<>(result.size());
                     while (result.hasNext()) {
-                        read.add(reader.read(new Row(result.next())));
+                        Row row = new Row(result.next());
+                        read.add(reader.read(row));
+                        row.requireAllRead(sql);
                     }
                     return read;
                 }));
@@ -68,13 +74,13 @@ public final class NativeSql {
         return rows(reader, sql, parameters).map(rows -> single(rows, sql));
     }
 
-    /** The first column of every row, as the reactive client gives it ({@code Long} for a count or a bigint). */
+    /** The only column of every row, as the reactive client gives it ({@code Long} for a count or a bigint). */
     @SuppressWarnings("unchecked")
     public static <T> Uni<List<T>> scalars(String sql, Object... parameters) {
         return rows(row -> (T) row.value(), sql, parameters);
     }
 
-    /** The first column of the one row {@code sql} returns, if any. */
+    /** The only column of the one row {@code sql} returns, if any. */
     public static <T> Uni<Optional<T>> scalar(String sql, Object... parameters) {
         return NativeSql.<T>scalars(sql, parameters).map(rows -> single(rows, sql));
     }
@@ -210,6 +216,13 @@ public final class NativeSql {
         public UUID uuid() {
             Object value = value();
             return value == null ? null : value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
+        }
+
+        void requireAllRead(String sql) {
+            if (next != columns.length) {
+                throw new IllegalStateException("read " + next + " of the " + columns.length + " columns of: "
+                        + sql.strip().lines().findFirst().orElse(sql));
+            }
         }
 
         private Object required() {

@@ -14,23 +14,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class AccountRepository implements PanacheRepositoryBase<StoredAccount, Long> {
 
-    private static final String COLUMNS = "id, username, password_hash, role, created_at, updated_at";
+    static final String COLUMNS = "id, username, password_hash, role, created_at";
 
     /** Inserts the account, or returns empty when the username (in any case) is taken. */
     public Uni<Optional<Account>> insert(String username, String passwordHash, Role role) {
-        return NativeSql.row(StoredAccount.class, "INSERT INTO accounts (username, password_hash, role) VALUES (?, ?, ?) "
-                + "ON CONFLICT (lower(username)) DO NOTHING RETURNING " + COLUMNS, username, passwordHash, role.wireName())
-                .map(found -> found.map(StoredAccount::toAccount));
+        return NativeSql.row(StoredAccount::read, "INSERT INTO accounts (username, password_hash, role) VALUES (?, ?, ?) "
+                + "ON CONFLICT (lower(username)) DO NOTHING RETURNING " + COLUMNS, username, passwordHash, role.wireName());
     }
 
     public Uni<Optional<Account>> findAccount(long id) {
-        return NativeSql.row(StoredAccount.class, "SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id)
-                .map(found -> found.map(StoredAccount::toAccount));
+        return NativeSql.row(StoredAccount::read, "SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id);
     }
 
     public Uni<Optional<Account>> findByUsername(String username) {
-        return NativeSql.row(StoredAccount.class, "SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
-                username).map(found -> found.map(StoredAccount::toAccount));
+        return NativeSql.row(StoredAccount::read, "SELECT " + COLUMNS + " FROM accounts WHERE lower(username) = lower(?)",
+                username);
     }
 
     /** The ids of every account with this role, in id order. */

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Failure counts per (scope, subject), each in a fixed window. Every statement uses the database's
@@ -24,7 +25,7 @@ public class LoginFailureRepository {
      * get their own number, so no more than the limit can ever pass, however many arrive at once.
      */
     public Uni<Count> addAttempt(String scope, String subject, Duration window) {
-        return NativeSql.<Object[]>scalar("INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
+        return NativeSql.row(row -> new Count(row.intValue(), Duration.ofMillis(Math.round(((Number) row.value()).doubleValue() * 1000))), "INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
                 + "VALUES (?, ?, 1, now()) ON CONFLICT (scope, subject) DO UPDATE SET "
                 + "failures = CASE WHEN f.window_started_at <= now() - make_interval(secs => ?) "
                 + "THEN 1 ELSE f.failures + 1 END, "
@@ -33,11 +34,7 @@ public class LoginFailureRepository {
                 + "RETURNING failures, CAST(extract(epoch FROM window_started_at + make_interval(secs => ?) - now()) "
                 + "AS double precision) AS remaining",
                 scope, subject, seconds(window), seconds(window), seconds(window))
-                .map(row -> {
-                    Object[] columns = row.orElseThrow();
-                    return new Count(((Number) columns[0]).intValue(),
-                            Duration.ofMillis(Math.round(((Number) columns[1]).doubleValue() * 1000)));
-                });
+                .map(Optional::orElseThrow);
     }
 
     /** Takes one counted attempt back: it succeeded, or it was refused and must not lengthen the wait. */

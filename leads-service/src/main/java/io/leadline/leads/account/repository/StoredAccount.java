@@ -2,6 +2,7 @@ package io.leadline.leads.account.repository;
 
 import io.leadline.leads.account.Account;
 import io.leadline.leads.account.Role;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -30,7 +31,9 @@ public class StoredAccount {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    Account toAccount() {
-        return new Account(id, username, passwordHash, Role.fromWireName(role).orElseThrow(), createdAt);
+    /** An account from a row of {@link AccountRepository#COLUMNS}, in that order. */
+    static Account read(NativeSql.Row row) {
+        return new Account(row.longValue(), row.string(), row.string(), Role.fromWireName(row.string()).orElseThrow(),
+                row.instant());
     }
 }

@@ -17,8 +17,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ClaimRepository implements PanacheRepositoryBase<StoredClaim, Long>, LeadVisibility.ClaimantCheck {
 
-    static final String COLUMNS = "id, lead_id, account_id, idempotency_key, price, status, balance_after, outcome, "
-            + "created_at, updated_at, CAST(payment_key AS text) AS payment_key";
+    static final String COLUMNS = "id, lead_id, account_id, idempotency_key, price, status, balance_after, "
+            + "created_at, updated_at, payment_key";
 
     public Uni<Claim> insertPending(long leadId, long accountId, String key, int price) {
         return one("INSERT INTO claims (lead_id, account_id, idempotency_key, price, status, payment_key) "
@@ -61,9 +61,8 @@ public class ClaimRepository implements PanacheRepositoryBase<StoredClaim, Long>
 
     /** Claims whose payment outcome must be settled: voided ones, and pending ones abandoned by a crash. */
     public Uni<List<Claim>> toSettle(Instant pendingBefore, int limit) {
-        return NativeSql.rows(StoredClaim.class, "SELECT " + COLUMNS + " FROM claims WHERE status = 'voiding' "
-                + "OR (status = 'pending' AND updated_at < ?) ORDER BY id LIMIT ?", pendingBefore, limit)
-                .map(rows -> rows.stream().map(StoredClaim::toClaim).toList());
+        return NativeSql.rows(StoredClaim::read, "SELECT " + COLUMNS + " FROM claims WHERE status = 'voiding' "
+                + "OR (status = 'pending' AND updated_at < ?) ORDER BY id LIMIT ?", pendingBefore, limit);
     }
 
     @Override
@@ -73,6 +72,6 @@ public class ClaimRepository implements PanacheRepositoryBase<StoredClaim, Long>
     }
 
     private static Uni<Optional<Claim>> one(String sql, Object... params) {
-        return NativeSql.row(StoredClaim.class, sql, params).map(found -> found.map(StoredClaim::toClaim));
+        return NativeSql.row(StoredClaim::read, sql, params);
     }
 }

@@ -2,9 +2,13 @@ package io.leadline.leads.claim.repository;
 
 import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Entity;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Id;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
@@ -12,8 +16,7 @@ import java.util.UUID;
 
 /**
  * A row of {@code claims}. Rows are written by native statements ({@code RETURNING}, status moves that
- * hold only from the status seen) and read by native queries that select {@code payment_key} as text
- * ({@link ClaimRepository#COLUMNS}).
+ * hold only from the status seen) and read by native queries of {@link ClaimRepository#COLUMNS}.
  */
 @Entity
 @Table(name = "claims")
@@ -46,12 +49,13 @@ public class StoredClaim {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** The UUID as text; null for claims made before payment keys existed. */
+    /** Null for claims made before payment keys existed. */
     @Column(name = "payment_key")
-    public String paymentKey;
+    public UUID paymentKey;
 
-    Claim toClaim() {
-        return new Claim(id, leadId, accountId, idempotencyKey, price, ClaimStatus.fromWireName(status), balanceAfter,
-                createdAt, updatedAt, paymentKey == null ? null : UUID.fromString(paymentKey));
+    /** A claim from a row of {@link ClaimRepository#COLUMNS}, in that order. */
+    static Claim read(NativeSql.Row row) {
+        return new Claim(row.longValue(), row.longValue(), row.longValue(), row.string(), row.intValue(),
+                ClaimStatus.fromWireName(row.string()), row.nullableLong(), row.instant(), row.instant(), row.uuid());
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class LeadRepository implements PanacheRepositoryBase<StoredLead, Long> {
 
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             id, title, description, category, contact_name, contact_email, contact_phone, city, state, zip,
             property_type, units, urgency, status, price, max_claims, claim_count, created_at, verified_at""";
 
@@ -102,10 +102,10 @@ public class LeadRepository implements PanacheRepositoryBase<StoredLead, Long> {
         pageParams.add(size);
         pageParams.add((long) page * size);
         return NativeSql.<Number>scalar("SELECT count(*) FROM leads" + where, params.toArray())
-                .flatMap(total -> NativeSql.rows(StoredLead.class,
+                .flatMap(total -> NativeSql.rows(StoredLead::read,
                                 "SELECT " + COLUMNS + " FROM leads" + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
                                 pageParams.toArray())
-                        .map(rows -> new Page(rows.stream().map(StoredLead::toLead).toList(),
+                        .map(rows -> new Page(rows,
                                 total.map(Number::longValue).orElse(0L))));
     }
 
@@ -113,6 +113,6 @@ public class LeadRepository implements PanacheRepositoryBase<StoredLead, Long> {
     }
 
     private static Uni<Optional<Lead>> one(String sql, Object... params) {
-        return NativeSql.row(StoredLead.class, sql, params).map(found -> found.map(StoredLead::toLead));
+        return NativeSql.row(StoredLead::read, sql, params);
     }
 }

@@ -3,6 +3,7 @@ package io.leadline.leads.lead.repository;
 import io.leadline.leads.lead.Contact;
 import io.leadline.leads.lead.Lead;
 import io.leadline.leads.lead.LeadStatus;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -62,9 +63,11 @@ public class StoredLead {
     @Column(name = "verified_at")
     public Instant verifiedAt;
 
-    Lead toLead() {
-        return new Lead(id, title, description, category, new Contact(contactName, contactEmail, contactPhone), city,
-                state, zip, propertyType, units, urgency, LeadStatus.fromWireName(status).orElseThrow(), price,
-                maxClaims, claimCount, createdAt, verifiedAt);
+    /** A lead from a row of {@link LeadRepository#COLUMNS}, in that order. */
+    static Lead read(NativeSql.Row row) {
+        return new Lead(row.longValue(), row.string(), row.string(), row.string(),
+                new Contact(row.string(), row.string(), row.string()), row.string(), row.string(), row.string(),
+                row.string(), row.intValue(), row.string(), LeadStatus.fromWireName(row.string()).orElseThrow(),
+                row.intValue(), row.intValue(), row.intValue(), row.instant(), row.instant());
     }
 }

@@ -26,7 +26,7 @@ public class ProfileRepository implements PanacheRepositoryBase<StoredProfile, L
     private static final String TEXT_ARRAY = "ARRAY(SELECT jsonb_array_elements_text(CAST(CAST(? AS text) AS jsonb)))";
 
     public Uni<ProviderProfile> save(ProviderProfile profile) {
-        return NativeSql.row(StoredProfile.class, """
+        return NativeSql.row(StoredProfile::read, """
                 INSERT INTO provider_profiles (account_id, categories, property_types, service_areas, min_units, max_units)
                 VALUES (?, %s, %s, CAST(CAST(? AS text) AS jsonb), CAST(? AS integer), CAST(? AS integer))
                 ON CONFLICT (account_id) DO UPDATE SET categories = EXCLUDED.categories,
@@ -36,20 +36,19 @@ public class ProfileRepository implements PanacheRepositoryBase<StoredProfile, L
                 profile.accountId(), JsonCodec.encodeToString(profile.categories()),
                 JsonCodec.encodeToString(profile.propertyTypes()), JsonCodec.encodeToString(profile.serviceAreas()),
                 profile.minUnits(), profile.maxUnits())
-                .map(saved -> saved.orElseThrow().toProfile());
+                .map(Optional::orElseThrow);
     }
 
     public Uni<Optional<ProviderProfile>> findProfile(long accountId) {
-        return NativeSql.row(StoredProfile.class, "SELECT " + COLUMNS + " FROM provider_profiles WHERE account_id = ?",
-                accountId).map(found -> found.map(StoredProfile::toProfile));
+        return NativeSql.row(StoredProfile::read, "SELECT " + COLUMNS + " FROM provider_profiles WHERE account_id = ?",
+                accountId);
     }
 
     /** Profiles that take leads of this category in this state; finer matching is the scorer's job. */
     public Uni<List<ProviderProfile>> candidates(String category, String state) {
-        return NativeSql.rows(StoredProfile.class, "SELECT " + COLUMNS + " FROM provider_profiles "
+        return NativeSql.rows(StoredProfile::read, "SELECT " + COLUMNS + " FROM provider_profiles "
                         + "WHERE categories @> ARRAY[CAST(? AS text)] "
                         + "AND service_areas @> CAST(CAST(? AS text) AS jsonb) ORDER BY account_id",
-                category, JsonCodec.encodeToString(List.of(Map.of("state", state))))
-                .map(rows -> rows.stream().map(StoredProfile::toProfile).toList());
+                category, JsonCodec.encodeToString(List.of(Map.of("state", state))));
     }
 }

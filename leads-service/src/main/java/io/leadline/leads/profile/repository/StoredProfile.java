@@ -3,6 +3,7 @@ package io.leadline.leads.profile.repository;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.leadline.leads.profile.ProviderProfile;
 import io.leadline.leads.profile.ServiceArea;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.json.JsonCodec;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -48,11 +49,15 @@ public class StoredProfile {
     @Column(name = "max_units")
     public Integer maxUnits;
 
-    ProviderProfile toProfile() {
+    /** A profile from a row of {@link ProfileRepository#COLUMNS}, in that order. */
+    static ProviderProfile read(NativeSql.Row row) {
         try {
-            return new ProviderProfile(accountId, JsonCodec.mapper().readValue(categories, STRINGS),
-                    JsonCodec.mapper().readValue(serviceAreas, AREAS),
-                    JsonCodec.mapper().readValue(propertyTypes, STRINGS), minUnits, maxUnits);
+            long accountId = row.longValue();
+            List<String> categories = JsonCodec.mapper().readValue(row.string(), STRINGS);
+            List<String> propertyTypes = JsonCodec.mapper().readValue(row.string(), STRINGS);
+            List<ServiceArea> serviceAreas = JsonCodec.mapper().readValue(row.string(), AREAS);
+            return new ProviderProfile(accountId, categories, serviceAreas, propertyTypes, row.nullableInt(),
+                    row.nullableInt());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
