@@ -19,22 +19,25 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
             INSERT INTO escrow_transitions (escrow_id, old_status, new_status, actor)
             VALUES (?, CAST(? AS text), ?, ?)""";
 
+    private static final String COLUMNS = EscrowRow.COLUMNS;
+
 
     public Uni<Escrow> insert(long buyerId, long sellerId, BigDecimal amount, String currency, String description) {
         return changed(one("INSERT INTO escrows (buyer_id, seller_id, amount, currency, description, status) "
-                + "VALUES (?, ?, ?, ?, ?, 'INITIATED') RETURNING *", buyerId, sellerId, amount, currency, description));
+                + "VALUES (?, ?, ?, ?, ?, 'INITIATED') RETURNING " + COLUMNS,
+                buyerId, sellerId, amount, currency, description));
     }
 
     public Uni<Escrow> setPayment(long id, long paymentId) {
-        return changed(one("UPDATE escrows SET payment_id = ? WHERE id = ? RETURNING *", paymentId, id));
+        return changed(one("UPDATE escrows SET payment_id = ? WHERE id = ? RETURNING " + COLUMNS, paymentId, id));
     }
 
     public Uni<Optional<Escrow>> find(long id, boolean lock) {
-        return one("SELECT * FROM escrows WHERE id = ?" + (lock ? " FOR UPDATE" : ""), id);
+        return one("SELECT " + COLUMNS + " FROM escrows WHERE id = ?" + (lock ? " FOR UPDATE" : ""), id);
     }
 
     public Uni<Escrow> move(long id, EscrowStatus from, EscrowStatus to, String actor) {
-        return one("UPDATE escrows SET status = ?, updated_at = now() WHERE id = ? AND status = ? RETURNING *",
+        return one("UPDATE escrows SET status = ?, updated_at = now() WHERE id = ? AND status = ? RETURNING " + COLUMNS,
                 to.name(), id, from.name())
                 .map(moved -> moved.orElseThrow(
                         () -> new IllegalStateException("escrow " + id + " is no longer " + from)))
@@ -47,16 +50,16 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
 
     public Uni<Escrow> confirm(long id, boolean buyer) {
         return changed(one("UPDATE escrows SET " + (buyer ? "buyer_confirmed" : "seller_confirmed")
-                + " = true, updated_at = now() WHERE id = ? RETURNING *", id));
+                + " = true, updated_at = now() WHERE id = ? RETURNING " + COLUMNS, id));
     }
 
     public Uni<Escrow> dispute(long id, long userId, String reason) {
-        return changed(one("UPDATE escrows SET dispute_reason = ?, disputed_by = ? WHERE id = ? RETURNING *",
+        return changed(one("UPDATE escrows SET dispute_reason = ?, disputed_by = ? WHERE id = ? RETURNING " + COLUMNS,
                 reason, userId, id));
     }
 
     public Uni<Escrow> resolutionNote(long id, String note) {
-        return changed(one("UPDATE escrows SET resolution_note = ? WHERE id = ? RETURNING *", note, id));
+        return changed(one("UPDATE escrows SET resolution_note = ? WHERE id = ? RETURNING " + COLUMNS, note, id));
     }
 
     public Uni<Void> markPublished(long id) {
@@ -64,12 +67,12 @@ public class EscrowRepository implements PanacheRepositoryBase<EscrowRow, Long> 
     }
 
     public Uni<List<Escrow>> unpublished(int limit) {
-        return NativeSql.rows(EscrowRow.class, "SELECT * FROM escrows WHERE parties_published_at IS NULL ORDER BY id LIMIT ?",
-                limit).map(rows -> rows.stream().map(EscrowRow::toEscrow).toList());
+        return NativeSql.rows(EscrowRow::read,
+                "SELECT " + COLUMNS + " FROM escrows WHERE parties_published_at IS NULL ORDER BY id LIMIT ?", limit);
     }
 
     private Uni<Optional<Escrow>> one(String statement, Object... parameters) {
-        return NativeSql.row(EscrowRow.class, statement, parameters).map(row -> row.map(EscrowRow::toEscrow));
+        return NativeSql.row(EscrowRow::read, statement, parameters);
     }
 
     private static Uni<Escrow> changed(Uni<Optional<Escrow>> row) {

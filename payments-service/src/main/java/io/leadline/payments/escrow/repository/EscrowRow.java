@@ -2,6 +2,7 @@ package io.leadline.payments.escrow.repository;
 
 import io.leadline.payments.escrow.Escrow;
 import io.leadline.payments.escrow.EscrowStatus;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -59,9 +60,15 @@ public class EscrowRow {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    Escrow toEscrow() {
-        return new Escrow(id, buyerId, sellerId, amount, currency.trim(), description, EscrowStatus.valueOf(status),
-                paymentId, buyerConfirmed, sellerConfirmed, disputeReason, disputedBy, resolutionNote,
-                partiesPublishedAt, createdAt, updatedAt);
+    /** The columns {@link #read} reads, in its order. */
+    static final String COLUMNS = "id, buyer_id, seller_id, amount, currency, description, status, payment_id, "
+            + "buyer_confirmed, seller_confirmed, dispute_reason, disputed_by, resolution_note, parties_published_at, "
+            + "created_at, updated_at";
+
+    /** An escrow from a native row of {@link #COLUMNS}. */
+    static Escrow read(NativeSql.Row row) {
+        return new Escrow(row.longValue(), row.longValue(), row.longValue(), row.decimal(), row.string().trim(),
+                row.string(), EscrowStatus.valueOf(row.string()), row.nullableLong(), row.bool(), row.bool(),
+                row.string(), row.nullableLong(), row.string(), row.instant(), row.instant(), row.instant());
     }
 }

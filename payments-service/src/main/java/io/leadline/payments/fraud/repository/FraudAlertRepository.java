@@ -24,16 +24,15 @@ public class FraudAlertRepository implements PanacheRepositoryBase<FraudAlertRow
     public Uni<Optional<FraudAlertRecord>> insertOnce(String rule, String severity, long customerId,
             Long transactionId, String details, Duration window) {
         return NativeSql.lock("fraud:" + rule, String.valueOf(customerId))
-                .chain(() -> NativeSql.row(FraudAlertRow.class, """
+                .chain(() -> NativeSql.row(FraudAlertRow::read, """
                         INSERT INTO fraud_alerts (rule, severity, customer_id, transaction_id, details, window_start,
                                                   window_end)
                         SELECT CAST(? AS text), CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS text),
                                clock_timestamp(), clock_timestamp() + make_interval(secs => CAST(? AS float8))
                         WHERE NOT EXISTS (SELECT 1 FROM fraud_alerts
                                           WHERE rule = ? AND customer_id = ? AND window_end > clock_timestamp())
-                        RETURNING *""", rule, severity, customerId, transactionId, details,
-                        window.toMillis() / 1000.0, rule, customerId))
-                .map(row -> row.map(FraudAlertRow::toRecord));
+                        RETURNING\s""" + FraudAlertRow.COLUMNS, rule, severity, customerId, transactionId, details,
+                        window.toMillis() / 1000.0, rule, customerId));
     }
 
     public Uni<List<FraudAlertRecord>> list(String rule, Long customerId, int page, int size) {

@@ -1,6 +1,7 @@
 package io.leadline.payments.fraud.repository;
 
 import io.leadline.payments.fraud.FraudAlertRecord;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -37,6 +38,16 @@ public class FraudAlertRow {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** The columns {@link #read} reads, in its order. */
+    static final String COLUMNS = "id, rule, severity, customer_id, transaction_id, details, window_start, created_at";
+
+    /** An alert from a native row of {@link #COLUMNS}. */
+    static FraudAlertRecord read(NativeSql.Row row) {
+        return new FraudAlertRecord(row.longValue(), row.string(), row.string(), row.longValue(), row.nullableLong(),
+                row.string(), row.instant(), row.instant());
+    }
+
+    /** An alert from an entity read through HQL ({@link FraudAlertRepository#list}). */
     FraudAlertRecord toRecord() {
         return new FraudAlertRecord(id, rule, severity, customerId, transactionId, details, windowStart, createdAt);
     }

@@ -30,12 +30,16 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long> {
 
-    private static final String COLUMNS = "id, kind, customer_id, amount, amount_minor, currency, credits, provider, "
-            + "provider_reference, status, refunded_amount, failure_reason, escrow_id, created_at, updated_at";
+    private static final String COLUMNS = PaymentRow.COLUMNS;
 
+    /** The columns {@link #readRefund} reads, in its order. */
     private static final String REFUND_COLUMNS = "id, payment_id, amount, source, reason, credits_clawed_back, "
-            + "credits_shortfall, idempotency_key, request_fingerprint, created_at";
+            + "credits_shortfall, created_at, request_fingerprint";
 
+    private static Refund readRefund(NativeSql.Row row) {
+        return new Refund(row.longValue(), row.longValue(), row.decimal(), row.string(), row.string(),
+                row.longValue(), row.longValue(), row.instant(), row.string());
+    }
 
     public record Page(List<Payment> items, long total) {
     }
@@ -114,25 +118,25 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
      */
     public Uni<Metrics> metrics(Duration window, String windowName, String revenueCurrency) {
         Instant since = window == null ? Instant.EPOCH : Instant.now().minus(window);
-        return NativeSql.<Object[]>scalar("""
+        return NativeSql.row(row -> new long[] {row.longValue(), row.longValue(), row.longValue()}, """
                 SELECT count(*),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed'))
                 FROM payments WHERE created_at >= ?""", since)
                 .map(Optional::orElseThrow)
-                .flatMap(counts -> NativeSql.tuples("""
+                .flatMap(counts -> NativeSql.rows(row -> Map.entry(row.string().trim(),
+                                new BigDecimal(row.string()).setScale(2, RoundingMode.HALF_UP)), """
                         SELECT CAST(currency AS text), CAST(sum(amount - refunded_amount) AS text) FROM payments
                         WHERE created_at >= ? AND status IN ('succeeded', 'refunded')
                         GROUP BY currency""", since)
                         .map(rows -> {
                             Map<String, BigDecimal> revenue = new TreeMap<>();
-                            for (Object[] row : rows) {
-                                revenue.put(((String) row[0]).trim(),
-                                        new BigDecimal((String) row[1]).setScale(2, RoundingMode.HALF_UP));
+                            for (Map.Entry<String, BigDecimal> row : rows) {
+                                revenue.put(row.getKey(), row.getValue());
                             }
-                            long count = NativeSql.number(counts[0]);
-                            long succeeded = NativeSql.number(counts[1]);
-                            long settled = NativeSql.number(counts[2]);
+                            long count = counts[0];
+                            long succeeded = counts[1];
+                            long settled = counts[2];
                             BigDecimal rate = settled == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(succeeded)
                                     .divide(BigDecimal.valueOf(settled), 4, RoundingMode.HALF_UP);
                             BigDecimal total = revenue.getOrDefault(revenueCurrency, BigDecimal.ZERO.setScale(2));
@@ -151,10 +155,10 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
     }
 
     private Uni<Optional<Payment>> payment(String statement, Object... parameters) {
-        return NativeSql.row(PaymentRow.class, statement, parameters).map(row -> row.map(PaymentRow::toPayment));
+        return NativeSql.row(PaymentRow::read, statement, parameters);
     }
 
     private Uni<Optional<Refund>> refund(String statement, Object... parameters) {
-        return NativeSql.row(RefundRow.class, statement, parameters).map(row -> row.map(RefundRow::toRefund));
+        return NativeSql.row(PaymentRepository::readRefund, statement, parameters);
     }
 }

@@ -1,6 +1,7 @@
 package io.leadline.payments.transaction.repository;
 
 import io.leadline.payments.transaction.Payment;
+import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -53,6 +54,18 @@ public class PaymentRow {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** The columns {@link #read} reads, in its order. */
+    static final String COLUMNS = "id, kind, customer_id, amount, currency, credits, provider, provider_reference, "
+            + "status, refunded_amount, failure_reason, escrow_id, created_at, updated_at, amount_minor";
+
+    /** A payment from a native row of {@link #COLUMNS}. */
+    static Payment read(NativeSql.Row row) {
+        return new Payment(row.longValue(), row.string(), row.longValue(), row.decimal(), row.string().trim(),
+                row.nullableLong(), row.string(), row.string(), row.string(), row.decimal(), row.string(),
+                row.nullableLong(), row.instant(), row.instant(), row.longValue());
+    }
+
+    /** A payment from an entity read through HQL ({@link PaymentRepository#list}). */
     Payment toPayment() {
         return new Payment(id, kind, customerId, amount, currency.trim(), credits, provider, providerReference, status,
                 refundedAmount, failureReason, escrowId, createdAt, updatedAt, amountMinor);

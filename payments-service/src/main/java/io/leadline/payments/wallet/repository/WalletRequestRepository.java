@@ -21,6 +21,17 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
         }
     }
 
+    /** The columns {@link #stored} reads, in its order. */
+    private static final String STORED_COLUMNS = "user_id, amount, reference, ok, new_balance, reason";
+
+    private static StoredRequest stored(NativeSql.Row row) {
+        long userId = row.longValue();
+        long amount = row.longValue();
+        String reference = row.string();
+        // ok is null only while the claiming transaction runs, which the claim waited out
+        WalletReply reply = new WalletReply(Boolean.TRUE.equals(row.nullableBool()), row.nullableLong(), row.string());
+        return new StoredRequest(userId, amount, reference, reply);
+    }
 
     /**
      * Claims the key for this transaction. Empty when the claim is new; otherwise the earlier request.
@@ -33,11 +44,10 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (operation, idempotency_key) DO NOTHING""",
                 operation, key, userId, amount, reference)
                 .flatMap(inserted -> inserted == 1 ? Uni.createFrom().item(Optional.<StoredRequest>empty())
-                        : NativeSql.row(WalletRequestRow.class,
-                                "SELECT * FROM wallet_requests WHERE operation = ? AND idempotency_key = ?",
-                                operation, key)
-                        .map(row -> Optional.of(stored(row.orElseThrow(() -> new IllegalStateException(
-                                "wallet request " + key + " neither inserted nor found"))))));
+                        : NativeSql.row(WalletRequestRepository::stored, "SELECT " + STORED_COLUMNS
+                                + " FROM wallet_requests WHERE operation = ? AND idempotency_key = ?", operation, key)
+                        .map(row -> Optional.of(row.orElseThrow(() -> new IllegalStateException(
+                                "wallet request " + key + " neither inserted nor found")))));
     }
 
     public Uni<Void> answer(String operation, String key, WalletReply reply) {
@@ -47,9 +57,4 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
                 reply.ok(), reply.newBalance(), reply.reason(), operation, key).replaceWithVoid();
     }
 
-    private static StoredRequest stored(WalletRequestRow row) {
-        // ok is null only while the claiming transaction runs, which the claim waited out
-        WalletReply reply = new WalletReply(Boolean.TRUE.equals(row.ok), row.newBalance, row.reason);
-        return new StoredRequest(row.userId, row.amount, row.reference, reply);
-    }
 }

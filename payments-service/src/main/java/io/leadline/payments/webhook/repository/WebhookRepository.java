@@ -17,20 +17,20 @@ public class WebhookRepository implements PanacheRepositoryBase<WebhookEventRow,
      * claims the event id. Requests whose signature does not verify are not recorded at all.
      */
     public Uni<Long> insertRejected(String provider, String eventId, String type, String error, String payload) {
-        return NativeSql.rows(WebhookEventRow.class, """
+        return NativeSql.row(NativeSql.Row::longValue, """
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, error, payload,
                                             processed_at)
-                VALUES (?, CAST(? AS text), CAST(? AS text), true, 'rejected', ?, ?, now()) RETURNING *""",
-                provider, eventId, type, error, payload).map(rows -> rows.get(0).id);
+                VALUES (?, CAST(? AS text), CAST(? AS text), true, 'rejected', ?, ?, now()) RETURNING id""",
+                provider, eventId, type, error, payload).map(Optional::orElseThrow);
     }
 
     /** Claims a verified event id; empty when it was seen before (or is being processed right now). */
     public Uni<Optional<Long>> claim(String provider, String eventId, String type, String payload) {
-        return NativeSql.row(WebhookEventRow.class, """
+        return NativeSql.row(NativeSql.Row::longValue, """
                 INSERT INTO webhook_events (provider, event_id, event_type, signature_valid, status, payload)
                 VALUES (?, ?, CAST(? AS text), true, 'received', ?)
                 ON CONFLICT (provider, event_id) WHERE signature_valid AND status <> 'rejected'
-                DO NOTHING RETURNING *""", provider, eventId, type, payload).map(row -> row.map(event -> event.id));
+                DO NOTHING RETURNING id""", provider, eventId, type, payload);
     }
 
     public Uni<Void> finish(long id, String status, String error, Long paymentId) {
