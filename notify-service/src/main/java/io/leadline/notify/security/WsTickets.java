@@ -1,6 +1,7 @@
 package io.leadline.notify.security;
 
 import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -51,16 +52,11 @@ public class WsTickets {
         String ticket = TICKET_TEXT.encodeToString(secret);
         long tokenLeft = holder.tokenExpiresAt() - System.currentTimeMillis() / 1000;
         Issued issued = new Issued(ticket, Math.max(0, Math.min(config.ticketTtl().toSeconds(), tokenLeft)));
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.createNativeQuery("""
+        return Panache.withTransaction(() -> NativeSql.execute("""
                         INSERT INTO ws_tickets (ticket_hash, user_id, roles, token_expires_at, expires_at)
-                        VALUES (?, ?, ?, ?, LEAST(now() + ? * INTERVAL '1 millisecond', to_timestamp(?)))""")
-                .setParameter(1, hash(ticket))
-                .setParameter(2, holder.userId())
-                .setParameter(3, String.join(",", holder.roles()))
-                .setParameter(4, holder.tokenExpiresAt())
-                .setParameter(5, config.ticketTtl().toMillis())
-                .setParameter(6, holder.tokenExpiresAt())
-                .executeUpdate()))
+                        VALUES (?, ?, ?, ?, LEAST(now() + ? * INTERVAL '1 millisecond', to_timestamp(?)))""",
+                        hash(ticket), holder.userId(), String.join(",", holder.roles()), holder.tokenExpiresAt(),
+                        config.ticketTtl().toMillis(), holder.tokenExpiresAt()))
                 .replaceWith(issued);
     }
 
@@ -70,24 +66,26 @@ public class WsTickets {
      * expired ticket.
      */
     public Uni<Optional<Holder>> consume(String ticket) {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session.<Object[]>createNativeQuery(
-                        "DELETE FROM ws_tickets WHERE ticket_hash = ? AND expires_at > now() "
-                                + "RETURNING user_id, roles, token_expires_at")
-                .setParameter(1, hash(ticket))
-                .getResultList()))
-                .map(rows -> rows.stream().findFirst().map(row -> {
-                    Set<String> roles = Arrays.stream(((String) row[1]).split(",")).filter(role -> !role.isBlank())
-                            .collect(Collectors.toUnmodifiableSet());
-                    return new Holder((String) row[0], roles, ((Number) row[2]).longValue());
-                }));
+        return Panache.withTransaction(() -> NativeSql.row(WsTickets::readHolder,
+                "DELETE FROM ws_tickets WHERE ticket_hash = ? AND expires_at > now() RETURNING " + HOLDER_COLUMNS,
+                hash(ticket)));
+    }
+
+    /** What a ticket's row says of its holder, in the order {@link #readHolder} takes it. */
+    private static final String HOLDER_COLUMNS = "user_id, roles, token_expires_at";
+
+    private static Holder readHolder(NativeSql.Row row) {
+        String userId = row.string();
+        Set<String> roles = Arrays.stream(row.string().split(",")).filter(role -> !role.isBlank())
+                .collect(Collectors.toUnmodifiableSet());
+        return new Holder(userId, roles, row.longValue());
     }
 
     /** Expired tickets are useless; every instance sweeps them, which is harmless. */
     @Scheduled(every = "${leadline.gateway.ticket-prune-interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> prune() {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
-                        .createNativeQuery("DELETE FROM ws_tickets WHERE expires_at <= now()").executeUpdate()))
+        return Panache.withTransaction(() -> NativeSql.execute("DELETE FROM ws_tickets WHERE expires_at <= now()"))
                 .invoke(pruned -> {
                     if (pruned > 0) {
                         LOG.debugf("pruned %d expired WebSocket tickets", pruned);

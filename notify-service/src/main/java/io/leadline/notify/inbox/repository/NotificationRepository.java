@@ -24,17 +24,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class NotificationRepository implements PanacheRepositoryBase<StoredNotification, Long> {
 
-    /** Every column of {@link StoredNotification}, with the JSONB payload as the text it was stored from. */
-    static final String COLUMNS = """
-            id, user_id, event_id, event_type, stream_seq, title, message, priority,
-            CAST(payload AS text) AS payload, created_at, read_at""";
     private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
     private static final String INSERT = """
             INSERT INTO notifications (user_id, event_id, event_type, stream_seq, title, message, priority,
                                        payload, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?)
             ON CONFLICT (user_id, event_id) DO NOTHING""";
-    private static final String POSITION = "SELECT * FROM inbox_position WHERE id = 1";
 
     /** One page of an inbox, read in one snapshot with the user's unread count and the inbox position. */
     public record Page(List<Notification> items, long total, Unread unread) {
@@ -55,6 +50,26 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
     public record Parked(long streamSeq, String escrowId, String subject, String envelope, Instant parkedAt) {
     }
 
+    /** Where the inbox stands in the stream: the position's sequence and the stream it counts in. */
+    private record Position(long streamSeq, Instant streamCreated) {
+    }
+
+    /** What the inbox reads of its position, in the order {@link #readPosition} takes it. */
+    private static final String POSITION_COLUMNS = "stream_seq, stream_created";
+
+    private static Position readPosition(NativeSql.Row row) {
+        return new Position(row.longValue(), row.instant());
+    }
+
+    private static final String POSITION = "SELECT " + POSITION_COLUMNS + " FROM inbox_position WHERE id = 1";
+
+    /** Every column of {@code inbox_parked}, in the order {@link #readParked} takes them. */
+    private static final String PARKED_COLUMNS = "stream_seq, escrow_id, subject, envelope, parked_at";
+
+    private static Parked readParked(NativeSql.Row row) {
+        return new Parked(row.longValue(), row.string(), row.string(), row.string(), row.instant());
+    }
+
     /** Stores what is new and skips what is already there; returns how many rows were added. */
     public Uni<Integer> insertAll(List<NewNotification> entries) {
         Uni<Integer> added = Uni.createFrom().item(0);
@@ -69,10 +84,10 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
     /** The caller's transaction must read one snapshot throughout ({@link #readOneSnapshot()}). */
     public Uni<Page> page(String userId, boolean unreadOnly, int page, int size) {
         String where = " FROM notifications WHERE user_id = ?" + (unreadOnly ? " AND read_at IS NULL" : "");
-        return this.<Long>scalar("SELECT count(*)" + where, userId).flatMap(total -> unread(userId)
-                .flatMap(unread -> notifications("SELECT " + COLUMNS + where + NEWEST_FIRST + " LIMIT ? OFFSET ?",
-                        userId, size, (long) page * size)
-                        .map(items -> new Page(items, total, unread))));
+        return this.<Number>scalar("SELECT count(*)" + where, userId).flatMap(total -> unread(userId)
+                .flatMap(unread -> notifications("SELECT " + StoredNotification.COLUMNS + where + NEWEST_FIRST
+                        + " LIMIT ? OFFSET ?", userId, size, (long) page * size)
+                        .map(items -> new Page(items, total.longValue(), unread))));
     }
 
     /**
@@ -85,11 +100,11 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
 
     /** The unread count, the position and the read-state version, in one statement and so in one snapshot. */
     public Uni<Unread> unread(String userId) {
-        return this.<Object[]>scalar("""
+        return NativeSql.row(row -> new Unread(row.longValue(), row.longValue(), row.longValue()), """
                 SELECT (SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL),
                        (SELECT stream_seq FROM inbox_position WHERE id = 1),
                        COALESCE((SELECT version FROM inbox_read_state WHERE user_id = ?), 0)""", userId, userId)
-                .map(row -> new Unread(NativeSql.number(row[0]), NativeSql.number(row[1]), NativeSql.number(row[2])));
+                .map(Optional::orElseThrow);
     }
 
     /**
@@ -114,7 +129,7 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
     }
 
     private Uni<Optional<Notification>> findOwn(String userId, NotificationId id, String lock) {
-        String sql = "SELECT " + COLUMNS + " FROM notifications WHERE user_id = ? AND "
+        String sql = "SELECT " + StoredNotification.COLUMNS + " FROM notifications WHERE user_id = ? AND "
                 + (id.eventId() != null ? "event_id = ?" : "id = ?") + lock;
         return notifications(sql, userId, id.eventId() != null ? id.eventId() : id.inboxId())
                 .map(found -> found.stream().findFirst());
@@ -138,7 +153,7 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
 
     /** How far the inbox has read the stream. */
     public Uni<Long> position() {
-        return position("").map(row -> row.streamSeq);
+        return position("").map(Position::streamSeq);
     }
 
     /**
@@ -149,7 +164,7 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
         return position(" FOR UPDATE").flatMap(row -> this.<Boolean>scalar("""
                 SELECT writer = ? OR lease_until IS NULL OR lease_until < clock_timestamp()
                 FROM inbox_position WHERE id = 1""", writer)
-                .map(granted -> new Lease(row.streamSeq, row.streamCreated, granted)));
+                .map(granted -> new Lease(row.streamSeq(), row.streamCreated(), granted)));
     }
 
     /** Moves the position (call under {@link #lockPosition}) and extends the writer's lease. */
@@ -189,24 +204,20 @@ public class NotificationRepository implements PanacheRepositoryBase<StoredNotif
 
     /** The oldest parked notifications that no other instance is resolving, locked until the transaction ends. */
     public Uni<List<Parked>> lockParked(int limit) {
-        return NativeSql.rows(ParkedNotification.class, """
-                        SELECT * FROM inbox_parked ORDER BY stream_seq LIMIT ? FOR UPDATE SKIP LOCKED""", limit)
-                .map(rows -> rows.stream()
-                        .map(row -> new Parked(row.streamSeq, row.escrowId, row.subject, row.envelope, row.parkedAt))
-                        .toList());
+        return NativeSql.rows(NotificationRepository::readParked, "SELECT " + PARKED_COLUMNS
+                + " FROM inbox_parked ORDER BY stream_seq LIMIT ? FOR UPDATE SKIP LOCKED", limit);
     }
 
     public Uni<Void> unpark(long streamSeq) {
         return execute("DELETE FROM inbox_parked WHERE stream_seq = ?", streamSeq).replaceWithVoid();
     }
 
-    private Uni<InboxPositionRow> position(String lock) {
-        return NativeSql.row(InboxPositionRow.class, POSITION + lock).map(Optional::orElseThrow);
+    private Uni<Position> position(String lock) {
+        return NativeSql.row(NotificationRepository::readPosition, POSITION + lock).map(Optional::orElseThrow);
     }
 
     private Uni<List<Notification>> notifications(String sql, Object... parameters) {
-        return NativeSql.rows(StoredNotification.class, sql, parameters)
-                .map(rows -> rows.stream().map(StoredNotification::toNotification).toList());
+        return NativeSql.rows(StoredNotification::read, sql, parameters);
     }
 
     private <T> Uni<T> scalar(String sql, Object... parameters) {

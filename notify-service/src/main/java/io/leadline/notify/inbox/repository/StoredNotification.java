@@ -1,6 +1,7 @@
 package io.leadline.notify.inbox.repository;
 
 import io.leadline.notify.inbox.Notification;
+import io.leadline.shared.database.NativeSql;
 import io.leadline.shared.json.JsonCodec;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -11,9 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * A row of {@code notifications}. Rows are written by native statements ({@code ON CONFLICT}) and read
- * by native queries that select {@code payload} as text ({@link NotificationRepository#COLUMNS}): the
- * reactive client hands JSONB over as parsed JSON, the inbox wants the text it parses itself.
+ * A row of {@code notifications}, for what Panache does with it (deleting a user's inbox). Rows are
+ * written by native statements ({@code ON CONFLICT}) and read by native queries that select
+ * {@link #COLUMNS} and hand each row to {@link #read}; {@code payload} comes as text: the reactive client
+ * hands JSONB over as parsed JSON, the inbox wants the text it parses itself.
  */
 @Entity
 @Table(name = "notifications")
@@ -48,8 +50,15 @@ public class StoredNotification {
     @Column(name = "read_at")
     public Instant readAt;
 
-    Notification toNotification() {
-        return new Notification(id, userId, eventId, eventType, streamSeq, title, message, priority,
-                JsonCodec.tree(payload.getBytes(StandardCharsets.UTF_8)), createdAt, readAt);
+    /** Every column a {@link Notification} is read from, in the order {@link #read} takes them. */
+    static final String COLUMNS = """
+            id, user_id, event_id, event_type, stream_seq, title, message, priority,
+            CAST(payload AS text) AS payload, created_at, read_at""";
+
+    /** A row of {@link #COLUMNS} as the notification it stores. */
+    static Notification read(NativeSql.Row row) {
+        return new Notification(row.longValue(), row.string(), row.string(), row.string(), row.longValue(),
+                row.string(), row.string(), row.string(), JsonCodec.tree(row.string().getBytes(StandardCharsets.UTF_8)),
+                row.instant(), row.instant());
     }
 }
