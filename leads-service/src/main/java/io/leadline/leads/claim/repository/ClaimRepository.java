@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** {@code claims} on Hibernate Reactive; every method runs in the caller's reactive transaction. */
 @ApplicationScoped
@@ -30,21 +31,39 @@ public class ClaimRepository implements PanacheRepositoryBase<StoredClaim, Long>
         return one("SELECT " + COLUMNS + " FROM claims WHERE id = ?", id);
     }
 
-    /** The live (pending or confirmed) claim an account made with this key, if any. */
-    public Uni<Optional<Claim>> findLiveByKey(long accountId, String key) {
-        return one("SELECT " + COLUMNS + " FROM claims WHERE account_id = ? AND idempotency_key = ? "
-                + "AND status IN ('pending', 'confirmed')", accountId, key);
+    /**
+     * In one statement, every live (pending or confirmed) claim a reservation must know about: the
+     * account's claim under this key, on whatever lead, and every live claim on the lead.
+     */
+    public Uni<LiveClaims> findLiveFor(long leadId, long accountId, String key) {
+        return NativeSql.rows(StoredClaim::read, "SELECT " + COLUMNS + " FROM claims "
+                        + "WHERE status IN ('pending', 'confirmed') "
+                        + "AND (lead_id = ? OR (account_id = ? AND idempotency_key = ?))", leadId, accountId, key)
+                .map(found -> new LiveClaims(leadId, accountId, key, found));
     }
 
-    public Uni<Optional<Claim>> findLive(long leadId, long accountId) {
-        return one("SELECT " + COLUMNS + " FROM claims WHERE lead_id = ? AND account_id = ? "
-                + "AND status IN ('pending', 'confirmed')", leadId, accountId);
-    }
+    /** What {@link #findLiveFor} found. */
+    public record LiveClaims(long leadId, long accountId, String key, List<Claim> claims) {
 
-    /** Slots taken: confirmed claims and reservations whose payment is under way. */
-    public Uni<Integer> countLive(long leadId) {
-        return NativeSql.<Number>scalar("SELECT count(*) FROM claims WHERE lead_id = ? "
-                + "AND status IN ('pending', 'confirmed')", leadId).map(count -> count.map(Number::intValue).orElse(0));
+        /** The live claim the account made with this key, if any. */
+        public Optional<Claim> underKey() {
+            return claims.stream().filter(claim -> claim.accountId() == accountId && key.equals(claim.idempotencyKey()))
+                    .findFirst();
+        }
+
+        /** The account's live claim on the lead, if any. */
+        public Optional<Claim> byAccount() {
+            return onLead().filter(claim -> claim.accountId() == accountId).findFirst();
+        }
+
+        /** Slots taken: confirmed claims and reservations whose payment is under way. */
+        public int taken() {
+            return (int) onLead().count();
+        }
+
+        private Stream<Claim> onLead() {
+            return claims.stream().filter(claim -> claim.leadId() == leadId);
+        }
     }
 
     public Uni<List<Long>> confirmedClaimants(long leadId) {

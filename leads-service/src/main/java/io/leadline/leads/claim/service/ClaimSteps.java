@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,31 +70,27 @@ public class ClaimSteps {
         return Panache.withTransaction(() -> leads.findForUpdate(leadId)
                         .map(found -> found.filter(lead -> lead.status() != LeadStatus.NEW)
                                 .orElseThrow(() -> LeadService.notFound(leadId)))
-                        .flatMap(lead -> claims.findLiveByKey(accountId, key).flatMap(earlier -> {
+                        .flatMap(lead -> claims.findLiveFor(leadId, accountId, key).flatMap(live -> {
+                            Optional<Claim> earlier = live.underKey();
                             if (earlier.isPresent()) {
                                 return replay(earlier.get(), lead);
                             }
                             if (ENDED.contains(lead.status())) {
                                 return Uni.createFrom().failure(ended(lead));
                             }
-                            return claims.findLive(leadId, accountId).flatMap(live -> {
-                                if (live.isPresent()) {
-                                    return Uni.createFrom().failure(
-                                            ProblemException.conflict("you have already claimed lead " + leadId));
-                                }
-                                return claims.countLive(leadId).flatMap(taken -> {
-                                    if (lead.status() == LeadStatus.FULL || taken >= lead.maxClaims()) {
-                                        return Uni.createFrom().failure(
-                                                ProblemException.conflict("lead " + leadId + " is full"));
-                                    }
-                                    if (!CLAIMABLE.contains(lead.status())) {
-                                        return Uni.createFrom().failure(ProblemException.conflict(
-                                                "lead " + leadId + " is " + lead.status().wireName()));
-                                    }
-                                    return claims.insertPending(leadId, accountId, key, lead.price())
-                                            .map(claim -> (Reservation) new Reserved(claim, lead));
-                                });
-                            });
+                            if (live.byAccount().isPresent()) {
+                                return Uni.createFrom().failure(
+                                        ProblemException.conflict("you have already claimed lead " + leadId));
+                            }
+                            if (lead.status() == LeadStatus.FULL || live.taken() >= lead.maxClaims()) {
+                                return Uni.createFrom().failure(ProblemException.conflict("lead " + leadId + " is full"));
+                            }
+                            if (!CLAIMABLE.contains(lead.status())) {
+                                return Uni.createFrom().failure(ProblemException.conflict(
+                                        "lead " + leadId + " is " + lead.status().wireName()));
+                            }
+                            return claims.insertPending(leadId, accountId, key, lead.price())
+                                    .map(claim -> (Reservation) new Reserved(claim, lead));
                         })))
                 .onFailure(NativeSql::isUniqueViolation).transform(e -> ProblemException.conflict(IN_PROGRESS));
     }
