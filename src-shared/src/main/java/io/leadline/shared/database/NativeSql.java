@@ -47,7 +47,7 @@ public final class NativeSql {
     /**
      * Reads one result row into a value; columns come in the order the statement selects them, and a
      * reader must take every column the statement selects (a column list and its reader that drift apart
-     * fail at once instead of reading one column as another).
+     * fail at once instead of reading one column as another, and so does a getter of the wrong type).
      */
     @FunctionalInterface
     public interface RowReader<T> {
@@ -107,11 +107,6 @@ public final class NativeSql {
         return joined.toString();
     }
 
-    /** A count or id as it comes back from a native query. */
-    public static long number(Object value) {
-        return ((Number) value).longValue();
-    }
-
     /** Whether {@code failure}, or one of its causes, is PostgreSQL refusing a duplicate key. */
     public static boolean isUniqueViolation(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -151,38 +146,46 @@ public final class NativeSql {
         }
 
         public long longValue() {
-            return ((Number) required()).longValue();
+            return integral(required()).longValue();
         }
 
         public Long nullableLong() {
             Object value = value();
-            return value == null ? null : ((Number) value).longValue();
+            return value == null ? null : integral(value).longValue();
         }
 
         public int intValue() {
-            return ((Number) required()).intValue();
+            return Math.toIntExact(longValue());
         }
 
         public Integer nullableInt() {
-            Object value = value();
-            return value == null ? null : ((Number) value).intValue();
+            Long value = nullableLong();
+            return value == null ? null : Math.toIntExact(value);
         }
 
         public short shortValue() {
-            return ((Number) required()).shortValue();
+            long value = longValue();
+            if (value != (short) value) {
+                throw mismatch("a smallint", value);
+            }
+            return (short) value;
         }
 
         public boolean bool() {
-            return (Boolean) required();
+            return nullableBoolOf(required());
         }
 
         public Boolean nullableBool() {
-            return (Boolean) value();
+            Object value = value();
+            return value == null ? null : nullableBoolOf(value);
         }
 
         public String string() {
             Object value = value();
-            return value == null ? null : value.toString();
+            if (value == null || value instanceof String) {
+                return (String) value;
+            }
+            throw mismatch("text", value);
         }
 
         public Instant instant() {
@@ -196,7 +199,7 @@ public final class NativeSql {
             if (value instanceof LocalDateTime local) {
                 return local.toInstant(ZoneOffset.UTC);
             }
-            return (Instant) value;
+            throw mismatch("a timestamp", value);
         }
 
         public BigDecimal decimal() {
@@ -210,12 +213,18 @@ public final class NativeSql {
             if (value instanceof BigDecimal decimal) {
                 return decimal;
             }
-            return new BigDecimal(value.toString());
+            if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+                return BigDecimal.valueOf(((Number) value).longValue());
+            }
+            throw mismatch("a numeric", value);
         }
 
         public UUID uuid() {
             Object value = value();
-            return value == null ? null : value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
+            if (value == null || value instanceof UUID) {
+                return (UUID) value;
+            }
+            throw mismatch("a uuid", value);
         }
 
         void requireAllRead(String sql) {
@@ -223,6 +232,26 @@ public final class NativeSql {
                 throw new IllegalStateException("read " + next + " of the " + columns.length + " columns of: "
                         + sql.strip().lines().findFirst().orElse(sql));
             }
+        }
+
+        private Number integral(Object value) {
+            if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+                return (Number) value;
+            }
+            throw mismatch("an integer", value);
+        }
+
+        private Boolean nullableBoolOf(Object value) {
+            if (value instanceof Boolean bool) {
+                return bool;
+            }
+            throw mismatch("a boolean", value);
+        }
+
+        /** The column just read is not of the type the reader asked for: the reader and the list drifted apart. */
+        private IllegalStateException mismatch(String wanted, Object value) {
+            return new IllegalStateException("column " + next + " is " + value.getClass().getSimpleName()
+                    + ", not " + wanted);
         }
 
         private Object required() {
@@ -245,7 +274,11 @@ public final class NativeSql {
         throw new IllegalStateException("not a Hibernate Reactive session: " + session.getClass().getName());
     }
 
-    /** PostgreSQL's {@code $1, $2, …} for the {@code ?} placeholders outside quotes and comments. */
+    /**
+     * PostgreSQL's {@code $1, $2, …} for the {@code ?} placeholders outside quoted literals and identifiers
+     * and {@code --} comments. It does not understand block comments, dollar-quoted or {@code E'…'} strings
+     * or the jsonb {@code ?} operators; no statement of ours uses them.
+     */
     static String positional(String sql) {
         if (sql.indexOf('?') < 0) {
             return sql;

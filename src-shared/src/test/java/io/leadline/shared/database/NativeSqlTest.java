@@ -62,6 +62,14 @@ class NativeSqlTest {
     }
 
     @Test
+    void aGetterOfTheWrongTypeNamesTheColumnInsteadOfConverting() {
+        NativeSql.Row row = new NativeSql.Row(new Object[] {"7", Numeric.create(new BigDecimal("1.5")), 70_000L});
+        assertThatThrownBy(row::longValue).hasMessage("column 1 is String, not an integer");
+        assertThatThrownBy(row::string).hasMessageContaining("column 2 is");
+        assertThatThrownBy(row::shortValue).hasMessage("column 3 is Long, not a smallint");
+    }
+
+    @Test
     void aNullWhereAValueIsRequiredNamesTheColumn() {
         NativeSql.Row row = new NativeSql.Row(new Object[] {1L, null});
         row.longValue();

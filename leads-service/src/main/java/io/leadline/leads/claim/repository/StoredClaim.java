@@ -4,11 +4,8 @@ import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
 import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Column;
-import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Entity;
-import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Id;
-import io.leadline.shared.database.NativeSql;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
