@@ -25,7 +25,8 @@ public class LoginFailureRepository {
      * get their own number, so no more than the limit can ever pass, however many arrive at once.
      */
     public Uni<Count> addAttempt(String scope, String subject, Duration window) {
-        return NativeSql.row(row -> new Count(row.intValue(), Duration.ofMillis(Math.round(((Number) row.value()).doubleValue() * 1000))), "INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
+        return NativeSql.row(LoginFailureRepository::readCount,
+                "INSERT INTO login_failures AS f (scope, subject, failures, window_started_at) "
                 + "VALUES (?, ?, 1, now()) ON CONFLICT (scope, subject) DO UPDATE SET "
                 + "failures = CASE WHEN f.window_started_at <= now() - make_interval(secs => ?) "
                 + "THEN 1 ELSE f.failures + 1 END, "
@@ -52,6 +53,13 @@ public class LoginFailureRepository {
     public Uni<Integer> deleteEnded(String scope, Duration window) {
         return NativeSql.execute("DELETE FROM login_failures WHERE scope = ? "
                 + "AND window_started_at <= now() - make_interval(secs => ?)", scope, seconds(window));
+    }
+
+    /** The count and the rest of its window, as {@link #addAttempt} returns them. */
+    private static Count readCount(NativeSql.Row row) {
+        int failures = row.intValue();
+        double remainingSeconds = ((Number) row.value()).doubleValue();
+        return new Count(failures, Duration.ofMillis(Math.round(remainingSeconds * 1000)));
     }
 
     private static double seconds(Duration duration) {
