@@ -118,7 +118,7 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
      */
     public Uni<Metrics> metrics(Duration window, String windowName, String revenueCurrency) {
         Instant since = window == null ? Instant.EPOCH : Instant.now().minus(window);
-        return NativeSql.row(row -> new long[] {row.longValue(), row.longValue(), row.longValue()}, """
+        return NativeSql.row(row -> new PaymentCounts(row.longValue(), row.longValue(), row.longValue()), """
                 SELECT count(*),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
                        count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed'))
@@ -131,17 +131,17 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
                         GROUP BY currency""", since)
                         .map(rows -> {
                             Map<String, BigDecimal> revenue = new TreeMap<>();
-                            for (Map.Entry<String, BigDecimal> row : rows) {
-                                revenue.put(row.getKey(), row.getValue());
-                            }
-                            long count = counts[0];
-                            long succeeded = counts[1];
-                            long settled = counts[2];
-                            BigDecimal rate = settled == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(succeeded)
-                                    .divide(BigDecimal.valueOf(settled), 4, RoundingMode.HALF_UP);
+                            rows.forEach(row -> revenue.put(row.getKey(), row.getValue()));
+                            BigDecimal rate = counts.settled() == 0 ? BigDecimal.ZERO
+                                    : BigDecimal.valueOf(counts.succeeded())
+                                            .divide(BigDecimal.valueOf(counts.settled()), 4, RoundingMode.HALF_UP);
                             BigDecimal total = revenue.getOrDefault(revenueCurrency, BigDecimal.ZERO.setScale(2));
-                            return new Metrics(count, rate, total, revenueCurrency, revenue, windowName);
+                            return new Metrics(counts.all(), rate, total, revenueCurrency, revenue, windowName);
                         }));
+    }
+
+    /** Payments in a metrics window: all of them, those that succeeded, and those that came to an end. */
+    private record PaymentCounts(long all, long succeeded, long settled) {
     }
 
     /** Payments of a customer created since {@code since}, optionally only those with {@code status}. */
