@@ -1,12 +1,18 @@
 package io.leadline.notify.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.leadline.notify.routing.ChannelAuthorizer;
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.notify.authorization.ChannelAuthorizer;
+import io.leadline.notify.authorization.EscrowParties;
+import io.leadline.notify.authorization.Viewer;
 import io.leadline.notify.routing.EventRouter;
 import io.leadline.notify.routing.Replayer;
-import io.leadline.notify.routing.Subscriptions;
+import io.leadline.notify.session.Subscriptions;
 import io.leadline.notify.security.ConnectionIdentity;
+import io.leadline.notify.session.ClientSession;
+import io.leadline.notify.session.GatewayConfig;
+import io.leadline.notify.session.GatewayMetrics;
+import io.leadline.notify.session.SessionEnd;
+import io.leadline.notify.session.Sessions;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.json.JsonCodec;
 import io.quarkus.security.Authenticated;
@@ -75,10 +81,10 @@ public class GatewaySocket {
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         ConnectionIdentity who = ConnectionIdentity.of(identity);
-        ClientSession session = new ClientSession(connection, RawSockets.contextOf(connection), who.userId(), who.role(),
+        ClientSession session = new ClientSession(connection, LeadlineProtocol.INSTANCE, null, who.userId(), who.role(),
                 who.tokenExpiresAt(), config);
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
-            session.close(ErrorCodes.CLOSE_POLICY, "too many connections for this user");
+            session.end(SessionEnd.TOO_MANY_CONNECTIONS);
             return;
         }
         String own = Channels.user(session.userId());
@@ -135,7 +141,7 @@ public class GatewaySocket {
         metrics.inbound(text.length());
         if (!session.allowInbound()) {
             if (session.strike() > config.maxStrikes()) {
-                session.close(ErrorCodes.CLOSE_RATE_LIMITED, "rate limited");
+                session.end(SessionEnd.RATE_LIMITED);
             } else {
                 session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null));
             }
@@ -185,7 +191,7 @@ public class GatewaySocket {
             session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "since must be a non-negative integer", id));
             return;
         }
-        switch (authorizer.decide(session, channel)) {
+        switch (authorizer.decide(new Viewer(session.userId(), session.role()), channel)) {
             case UNKNOWN_CHANNEL -> {
                 session.sendText(ServerFrames.error(ErrorCodes.NOT_FOUND, "no such channel: " + channel, id));
                 return;
@@ -261,7 +267,7 @@ public class GatewaySocket {
                 recovered -> session.sendText(ServerFrames.subscribed(channel, watermark, recovered, id)),
                 () -> {
                     metrics.slowConsumer();
-                    session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
+                    session.end(SessionEnd.SLOW_CONSUMER);
                 });
     }
 

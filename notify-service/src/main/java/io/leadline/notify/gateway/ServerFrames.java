@@ -1,5 +1,6 @@
 package io.leadline.notify.gateway;
 
+import io.leadline.notify.session.ClientSession;
 import io.leadline.shared.json.JsonCodec;
 
 import java.util.List;

@@ -20,6 +20,8 @@ public final class EventFrames {
     private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte[] TYPE_KEY = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TS_KEY = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SOCKET_ID_KEY = "\"socket_id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_KEY = "\"data\":".getBytes(StandardCharsets.US_ASCII);
 
     private EventFrames() {
     }
@@ -66,6 +68,25 @@ public final class EventFrames {
         return ts;
     }
 
+    /**
+     * The socket an application event must not be sent back to (the Pusher API's {@code socket_id}, or
+     * the sender of a client event), or null. Only the envelope's leading fields are read: the key must
+     * come before {@code data}, where a publisher's own JSON could contain the same text.
+     */
+    public static String excludedSocketOf(byte[] envelope) {
+        int data = indexOf(envelope, DATA_KEY, envelope.length);
+        int start = indexOf(envelope, SOCKET_ID_KEY, data < 0 ? envelope.length : data);
+        if (start < 0) {
+            return null;
+        }
+        start += SOCKET_ID_KEY.length;
+        int end = start;
+        while (end < envelope.length && envelope[end] != '"') {
+            end++;
+        }
+        return new String(envelope, start, end - start, StandardCharsets.US_ASCII);
+    }
+
     /** The wire type of an envelope, read from its leading fields without parsing the data. */
     public static String typeOf(byte[] envelope) {
         int start = indexOf(envelope, TYPE_KEY);
@@ -81,8 +102,13 @@ public final class EventFrames {
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
+        return indexOf(haystack, needle, haystack.length);
+    }
+
+    /** The first occurrence of {@code needle} that ends at or before {@code limit}, or -1. */
+    private static int indexOf(byte[] haystack, byte[] needle, int limit) {
         outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
+        for (int i = 0; i <= limit - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
                     continue outer;

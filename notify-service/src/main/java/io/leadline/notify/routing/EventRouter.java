@@ -1,10 +1,11 @@
 package io.leadline.notify.routing;
 
-import io.leadline.notify.gateway.ClientSession;
-import io.leadline.notify.gateway.ErrorCodes;
-import io.leadline.notify.gateway.GatewayConfig;
-import io.leadline.notify.gateway.GatewayMetrics;
-import io.leadline.notify.gateway.Sessions;
+import io.leadline.notify.session.ClientSession;
+import io.leadline.notify.session.GatewayConfig;
+import io.leadline.notify.session.GatewayMetrics;
+import io.leadline.notify.session.SessionEnd;
+import io.leadline.notify.session.Subscriptions;
+import io.leadline.notify.session.Sessions;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
 import io.micrometer.core.instrument.Counter;
@@ -26,10 +27,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import io.leadline.shared.nats.NatsReconnected;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +73,10 @@ public class EventRouter {
 
     @Inject
     StreamEventCheck check;
+
+    @Inject
+    @Any
+    Instance<EventViews> views;
 
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
     private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
@@ -115,7 +124,7 @@ public class EventRouter {
                     LOG.warnf("stream %s restarted its sequence (%d < %d); closing all sockets with 1012",
                             stream.name(), streamLast, lastSeq.get());
                     lastSeq.set(streamLast);
-                    sessions.all().forEach(session -> session.close(ErrorCodes.CLOSE_RESTARTING, "stream reset"));
+                    sessions.all().forEach(session -> session.end(SessionEnd.RESTARTING));
                 }
                 subscribeFrom(lastSeq.get() + 1);
                 LOG.infof("routing resumed after reconnect from #%d", lastSeq.get() + 1);
@@ -184,37 +193,59 @@ public class EventRouter {
             return;
         }
         String channel = Channels.channelOf(message.getSubject());
-        Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(channel);
-        if (loops.isEmpty()) {
-            return;
-        }
         long ts = EventFrames.tsOf(envelope);
         if (ts > 0) {
             deliveryLatency.record(Math.max(0, System.currentTimeMillis() - ts), TimeUnit.MILLISECONDS);
         }
-        ByteBuf frame = EventFrames.encode(seq, envelope);
         String kind = EventFrames.monitorKindOf(channel, envelope);
+        String excluded = EventFrames.excludedSocketOf(envelope);
+        deliver(channel, seq, envelope, kind, excluded, EventFrames::encode);
+        if (!views.isResolvable()) {
+            return;
+        }
+        List<EventViews.View> extra = new ArrayList<>(2);
+        String type = EventFrames.typeOf(envelope);
+        for (EventViews adapter : views) {
+            adapter.viewsOf(channel, type, extra);
+        }
+        for (EventViews.View view : extra) {
+            deliver(view.key(), seq, envelope, kind, excluded, view.encoder());
+        }
+    }
+
+    /** Encodes the event for the subscribers of {@code key}, once, and hands it to each of their event loops. */
+    private void deliver(String key, long seq, byte[] envelope, String kind, String excluded,
+            EventViews.FrameEncoder encoder) {
+        Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(key);
+        if (loops.isEmpty()) {
+            return;
+        }
+        ByteBuf frame = encoder.encode(seq, envelope);
         try {
             for (Map.Entry<EventLoop, Set<ClientSession>> group : loops.entrySet()) {
                 frame.retain();
-                group.getKey().execute(() -> deliverOnLoop(channel, seq, frame, kind, group.getValue()));
+                group.getKey().execute(() -> deliverOnLoop(key, seq, frame, kind, excluded, group.getValue()));
             }
         } finally {
             frame.release();
         }
     }
 
-    private void deliverOnLoop(String channel, long seq, ByteBuf frame, String kind, Set<ClientSession> sessions) {
+    private void deliverOnLoop(String key, long seq, ByteBuf frame, String kind, String excluded,
+            Set<ClientSession> sessions) {
         long maxPending = config.maxPendingBytes();
         int frameBytes = frame.readableBytes();
         int delivered = 0;
         try {
             for (ClientSession session : sessions) {
-                if (session.deliver(channel, seq, frame, kind, maxPending)) {
+                if (excluded != null && excluded.equals(session.socketId())) {
+                    continue;
+                }
+                if (session.deliver(key, seq, frame, kind, maxPending)) {
                     delivered++;
                 } else {
                     metrics.slowConsumer();
-                    session.close(ErrorCodes.CLOSE_POLICY, "slow consumer");
+                    session.end(SessionEnd.SLOW_CONSUMER);
                 }
             }
         } finally {

@@ -1,8 +1,8 @@
 package io.leadline.notify.routing;
 
-import io.leadline.notify.gateway.ClientSession;
-import io.leadline.notify.gateway.ErrorCodes;
-import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.session.ClientSession;
+import io.leadline.notify.session.SessionEnd;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.nats.ChannelStream;
 import io.leadline.shared.nats.JetStreamErrorCodes;
@@ -107,7 +107,7 @@ public class Replayer {
         try {
             pool.execute(() -> run(session, channel, handle, since, announce, onSlowConsumer));
         } catch (RejectedExecutionException busy) {
-            session.close(ErrorCodes.CLOSE_SERVER_ERROR, "replay capacity exhausted");
+            session.end(SessionEnd.SERVER_ERROR);
         }
     }
 
@@ -146,7 +146,7 @@ public class Replayer {
             boolean ok = session.endReplay(channel, handle, config.maxPendingBytes()) && replayKeptUp;
             if (replayFailed) {
                 // a gap must never pass silently: the client reconnects and asks again with its since
-                session.close(ErrorCodes.CLOSE_SERVER_ERROR, "replay failed");
+                session.end(SessionEnd.SERVER_ERROR);
             } else if (!ok) {
                 onSlowConsumer.run();
             }

@@ -3,7 +3,7 @@ package io.leadline.notify.routing;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.Owner;

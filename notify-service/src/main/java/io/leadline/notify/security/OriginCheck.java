@@ -1,6 +1,6 @@
 package io.leadline.notify.security;
 
-import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.session.GatewayConfig;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

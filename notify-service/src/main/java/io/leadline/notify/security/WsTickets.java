@@ -1,6 +1,6 @@
 package io.leadline.notify.security;
 
-import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.database.NativeSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;

@@ -1,6 +1,7 @@
 package io.leadline.notify.routing;
 
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.authorization.EscrowParties;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.notify.TestBus;
 import io.leadline.testing.LeadlineTestResources;

@@ -1,7 +1,7 @@
 package io.leadline.notify.inbox.service;
 
 import io.leadline.notify.inbox.InboxConfig;
-import io.leadline.notify.routing.EscrowParties;
+import io.leadline.notify.authorization.EscrowParties;
 import io.leadline.notify.routing.StreamEventCheck;
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.event.Channels;

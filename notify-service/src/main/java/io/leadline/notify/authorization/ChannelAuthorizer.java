@@ -1,6 +1,5 @@
-package io.leadline.notify.routing;
+package io.leadline.notify.authorization;
 
-import io.leadline.notify.gateway.ClientSession;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.security.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,16 +20,19 @@ public class ChannelAuthorizer {
         ALLOWED, FORBIDDEN, UNKNOWN_CHANNEL
     }
 
-    public Decision decide(ClientSession session, String channel) {
+    public Decision decide(Viewer viewer, String channel) {
         Channels.ChannelKind kind = Channels.kindOf(channel);
         if (kind == null) {
             return Decision.UNKNOWN_CHANNEL;
         }
-        boolean admin = Roles.ADMIN.equals(session.role());
+        if (viewer == null || viewer.userId() == null) {
+            return Decision.FORBIDDEN;
+        }
+        boolean admin = Roles.ADMIN.equals(viewer.role());
         boolean allowed = switch (kind) {
-            case USER -> session.userId().equals(Channels.idOf(channel));
-            case LEADS -> LEAD_ROLES.contains(session.role());
-            case ESCROW -> admin || escrowParties.isParty(Channels.idOf(channel), session.userId());
+            case USER -> viewer.userId().equals(Channels.idOf(channel));
+            case LEADS -> LEAD_ROLES.contains(viewer.role());
+            case ESCROW -> admin || escrowParties.isParty(Channels.idOf(channel), viewer.userId());
             case PAYMENTS_MONITOR -> admin;
         };
         return allowed ? Decision.ALLOWED : Decision.FORBIDDEN;

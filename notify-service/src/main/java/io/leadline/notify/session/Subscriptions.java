@@ -1,6 +1,6 @@
-package io.leadline.notify.routing;
+package io.leadline.notify.session;
 
-import io.leadline.notify.gateway.ClientSession;
+import io.leadline.notify.session.ClientSession;
 import io.netty.channel.EventLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 

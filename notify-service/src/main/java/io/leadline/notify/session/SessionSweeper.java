@@ -1,4 +1,4 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,11 +26,10 @@ public class SessionSweeper {
                 continue;
             }
             if (session.tokenExpiresAt() > 0 && session.tokenExpiresAt() <= nowSeconds) {
-                session.sendText(ServerFrames.error(ErrorCodes.TOKEN_EXPIRED, "the token expired; refresh it", null));
                 metrics.tokenExpired();
-                session.close(ErrorCodes.CLOSE_TOKEN_EXPIRED, "token expired");
+                session.end(SessionEnd.TOKEN_EXPIRED);
             } else if (session.silentNanos() > idleNanos) {
-                session.close(ErrorCodes.CLOSE_POLICY, "idle");
+                session.end(SessionEnd.IDLE);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 
 /**
- * On SIGTERM: refuse new upgrades (503), close every socket with 1012 so clients reconnect to another
+ * On SIGTERM: refuse new upgrades (503), close every socket with its protocol's "restarting" code (1012 on {@code /ws}) so clients reconnect to another
  * instance at once (and recover with {@code since}), and wait a bounded time for the closes to go out.
  */
 @ApplicationScoped
@@ -49,7 +49,7 @@ public class GracefulShutdown implements HttpUpgradeCheck {
         draining = true;
         int open = sessions.size();
         for (ClientSession session : sessions.all()) {
-            session.close(ErrorCodes.CLOSE_RESTARTING, "server restarting");
+            session.end(SessionEnd.RESTARTING);
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (sessions.size() > 0 && System.nanoTime() < deadline) {

@@ -1,6 +1,6 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
-import io.leadline.notify.routing.Subscriptions;
+import io.leadline.notify.session.Subscriptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,21 +49,21 @@ public class GatewayMetrics {
                 .register(registry);
     }
 
-    void opened() {
+    public void opened() {
         open.incrementAndGet();
         opened.increment();
     }
 
-    void closed() {
+    public void closed() {
         open.decrementAndGet();
     }
 
-    void inbound(int chars) {
+    public void inbound(int chars) {
         framesIn.increment();
         bytesIn.increment(chars);
     }
 
-    void recovery() {
+    public void recovery() {
         recoveries.increment();
     }
 
@@ -71,15 +71,15 @@ public class GatewayMetrics {
         slowConsumers.increment();
     }
 
-    void tokenExpired() {
+    public void tokenExpired() {
         expired.increment();
     }
 
-    void escrowLookup() {
+    public void escrowLookup() {
         escrowLookups.increment();
     }
 
-    void replayRefused() {
+    public void replayRefused() {
         replaysRefused.increment();
     }
 }

@@ -1,4 +1,4 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +28,8 @@ public final class ClientSession {
 
     private final WebSocketConnection connection;
     private final ChannelHandlerContext context;
+    private final WireProtocol protocol;
+    private final String socketId;
     private final String userId;
     private final String role;
     private final TokenBucket inboundRate;
@@ -44,10 +46,18 @@ public final class ClientSession {
     private volatile boolean closing;
     private volatile long lastSeenNanos = System.nanoTime();
 
-    ClientSession(WebSocketConnection connection, ChannelHandlerContext context, String userId, String role,
-            long tokenExpiresAt, GatewayConfig limits) {
+    /**
+     * A session of {@code protocol} on {@code connection}; {@code userId} and {@code role} are null for a
+     * connection that is not authenticated as a whole (a Pusher socket proves its right to each channel
+     * on subscribe instead). {@code socketId} is the id by which application events exclude this
+     * connection (a Pusher socket id), or null.
+     */
+    public ClientSession(WebSocketConnection connection, WireProtocol protocol, String socketId, String userId,
+            String role, long tokenExpiresAt, GatewayConfig limits) {
         this.connection = connection;
-        this.context = context;
+        this.context = RawSockets.contextOf(connection);
+        this.protocol = protocol;
+        this.socketId = socketId;
         this.userId = userId;
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
@@ -58,6 +68,10 @@ public final class ClientSession {
 
     public String id() {
         return connection.id();
+    }
+
+    public String socketId() {
+        return socketId;
     }
 
     public String userId() {
@@ -76,7 +90,7 @@ public final class ClientSession {
         return tokenExpiresAt;
     }
 
-    void tokenExpiresAt(long epochSeconds) {
+    public void tokenExpiresAt(long epochSeconds) {
         this.tokenExpiresAt = epochSeconds;
     }
 
@@ -84,12 +98,12 @@ public final class ClientSession {
         return !closing && context.channel().isActive();
     }
 
-    boolean allowInbound() {
+    public boolean allowInbound() {
         return inboundRate.tryAcquire();
     }
 
     /** Counts a frame refused by the rate limit; returns the strikes held (they decay over time). */
-    int strike() {
+    public int strike() {
         return strikes.strike();
     }
 
@@ -98,16 +112,16 @@ public final class ClientSession {
      * runs until {@link #endReplay}, even for a channel unsubscribed meanwhile, so the stream is never
      * read twice at once for one client).
      */
-    boolean isReplaying() {
+    public boolean isReplaying() {
         return replaying;
     }
 
     /** Takes one {@code since} subscription from the connection's allowance. */
-    boolean allowReplay() {
+    public boolean allowReplay() {
         return replayRate.tryAcquire();
     }
 
-    void touch() {
+    public void touch() {
         lastSeenNanos = System.nanoTime();
     }
 
@@ -240,7 +254,7 @@ public final class ClientSession {
         return true;
     }
 
-    void releaseAll() {
+    public void releaseAll() {
         for (Cursor cursor : cursors.values()) {
             cursor.releaseHeld();
         }
@@ -256,6 +270,15 @@ public final class ClientSession {
             }, failure -> {
             });
         }
+    }
+
+    /** Ends the session the way its protocol's clients understand {@code end}. */
+    public void end(SessionEnd end) {
+        String last = protocol.lastFrame(end);
+        if (last != null) {
+            sendText(last);
+        }
+        close(protocol.closeCode(end), protocol.closeReason(end));
     }
 
     public void close(short code, String reason) {

@@ -1,4 +1,4 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +14,15 @@ public class Sessions {
     private final Map<String, ClientSession> byConnection = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
 
-    /** Registers a session unless its user already holds {@code maxPerUser} connections here. */
-    boolean add(ClientSession session, int maxPerUser) {
+    /**
+     * Registers a session unless its user already holds {@code maxPerUser} connections here; a session
+     * without a user (a Pusher socket) is counted only in the total.
+     */
+    public boolean add(ClientSession session, int maxPerUser) {
+        if (session.userId() == null) {
+            byConnection.put(session.id(), session);
+            return true;
+        }
         boolean[] admitted = new boolean[1];
         perUser.compute(session.userId(), (id, count) -> {
             AtomicInteger held = count == null ? new AtomicInteger() : count;
@@ -31,15 +38,15 @@ public class Sessions {
         return admitted[0];
     }
 
-    ClientSession remove(String connectionId) {
+    public ClientSession remove(String connectionId) {
         ClientSession session = byConnection.remove(connectionId);
-        if (session != null) {
+        if (session != null && session.userId() != null) {
             perUser.computeIfPresent(session.userId(), (id, count) -> count.decrementAndGet() <= 0 ? null : count);
         }
         return session;
     }
 
-    ClientSession get(String connectionId) {
+    public ClientSession get(String connectionId) {
         return byConnection.get(connectionId);
     }
 

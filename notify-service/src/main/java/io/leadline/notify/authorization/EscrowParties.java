@@ -1,6 +1,6 @@
-package io.leadline.notify.routing;
+package io.leadline.notify.authorization;
 
-import io.leadline.notify.gateway.GatewayConfig;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import io.leadline.shared.escrow.EscrowPartiesBucket.Parties;
 import io.leadline.shared.json.JsonCodec;

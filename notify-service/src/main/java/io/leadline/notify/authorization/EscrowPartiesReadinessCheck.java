@@ -1,4 +1,4 @@
-package io.leadline.notify.routing;
+package io.leadline.notify.authorization;
 
 import io.leadline.shared.escrow.EscrowPartiesBucket;
 import jakarta.enterprise.context.ApplicationScoped;

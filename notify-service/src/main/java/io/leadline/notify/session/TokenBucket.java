@@ -1,4 +1,4 @@
-package io.leadline.notify.gateway;
+package io.leadline.notify.session;
 
 import java.time.Duration;
 
