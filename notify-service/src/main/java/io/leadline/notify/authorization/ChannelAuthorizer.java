@@ -31,7 +31,7 @@ public class ChannelAuthorizer {
         boolean admin = Roles.ADMIN.equals(viewer.role());
         boolean allowed = switch (kind) {
             case USER -> viewer.userId().equals(Channels.idOf(channel));
-            case LEADS -> LEAD_ROLES.contains(viewer.role());
+            case LEADS, LEAD -> LEAD_ROLES.contains(viewer.role());
             case ESCROW -> admin || escrowParties.isParty(Channels.idOf(channel), viewer.userId());
             case PAYMENTS_MONITOR -> admin;
         };

@@ -1,6 +1,5 @@
 package io.leadline.notify.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.authorization.ChannelAuthorizer;
 import io.leadline.notify.authorization.EscrowParties;
 import io.leadline.notify.authorization.Viewer;
@@ -14,7 +13,6 @@ import io.leadline.notify.session.GatewayMetrics;
 import io.leadline.notify.session.SessionEnd;
 import io.leadline.notify.session.Sessions;
 import io.leadline.shared.event.Channels;
-import io.leadline.shared.json.JsonCodec;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnClose;
@@ -32,7 +30,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The client protocol at {@code /ws}: authenticated on the upgrade, one connection multiplexing many
@@ -77,6 +74,9 @@ public class GatewaySocket {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    WsPresence presence;
+
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
@@ -99,6 +99,11 @@ public class GatewaySocket {
     public void onClose(WebSocketConnection connection) {
         ClientSession session = sessions.remove(connection.id());
         if (session != null) {
+            for (String channel : session.channels()) {
+                if (WsPresence.isPresence(channel)) {
+                    presence.leave(session, channel);
+                }
+            }
             subscriptions.removeAll(session);
             session.releaseAll();
             metrics.closed();
@@ -147,158 +152,158 @@ public class GatewaySocket {
             }
             return;
         }
-        JsonNode frame;
-        try {
-            frame = JsonCodec.mapper().readTree(text);
-        } catch (Exception e) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "malformed JSON", null));
-            return;
-        }
-        if (frame == null || !frame.isObject()) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "a frame is a JSON object", null));
-            return;
-        }
-        String id = frame.hasNonNull("id") ? frame.get("id").asText() : null;
-        JsonNode type = frame.get("type");
-        if (type == null || !type.isTextual()) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: type", id));
-            return;
-        }
-        switch (type.asText()) {
-            case "subscribe" -> subscribe(session, frame, id);
-            case "unsubscribe" -> unsubscribe(session, frame, id);
-            case "ping" -> session.sendText(ServerFrames.pong(id));
-            case "refresh" -> refresh(session, frame, id);
-            default -> session.sendText(ServerFrames.error(ErrorCodes.UNKNOWN_TYPE,
-                    "unknown frame type: " + type.asText(), id));
+        ClientFrames.Result frame = ClientFrames.parse(text);
+        if (frame instanceof ClientFrames.FrameError error) {
+            session.sendText(ServerFrames.error(error.code(), error.message(), error.ref()));
+        } else if (frame instanceof ClientFrame.Subscribe subscribe) {
+            subscribe(session, subscribe, false);
+        } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
+            unsubscribe(session, unsubscribe);
+        } else if (frame instanceof ClientFrame.Ping ping) {
+            session.sendText(ServerFrames.pong(ping.id()));
+        } else if (frame instanceof ClientFrame.Refresh refresh) {
+            refresh(session, refresh);
         }
     }
 
-    private void subscribe(ClientSession session, JsonNode frame, String id) {
-        subscribe(session, frame, id, false);
+    /** Authorizes, then checks the connection's limits, then subscribes live, with a replay, or as a member. */
+    private void subscribe(ClientSession session, ClientFrame.Subscribe frame, boolean partiesLookedUp) {
+        if (!authorized(session, frame, partiesLookedUp)) {
+            return;
+        }
+        String channel = frame.channel();
+        boolean withSince = frame.since() != null;
+        if (withSince && !mayReplay(session, frame)) {
+            return;
+        }
+        if (session.isSubscribed(channel)) {
+            if (!withSince && frame.kinds() == null) {
+                session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, frame.id()));
+                return;
+            }
+            // subscribing again with since (for example the automatic user channel) or a new filter: start over
+            drop(session, channel);
+        }
+        if (session.channels().size() >= config.maxSubscriptions()) {
+            session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + config.maxSubscriptions() + " subscriptions per connection", frame.id()));
+            return;
+        }
+        if (WsPresence.isPresence(channel)) {
+            join(session, frame);
+        } else if (withSince) {
+            subscribeWithReplay(session, frame);
+        } else {
+            session.open(channel, false, frame.kinds());
+            subscriptions.add(channel, session);
+            session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, frame.id()));
+        }
     }
 
-    private void subscribe(ClientSession session, JsonNode frame, String id, boolean partiesLookedUp) {
-        JsonNode channelNode = frame.get("channel");
-        if (channelNode == null || !channelNode.isTextual()) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: channel", id));
-            return;
-        }
-        String channel = channelNode.asText();
-        JsonNode sinceNode = frame.get("since");
-        if (sinceNode != null && !sinceNode.isNull() && !(sinceNode.canConvertToLong() && sinceNode.isIntegralNumber()
-                && sinceNode.asLong() >= 0)) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "since must be a non-negative integer", id));
-            return;
-        }
+    /**
+     * Whether the user may see the channel; answers the client when not. An escrow created a moment ago
+     * may not have reached the watch yet: the bucket is asked once, off the event loop, and the
+     * subscribe decided again on the loop (a miss is remembered for a while, so a repeat does not read it).
+     */
+    private boolean authorized(ClientSession session, ClientFrame.Subscribe frame, boolean partiesLookedUp) {
+        String channel = frame.channel();
         switch (authorizer.decide(new Viewer(session.userId(), session.role()), channel)) {
             case UNKNOWN_CHANNEL -> {
-                session.sendText(ServerFrames.error(ErrorCodes.NOT_FOUND, "no such channel: " + channel, id));
-                return;
+                session.sendText(ServerFrames.error(ErrorCodes.NOT_FOUND, "no such channel: " + channel, frame.id()));
+                return false;
             }
             case FORBIDDEN -> {
                 String escrowId = Channels.kindOf(channel) == Channels.ChannelKind.ESCROW ? Channels.idOf(channel) : null;
                 if (escrowId != null && !partiesLookedUp && !escrowParties.exists(escrowId)
                         && !escrowParties.recentlyUnknown(escrowId)) {
-                    // an escrow created a moment ago may not have reached the watch yet: ask the bucket once
-                    // (a miss is remembered for a while, so repeating the subscribe does not read it again)
                     metrics.escrowLookup();
                     vertx.executeBlocking(() -> {
                         escrowParties.refresh(escrowId);
                         return null;
-                    }, false).onComplete(done -> session.loop().execute(() -> subscribe(session, frame, id, true)));
-                    return;
+                    }, false).onComplete(done -> session.loop().execute(() -> subscribe(session, frame, true)));
+                    return false;
                 }
-                session.sendText(ServerFrames.error(ErrorCodes.FORBIDDEN, "not allowed: " + channel, id));
-                return;
+                session.sendText(ServerFrames.error(ErrorCodes.FORBIDDEN, "not allowed: " + channel, frame.id()));
+                return false;
             }
-            case ALLOWED -> {
+            default -> {
+                return true;
             }
         }
-        Set<String> kinds;
-        try {
-            kinds = MonitorFilter.kinds(channel, frame.get("filter"));
-        } catch (IllegalArgumentException invalid) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, invalid.getMessage(), id));
-            return;
-        }
-        boolean withSince = sinceNode != null && !sinceNode.isNull();
-        if (withSince && session.isReplaying()) {
-            // one replay at a time per connection; the subscription as it was stays
+    }
+
+    /** One replay at a time per connection, and a bounded rate of them; the subscription as it was stays. */
+    private boolean mayReplay(ClientSession session, ClientFrame.Subscribe frame) {
+        if (session.isReplaying()) {
             metrics.replayRefused();
             session.sendText(ServerFrames.error(ErrorCodes.BUSY,
-                    "another subscription of this connection is still replaying; try again when it is done", id));
-            return;
+                    "another subscription of this connection is still replaying; try again when it is done", frame.id()));
+            return false;
         }
-        if (withSince && !session.allowReplay()) {
+        if (!session.allowReplay()) {
             metrics.replayRefused();
             session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED,
-                    "too many subscriptions with since; slow down", id));
-            return;
+                    "too many subscriptions with since; slow down", frame.id()));
+            return false;
         }
-        if (session.isSubscribed(channel)) {
-            if (!withSince && kinds == null) {
-                session.sendText(ServerFrames.subscribed(channel, router.lastSeq(), true, id));
-                return;
-            }
-            // subscribing again with since (for example the automatic user channel) or a new filter: start over
-            subscriptions.remove(channel, session);
-            session.close(channel);
-        }
-        if (session.channels().size() >= config.maxSubscriptions()) {
-            session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
-                    "at most " + config.maxSubscriptions() + " subscriptions per connection", id));
-            return;
-        }
+        return true;
+    }
+
+    /**
+     * Live frames are held from now on; the replayer decides (off the loop) whether the stream still has
+     * everything after since, announces it, replays, then releases what was held.
+     */
+    private void subscribeWithReplay(ClientSession session, ClientFrame.Subscribe frame) {
+        String channel = frame.channel();
         long watermark = router.lastSeq();
-        if (!withSince) {
-            session.open(channel, false, kinds);
-            subscriptions.add(channel, session);
-            session.sendText(ServerFrames.subscribed(channel, watermark, true, id));
-            return;
-        }
-        long since = sinceNode.asLong();
-        // live frames are held from now on; the replayer decides (off the loop) whether the stream still
-        // has everything after since, announces it, replays, then releases what was held
-        Object handle = session.open(channel, true, kinds);
+        Object handle = session.open(channel, true, frame.kinds());
         subscriptions.add(channel, session);
         metrics.recovery();
-        replayer.recover(session, channel, handle, since,
-                recovered -> session.sendText(ServerFrames.subscribed(channel, watermark, recovered, id)),
+        replayer.recover(session, channel, handle, frame.since(),
+                recovered -> session.sendText(ServerFrames.subscribed(channel, watermark, recovered, frame.id())),
                 () -> {
                     metrics.slowConsumer();
                     session.end(SessionEnd.SLOW_CONSUMER);
                 });
     }
 
-    private void unsubscribe(ClientSession session, JsonNode frame, String id) {
-        JsonNode channelNode = frame.get("channel");
-        if (channelNode == null || !channelNode.isTextual()) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: channel", id));
+    /** A presence channel: the user becomes a member on every instance, and the reply lists the members. */
+    private void join(ClientSession session, ClientFrame.Subscribe frame) {
+        String channel = frame.channel();
+        if (!presence.join(session, channel)) {
+            session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
+                    "the presence of " + channel + " is full", frame.id()));
             return;
         }
-        String channel = channelNode.asText();
-        subscriptions.remove(channel, session);
-        session.close(channel);
-        session.sendText(ServerFrames.unsubscribed(channel, id));
+        session.open(channel, false);
+        subscriptions.add(channel, session);
+        session.sendText(ServerFrames.joined(channel, router.lastSeq(), presence.members(channel), frame.id()));
     }
 
-    private void refresh(ClientSession session, JsonNode frame, String id) {
-        JsonNode tokenNode = frame.get("token");
-        if (tokenNode == null || !tokenNode.isTextual()) {
-            session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "missing field: token", id));
-            return;
+    private void drop(ClientSession session, String channel) {
+        subscriptions.remove(channel, session);
+        if (session.isSubscribed(channel) && WsPresence.isPresence(channel)) {
+            presence.leave(session, channel);
         }
+        session.close(channel);
+    }
+
+    private void unsubscribe(ClientSession session, ClientFrame.Unsubscribe frame) {
+        drop(session, frame.channel());
+        session.sendText(ServerFrames.unsubscribed(frame.channel(), frame.id()));
+    }
+
+    private void refresh(ClientSession session, ClientFrame.Refresh frame) {
         try {
-            JsonWebToken token = jwtParser.parse(tokenNode.asText());
+            JsonWebToken token = jwtParser.parse(frame.token());
             if (!session.userId().equals(token.getSubject())) {
-                session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token belongs to another user", id));
+                session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token belongs to another user", frame.id()));
                 return;
             }
             session.tokenExpiresAt(token.getExpirationTime());
-            session.sendText(ServerFrames.refreshed(token.getExpirationTime(), id));
+            session.sendText(ServerFrames.refreshed(token.getExpirationTime(), frame.id()));
         } catch (ParseException e) {
-            session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token is invalid or expired", id));
+            session.sendText(ServerFrames.error(ErrorCodes.TOKEN_INVALID, "the token is invalid or expired", frame.id()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.leadline.notify.gateway;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.leadline.notify.session.ClientSession;
 import io.leadline.shared.json.JsonCodec;
 
@@ -16,6 +17,9 @@ final class ServerFrames {
     }
 
     record Subscribed(String type, String channel, long seq, boolean recovered, String id) {
+    }
+
+    record Joined(String type, String channel, long seq, boolean recovered, ArrayNode members, String id) {
     }
 
     record Unsubscribed(String type, String channel, String id) {
@@ -37,6 +41,11 @@ final class ServerFrames {
 
     static String subscribed(String channel, long seq, boolean recovered, String id) {
         return JsonCodec.encodeToString(new Subscribed("subscribed", channel, seq, recovered, id));
+    }
+
+    /** The reply to a presence subscription: {@code subscribed} with the members at that moment. */
+    static String joined(String channel, long seq, ArrayNode members, String id) {
+        return JsonCodec.encodeToString(new Joined("subscribed", channel, seq, true, members, id));
     }
 
     static String unsubscribed(String channel, String id) {

@@ -48,6 +48,20 @@ public class Subscriptions {
         return loops == null ? Collections.emptyMap() : loops;
     }
 
+    /** The keys with at least one subscriber here. */
+    public Set<String> keys() {
+        return byChannel.keySet();
+    }
+
+    /** Sessions of this instance subscribed to {@code key}. */
+    public int count(String key) {
+        int count = 0;
+        for (Set<ClientSession> group : of(key).values()) {
+            count += group.size();
+        }
+        return count;
+    }
+
     public int channelCount() {
         return byChannel.size();
     }

@@ -6,7 +6,7 @@ import java.time.Duration;
  * A token bucket refilled continuously: at most {@code capacity} tokens, one more every
  * {@code refill}. Used per connection, for inbound frames and for {@code since} subscriptions.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private final int capacity;
     private final double tokensPerNano;
@@ -20,11 +20,11 @@ final class TokenBucket {
     }
 
     /** {@code perSecond} tokens a second, bursts of the same size. */
-    static TokenBucket perSecond(int perSecond) {
+    public static TokenBucket perSecond(int perSecond) {
         return new TokenBucket(perSecond, Duration.ofNanos(1_000_000_000L / Math.max(1, perSecond)));
     }
 
-    synchronized boolean tryAcquire() {
+    public synchronized boolean tryAcquire() {
         long now = System.nanoTime();
         tokens = Math.min(capacity, tokens + (now - lastNanos) * tokensPerNano);
         lastNanos = now;

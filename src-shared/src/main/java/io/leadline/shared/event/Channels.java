@@ -18,6 +18,8 @@ public final class Channels {
     public static final String PAYMENTS_MONITOR = "payments.monitor";
     public static final String USER_PREFIX = "user.";
     public static final String ESCROW_PREFIX = "escrow.";
+    /** {@code lead.{id}}: who is looking at a lead (presence); no service publishes events on it. */
+    public static final String LEAD_PREFIX = "lead.";
 
     /** Ids inside channel names: letters, digits, '-' and '_' only, so a name never spans NATS tokens. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -98,10 +100,17 @@ public final class Channels {
         if (channel.startsWith(ESCROW_PREFIX) && isId(channel.substring(ESCROW_PREFIX.length()))) {
             return ChannelKind.ESCROW;
         }
+        if (channel.startsWith(LEAD_PREFIX) && isId(channel.substring(LEAD_PREFIX.length()))) {
+            return ChannelKind.LEAD;
+        }
         return null;
     }
 
-    /** The id part of a {@code user.{id}} or {@code escrow.{id}} channel. */
+    public static String lead(Object leadId) {
+        return LEAD_PREFIX + requireId(leadId);
+    }
+
+    /** The id part of a {@code user.{id}}, {@code escrow.{id}} or {@code lead.{id}} channel. */
     public static String idOf(String channel) {
         int dot = channel.indexOf('.');
         return dot < 0 ? null : channel.substring(dot + 1);
@@ -120,6 +129,8 @@ public final class Channels {
     }
 
     public enum ChannelKind {
-        USER, LEADS, ESCROW, PAYMENTS_MONITOR
+        USER, LEADS, ESCROW, PAYMENTS_MONITOR,
+        /** Presence only: members join and leave; events reach it only from the Pusher HTTP API. */
+        LEAD
     }
 }

@@ -1,0 +1,288 @@
+package io.leadline.notify.pusher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadline.notify.presence.Member;
+import io.leadline.notify.presence.PresenceRegistry;
+import io.leadline.notify.session.ClientSession;
+import io.leadline.notify.session.GatewayConfig;
+import io.leadline.notify.session.GatewayMetrics;
+import io.leadline.notify.session.SessionEnd;
+import io.leadline.notify.session.Sessions;
+import io.leadline.notify.session.Subscriptions;
+import io.leadline.notify.session.TokenBucket;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Inject;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Pusher protocol 7 at {@code /app/{key}}, for pusher-js and laravel-echo clients. The socket is not
+ * authenticated as a whole: a private or presence subscription carries a signature the auth endpoint
+ * (or the application's own backend, holding the app secret) made for this socket and channel, checked
+ * here before anything is subscribed. Events come from the same router and stream as on {@code /ws}.
+ */
+@WebSocket(path = "/app/{key}")
+public class PusherSocket {
+
+    private static final String PROTOCOL_VERSION = "7";
+    /** Pusher's own limit on client events per connection. */
+    private static final int CLIENT_EVENTS_PER_SECOND = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Socket ids are {@code instance.counter}, unique across instances without coordination. */
+    private static final long INSTANCE = 1 + RANDOM.nextInt(Integer.MAX_VALUE - 1);
+    private static final AtomicLong SOCKETS = new AtomicLong();
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Inject
+    GatewayConfig gateway;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @Inject
+    PusherConfig config;
+
+    @Inject
+    PusherPublisher publisher;
+
+    @Inject
+    PresenceRegistry presence;
+
+    @Inject
+    PusherConnections connections;
+
+    @OnOpen
+    @NonBlocking
+    public void onOpen(WebSocketConnection connection) {
+        String key = connection.pathParam("key");
+        if (!config.enabled() || !PusherSignatures.constantTimeEquals(config.appKey().orElseThrow(), key)) {
+            refuse(connection, PusherProtocol.APP_NOT_FOUND, "App key " + key + " not in this cluster");
+            return;
+        }
+        String version = queryParam(connection, "protocol");
+        if (version != null && !PROTOCOL_VERSION.equals(version)) {
+            refuse(connection, PusherProtocol.UNSUPPORTED_PROTOCOL, "Unsupported protocol version " + version);
+            return;
+        }
+        String socketId = INSTANCE + "." + SOCKETS.incrementAndGet();
+        ClientSession session = new ClientSession(connection, PusherProtocol.INSTANCE, socketId, null, null, 0, gateway);
+        sessions.add(session, Integer.MAX_VALUE);
+        connections.put(connection.id(), new PusherConnection(session,
+                TokenBucket.perSecond(CLIENT_EVENTS_PER_SECOND)));
+        metrics.opened();
+        session.sendText(PusherFrames.connectionEstablished(socketId, config.activityTimeout().toSeconds()));
+    }
+
+    @OnClose
+    @NonBlocking
+    public void onClose(WebSocketConnection connection) {
+        PusherConnection pusher = connections.remove(connection.id());
+        ClientSession session = sessions.remove(connection.id());
+        if (pusher == null || session == null) {
+            return;
+        }
+        for (Map.Entry<String, String> membership : pusher.presenceKeys().entrySet()) {
+            presence.leave(membership.getValue(), connection.id());
+        }
+        subscriptions.removeAll(session);
+        session.releaseAll();
+        metrics.closed();
+    }
+
+    @OnPongMessage
+    @NonBlocking
+    public void onPong(WebSocketConnection connection, Buffer data) {
+        ClientSession session = sessions.get(connection.id());
+        if (session != null) {
+            session.touch();
+        }
+    }
+
+    /** A message over the size limit: 1009, as pusher-js and every standard client understand it. */
+    @OnError
+    @NonBlocking
+    public void onError(WebSocketConnection connection, IllegalStateException error) {
+        ClientSession session = sessions.get(connection.id());
+        boolean tooBig = error.getMessage() != null && error.getMessage().contains("max message size");
+        if (session != null) {
+            session.end(tooBig ? SessionEnd.TOO_BIG : SessionEnd.SERVER_ERROR);
+        }
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    public void onText(WebSocketConnection connection, String text) {
+        PusherConnection pusher = connections.get(connection.id());
+        if (pusher == null) {
+            return;
+        }
+        ClientSession session = pusher.session();
+        session.touch();
+        metrics.inbound(text.length());
+        if (!session.allowInbound()) {
+            if (session.strike() > gateway.maxStrikes()) {
+                session.end(SessionEnd.RATE_LIMITED);
+            } else {
+                session.sendText(PusherFrames.error(null, "Too many messages; slow down"));
+            }
+            return;
+        }
+        PusherFrames.Result frame = PusherFrames.parse(text);
+        if (frame instanceof PusherFrames.Invalid invalid) {
+            session.sendText(PusherFrames.error(invalid.code(), invalid.message()));
+        } else if (frame instanceof PusherFrame.Subscribe subscribe) {
+            subscribe(pusher, subscribe);
+        } else if (frame instanceof PusherFrame.Unsubscribe unsubscribe) {
+            unsubscribe(pusher, unsubscribe.channel());
+        } else if (frame instanceof PusherFrame.Ping) {
+            session.sendText(PusherFrames.pong());
+        } else if (frame instanceof PusherFrame.ClientEvent event) {
+            clientEvent(pusher, event);
+        }
+    }
+
+    /**
+     * A private or presence channel needs an auth string signed with the app secret for this socket and
+     * channel (and, for presence, the member's channel_data): the auth endpoint signs only what the
+     * Leadline rules allow, and an application backend holding the secret may sign its own channels.
+     */
+    private void subscribe(PusherConnection pusher, PusherFrame.Subscribe frame) {
+        ClientSession session = pusher.session();
+        PusherChannels.Channel channel = PusherChannels.classify(frame.channel());
+        String name = frame.channel();
+        if (channel.kind() == PusherChannels.Kind.INVALID) {
+            session.sendText(PusherFrames.subscriptionError(name, "InvalidChannel", "Invalid channel name " + name, 400));
+            return;
+        }
+        if (channel.kind().needsAuth() && !PusherSignatures.verifyChannelAuth(config.appKey().orElseThrow(),
+                config.appSecret().orElseThrow(), session.socketId(), name, frame.channelData(), frame.auth())) {
+            session.sendText(PusherFrames.subscriptionError(name, "AuthError",
+                    "Invalid signature for socket " + session.socketId() + " and channel " + name, 401));
+            return;
+        }
+        String key = PusherEventViews.key(name);
+        if (session.isSubscribed(key)) {
+            session.sendText(PusherFrames.subscriptionSucceeded(name, presenceData(pusher, name)));
+            return;
+        }
+        if (session.channels().size() >= gateway.maxSubscriptions()) {
+            session.sendText(PusherFrames.subscriptionError(name, "LimitReached",
+                    "At most " + gateway.maxSubscriptions() + " channels per connection", 400));
+            return;
+        }
+        if (channel.kind().isPresence() && !join(pusher, channel, frame.channelData())) {
+            return;
+        }
+        session.open(key, false);
+        subscriptions.add(key, session);
+        session.sendText(PusherFrames.subscriptionSucceeded(name, presenceData(pusher, name)));
+    }
+
+    private boolean join(PusherConnection pusher, PusherChannels.Channel channel, String channelData) {
+        ClientSession session = pusher.session();
+        Member member = PresenceMembers.fromChannelData(channelData);
+        if (member == null) {
+            session.sendText(PusherFrames.subscriptionError(channel.name(), "AuthError",
+                    "channel_data must name a user_id", 400));
+            return false;
+        }
+        String presenceKey = PresenceMembers.keyOf(channel);
+        if (!presence.join(presenceKey, session.id(), member)) {
+            session.sendText(PusherFrames.subscriptionError(channel.name(), "LimitReached",
+                    "Presence channel " + channel.name() + " is full", 400));
+            return false;
+        }
+        pusher.presenceKeys().put(channel.name(), presenceKey);
+        pusher.presenceUsers().put(channel.name(), member.userId());
+        return true;
+    }
+
+    private String presenceData(PusherConnection pusher, String channel) {
+        String presenceKey = pusher.presenceKeys().get(channel);
+        return presenceKey == null ? null : PresenceMembers.subscriptionData(presence.members(presenceKey));
+    }
+
+    private void unsubscribe(PusherConnection pusher, String channel) {
+        ClientSession session = pusher.session();
+        String key = PusherEventViews.key(channel);
+        subscriptions.remove(key, session);
+        session.close(key);
+        String presenceKey = pusher.presenceKeys().remove(channel);
+        pusher.presenceUsers().remove(channel);
+        if (presenceKey != null) {
+            presence.leave(presenceKey, session.id());
+        }
+    }
+
+    /** A {@code client-*} event goes over the stream, so members on every instance get it; never back to its sender. */
+    private void clientEvent(PusherConnection pusher, PusherFrame.ClientEvent event) {
+        ClientSession session = pusher.session();
+        PusherChannels.Channel channel = PusherChannels.classify(event.channel());
+        if (!config.clientEvents()) {
+            session.sendText(PusherFrames.error(null, "Client events are not enabled for this app"));
+            return;
+        }
+        if (!session.isSubscribed(PusherEventViews.key(channel.name()))) {
+            session.sendText(PusherFrames.error(null, "Client event rejected: not subscribed to " + channel.name()));
+            return;
+        }
+        if (!channel.kind().needsAuth() || channel.busChannel() == null) {
+            session.sendText(PusherFrames.error(null, "Client events are not supported on " + channel.name()));
+            return;
+        }
+        if (event.dataJson().length() > config.maxBodyBytes()) {
+            session.sendText(PusherFrames.error(null, "Client event rejected: data over " + config.maxBodyBytes() + " bytes"));
+            return;
+        }
+        if (!pusher.clientEvents().tryAcquire()) {
+            session.sendText(PusherFrames.error(4301, "Client event rejected due to rate limit"));
+            return;
+        }
+        JsonNode data = PusherPublisher.dataOf(event.dataJson());
+        publisher.publish(List.of(new PusherPublisher.AppEvent(event.event(), channel, session.socketId(), data)))
+                .whenComplete((published, failure) -> {
+                    if (failure != null) {
+                        session.sendText(PusherFrames.error(null, "Client event not delivered; try again"));
+                    }
+                });
+    }
+
+    private static String queryParam(WebSocketConnection connection, String name) {
+        String query = connection.handshakeRequest().query();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    private static void refuse(WebSocketConnection connection, short code, String message) {
+        connection.sendText(PusherFrames.error((int) code, message))
+                .chain(() -> connection.close(new CloseReason(code, message)))
+                .subscribe().with(ok -> {
+                }, failure -> {
+                });
+    }
+}
