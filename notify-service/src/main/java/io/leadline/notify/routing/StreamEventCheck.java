@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * Whether a message of the stream may reach sockets and inboxes: valid UTF-8 JSON, an object, within
@@ -28,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a bug, must not be able to break delivery or recovery, nor speak for another service. A message
  * that fails is dropped, counted by reason ({@code leadline.gateway.events.rejected}) and logged at most
  * once a minute.
+ *
+ * <p>Besides the platform's event types, notify itself publishes app events (Pusher HTTP API and client
+ * events, docs/protocol.md): under owner notify only, a type that is no {@link EventType} passes when it is
+ * a valid app event name ({@link #isAppEventName}) on a known channel or a valid Pusher channel name
+ * ({@link #isAppChannel}).
  */
 @ApplicationScoped
 public class StreamEventCheck {
@@ -35,6 +41,10 @@ public class StreamEventCheck {
     private static final Logger LOG = Logger.getLogger(StreamEventCheck.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Pusher's channel names; a dot may only separate two non-empty parts, so the name is a subject's tail. */
+    private static final Pattern PUSHER_CHANNEL = Pattern.compile("[A-Za-z0-9_\\-=@,;]+(\\.[A-Za-z0-9_\\-=@,;]+)*");
+    public static final int MAX_PUSHER_CHANNEL_LENGTH = 164;
+    public static final int MAX_APP_EVENT_NAME_LENGTH = 200;
 
     public enum Rejection {
         UNKNOWN_SUBJECT, TOO_LARGE, NOT_UTF8, NOT_JSON, UNKNOWN_TYPE, NO_ID, WRONG_OWNER, WRONG_CHANNEL
@@ -82,7 +92,11 @@ public class StreamEventCheck {
     public static Rejection rejection(String subject, byte[] body, int maxBytes) {
         String channel = Channels.channelOf(subject);
         Owner owner = Channels.ownerOf(subject);
-        if (channel == null || owner == null || Channels.kindOf(channel) == null) {
+        if (channel == null || owner == null) {
+            return Rejection.UNKNOWN_SUBJECT;
+        }
+        boolean appChannel = owner == Owner.NOTIFY && isAppChannel(channel);
+        if (Channels.kindOf(channel) == null && !appChannel) {
             return Rejection.UNKNOWN_SUBJECT;
         }
         if (body == null || body.length == 0) {
@@ -103,7 +117,13 @@ public class StreamEventCheck {
         }
         EventType type = EventType.fromWireName(envelope.type);
         if (type == null) {
-            return Rejection.UNKNOWN_TYPE;
+            if (!appChannel || !isAppEventName(envelope.type)) {
+                return Rejection.UNKNOWN_TYPE;
+            }
+            if (envelope.id == null || envelope.id.isBlank()) {
+                return Rejection.NO_ID;
+            }
+            return channel.equals(envelope.channel) ? null : Rejection.WRONG_CHANNEL;
         }
         if (envelope.id == null || envelope.id.isBlank()) {
             return Rejection.NO_ID;
@@ -115,6 +135,26 @@ public class StreamEventCheck {
             return Rejection.WRONG_CHANNEL;
         }
         return null;
+    }
+
+    /** An app event's name: 1 to 200 characters, none of Pusher's own ({@code pusher:}, {@code pusher_internal:}). */
+    public static boolean isAppEventName(String name) {
+        return name != null && !name.isEmpty() && name.length() <= MAX_APP_EVENT_NAME_LENGTH
+                && !name.startsWith("pusher:") && !name.startsWith("pusher_internal:");
+    }
+
+    /** A channel app events may travel on: one the platform knows, or a valid Pusher channel name. */
+    public static boolean isAppChannel(String channel) {
+        return Channels.kindOf(channel) != null || isPusherChannelName(channel);
+    }
+
+    /**
+     * Pusher's {@code [A-Za-z0-9_\-=@,.;]{1,164}}, less the names whose dots would leave an empty subject
+     * token (leading, trailing or doubled): such a name cannot travel on the bus.
+     */
+    public static boolean isPusherChannelName(String channel) {
+        return channel != null && !channel.isEmpty() && channel.length() <= MAX_PUSHER_CHANNEL_LENGTH
+                && PUSHER_CHANNEL.matcher(channel).matches();
     }
 
     /** The envelope fields the check needs; the data is parsed for well-formedness and then skipped. */

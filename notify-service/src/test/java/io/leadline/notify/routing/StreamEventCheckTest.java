@@ -88,6 +88,63 @@ class StreamEventCheckTest {
         assertThat(passed).isLessThan(10_000);
     }
 
+    @Test
+    void appEventsOfNotifyPassOnLeadlineAndPusherChannels() {
+        assertThat(reject("ch.notify.user.7", app("order-shipped", "user.7"))).isNull();
+        assertThat(reject("ch.notify.leads", app("client-typing", "leads"))).isNull();
+        assertThat(reject("ch.notify.presence-lead.9", app("client-typing", "presence-lead.9"))).isNull();
+        assertThat(reject("ch.notify.private-property-manager.4", app("lead.distributed", "private-property-manager.4")))
+                .isNull();
+        assertThat(reject("ch.notify.my-news", app("Headline:now", "my-news"))).isNull();
+        assertThat(reject("ch.notify.a_b=c@d,e.f;g", app("x", "a_b=c@d,e.f;g"))).isNull();
+        assertThat(reject("ch.notify.news", app("e".repeat(200), "news"))).isNull();
+        // data may be any JSON value, and socket_id may be there
+        assertThat(reject("ch.notify.news", "{\"id\":\"i\",\"type\":\"e\",\"channel\":\"news\",\"ts\":1,"
+                + "\"socket_id\":\"1.2\",\"data\":\"plain\"}")).isNull();
+    }
+
+    @Test
+    void appEventsAreRefusedOtherwise() {
+        assertThat(reject("ch.leads.user.7", app("order-shipped", "user.7"))).as("not under notify")
+                .isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.payments.news", app("x", "news"))).as("a Pusher channel under another owner")
+                .isEqualTo(Rejection.UNKNOWN_SUBJECT);
+        assertThat(reject("ch.notify.news", app("pusher:subscribe", "news"))).isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.notify.news", app("pusher_internal:member_added", "news"))).isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.notify.news", app("", "news"))).isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.notify.news", app("e".repeat(201), "news"))).isEqualTo(Rejection.UNKNOWN_TYPE);
+        assertThat(reject("ch.notify.news", app("x", "other"))).isEqualTo(Rejection.WRONG_CHANNEL);
+        assertThat(reject("ch.notify.user.7", app("x", "user.8"))).isEqualTo(Rejection.WRONG_CHANNEL);
+        assertThat(reject("ch.notify.news", text(app("x", "news")).replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"\""))).isEqualTo(Rejection.NO_ID);
+        assertThat(reject("ch.notify." + "x".repeat(165), app("x", "x".repeat(165)))).isEqualTo(Rejection.UNKNOWN_SUBJECT);
+        assertThat(reject("ch.notify.a*b", app("x", "a*b"))).isEqualTo(Rejection.UNKNOWN_SUBJECT);
+        // a platform event type under notify keeps its own rules: its owner and its channel kind
+        assertThat(reject("ch.notify.news", text(app("balance_updated", "news")))).isEqualTo(Rejection.WRONG_OWNER);
+        assertThat(reject("ch.notify.news", text(app("notification_message", "news")))).isEqualTo(Rejection.WRONG_CHANNEL);
+        assertThat(reject("ch.notify.news", "{\"id\":\"i\",\"type\":\"x\",\"channel\":\"news\",\"data\":")).isEqualTo(Rejection.NOT_JSON);
+    }
+
+    @Test
+    void namesOfAppEventsAndChannels() {
+        assertThat(StreamEventCheck.isAppEventName("client-typing")).isTrue();
+        assertThat(StreamEventCheck.isAppEventName("pusher:ping")).isFalse();
+        assertThat(StreamEventCheck.isAppEventName(null)).isFalse();
+        assertThat(StreamEventCheck.isAppChannel("leads")).isTrue();
+        assertThat(StreamEventCheck.isAppChannel("presence-lead.1")).isTrue();
+        for (String bad : new String[] {null, "", "a b", "a..b", ".a", "a.", "a>b", "a*b", "é"}) {
+            assertThat(StreamEventCheck.isPusherChannelName(bad)).as(String.valueOf(bad)).isFalse();
+        }
+    }
+
+    private static byte[] app(String type, String channel) {
+        return ("{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"type\":" + quote(type) + ",\"channel\":" + quote(channel)
+                + ",\"ts\":1700000000000,\"data\":{\"x\":[1,2,{\"y\":null}]}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     private static Rejection reject(String subject, byte[] body) {
         return StreamEventCheck.rejection(subject, body, MAX);
     }
