@@ -1,20 +1,22 @@
 package io.leadline.shared.nats;
 
 import io.leadline.shared.escrow.EscrowPartiesBucket;
+import io.leadline.shared.presence.PresenceBucket;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StreamConfiguration;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 
 /**
- * Creates or updates what the services share on JetStream: the {@code CHANNELS} stream and the
- * {@code escrow-parties} bucket. It runs with the provisioning identity (the only one whose NATS
+ * Creates or updates what the services share on JetStream: the {@code CHANNELS} stream, the
+ * {@code escrow-parties} bucket and notify-service's {@code notify-presence} bucket. It runs with the provisioning identity (the only one whose NATS
  * permissions allow it) once per deployment: `./leadline up`, the Kubernetes job, the test harness;
- * the services only check that both exist.
+ * the services only check that they exist.
  */
 public final class Provisioning {
 
@@ -25,7 +27,8 @@ public final class Provisioning {
 
     public static void provision(Connection nats, StreamLimits limits) throws IOException, JetStreamApiException {
         ensureStream(nats.jetStreamManagement(), limits.configuration());
-        ensureBucket(nats.keyValueManagement(), limits.replicas());
+        ensureBucket(nats.keyValueManagement(), EscrowPartiesBucket.configuration(limits.replicas()));
+        ensureBucket(nats.keyValueManagement(), PresenceBucket.configuration(limits.replicas()));
     }
 
     static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted) throws IOException, JetStreamApiException {
@@ -53,18 +56,20 @@ public final class Provisioning {
         }
     }
 
-    static void ensureBucket(KeyValueManagement kvm, int replicas) throws IOException, JetStreamApiException {
+    static void ensureBucket(KeyValueManagement kvm, KeyValueConfiguration wanted)
+            throws IOException, JetStreamApiException {
+        String name = wanted.getBucketName();
         try {
-            kvm.getStatus(EscrowPartiesBucket.NAME);
+            kvm.getStatus(name);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != JetStreamErrorCodes.STREAM_NOT_FOUND) {
                 throw e;
             }
             try {
-                kvm.create(EscrowPartiesBucket.configuration(replicas));
-                LOG.infof("created bucket %s", EscrowPartiesBucket.NAME);
+                kvm.create(wanted);
+                LOG.infof("created bucket %s", name);
             } catch (JetStreamApiException raced) {
-                kvm.getStatus(EscrowPartiesBucket.NAME); // created meanwhile: fine if it exists now
+                kvm.getStatus(name); // created meanwhile: fine if it exists now
             }
         }
     }

@@ -5,6 +5,7 @@ import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.Owner;
 import io.leadline.shared.nats.NatsCredentials;
+import io.leadline.shared.presence.PresenceBucket;
 import io.leadline.shared.rpc.LeadsSubjects;
 import io.leadline.shared.rpc.PaymentSubjects;
 
@@ -27,9 +28,12 @@ public enum NatsIdentity {
      * {@code svc.payments.*}, asks leads-service whether an escrow's seller exists.
      */
     PAYMENTS("payments", Owner.PAYMENTS),
-    /** Reads the stream and the bucket, publishes its own notifications, asks leads-service for a role's users. */
+    /**
+     * Reads the stream and the escrow-parties bucket, reads and writes its own presence bucket, publishes its
+     * own notifications, asks leads-service for a role's users.
+     */
     NOTIFY("notify", Owner.NOTIFY),
-    /** Creates and updates the stream and the bucket; nothing else. */
+    /** Creates and updates the stream and the buckets; nothing else. */
     PROVISIONER("provisioner", null);
 
     /** What the server allows a user: subjects it may publish on and subscribe to, and whether it answers requests. */
@@ -82,6 +86,8 @@ public enum NatsIdentity {
                 publish.add(LeadsSubjects.USERS_BY_ROLE);
                 publish.addAll(reader(stream));
                 publish.addAll(reader(EscrowPartiesBucket.streamName()));
+                publish.add(PresenceBucket.keySubjects());
+                publish.addAll(reader(PresenceBucket.streamName()));
                 answers = true; // flow-control replies of its push consumers
             }
             case PROVISIONER -> publish.add(JS_API + ">");

@@ -29,7 +29,7 @@ import java.util.Optional;
  *     writes DIR/nats.conf and DIR/{user}.password for every identity (owner-only files; existing
  *     passwords are kept, so a restart changes nothing)
  * NatsSetup provision --url URL --password-file FILE [--tls-ca FILE] [--stream CHANNELS] [--replicas 1]
- *     creates or updates the stream and the escrow-parties bucket as the provisioning identity
+ *     creates or updates the stream and the buckets (escrow-parties, notify-presence) as the provisioning identity
  * NatsSetup accounts [--stream CHANNELS]
  *     prints the accounts block with passwords read from NATS_{USER}_PASSWORD (deploy/k8s ships it)
  * NatsSetup table [--stream CHANNELS]
@@ -97,7 +97,7 @@ public final class NatsSetup {
         return dir.resolve(identity.user() + ".password");
     }
 
-    /** Creates or updates the stream and the bucket, connected as the provisioning identity. */
+    /** Creates or updates the stream and the buckets, connected as the provisioning identity. */
     public static void provision(String url, String password, Optional<Path> tlsCa, StreamLimits limits)
             throws Exception {
         Options.Builder options = Options.builder().servers(url.split(",")).connectionName("leadline-provisioning")
