@@ -52,6 +52,11 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(uri, "Bearer " + token, null);
     }
 
+    /** Without credentials (a Pusher socket proves its right to each private channel on subscribe). */
+    public static WsTestClient anonymous(URI uri) {
+        return new WsTestClient(uri, null, null);
+    }
+
     /** With a ticket from {@code POST /api/ws-tickets} in the {@code ticket} query parameter. */
     public static WsTestClient withTicket(URI uri, String ticket) {
         return new WsTestClient(withQuery(uri, "ticket", ticket), null, null);

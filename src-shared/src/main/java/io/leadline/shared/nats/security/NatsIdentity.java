@@ -83,6 +83,8 @@ public enum NatsIdentity {
                 answers = true;
             }
             case NOTIFY -> {
+                // application events (Pusher HTTP API, client events) may name any channel, under notify's token
+                publish.add(Channels.subjectsOwnedBy(Owner.NOTIFY));
                 publish.add(LeadsSubjects.USERS_BY_ROLE);
                 publish.addAll(reader(stream));
                 publish.addAll(reader(EscrowPartiesBucket.streamName()));
@@ -124,6 +126,7 @@ public enum NatsIdentity {
                     case ESCROW -> Channels.ESCROW_PREFIX + "*";
                     case LEADS -> Channels.LEADS;
                     case PAYMENTS_MONITOR -> Channels.PAYMENTS_MONITOR;
+                    case LEAD -> Channels.LEAD_PREFIX + "*";
                 }));
             }
         }
