@@ -270,7 +270,7 @@ public class GatewaySocket {
     /** A presence channel: the user becomes a member on every instance, and the reply lists the members. */
     private void join(ClientSession session, ClientFrame.Subscribe frame) {
         String channel = frame.channel();
-        if (!presence.join(session, channel)) {
+        if (!presence.join(session, channel, identity.getPrincipal().getName())) {
             session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
                     "the presence of " + channel + " is full", frame.id()));
             return;

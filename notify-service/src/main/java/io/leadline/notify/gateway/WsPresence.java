@@ -43,9 +43,12 @@ public class WsPresence implements PresenceListener {
         return Channels.kindOf(channel) == Channels.ChannelKind.LEAD;
     }
 
-    /** Joins; false when the lead already has the most members a presence may have. */
-    boolean join(ClientSession session, String channel) {
-        return presence.join(channel, session.id(), member(session));
+    /**
+     * Joins as the member the Pusher auth endpoint would describe ({@code name}, {@code role}); false when
+     * the lead already has the most members a presence may have.
+     */
+    boolean join(ClientSession session, String channel, String name) {
+        return presence.join(channel, session.id(), member(session, name));
     }
 
     void leave(ClientSession session, String channel) {
@@ -56,8 +59,9 @@ public class WsPresence implements PresenceListener {
         return membersJson(presence.members(channel));
     }
 
-    static Member member(ClientSession session) {
+    static Member member(ClientSession session, String name) {
         ObjectNode info = JsonCodec.mapper().createObjectNode();
+        info.put("name", name == null ? session.userId() : name);
         info.put("role", session.role());
         return new Member(session.userId(), info.toString());
     }
