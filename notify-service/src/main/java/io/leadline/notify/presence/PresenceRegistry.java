@@ -515,11 +515,20 @@ public class PresenceRegistry {
             return;
         }
         String instance = parts[2];
-        if (instance.equals(instanceId)) {
-            return; // this instance's own entries: its local state is the authority
-        }
         String presenceKey = decode(parts[1]);
         String userId = decode(parts[3]);
+        if (instance.equals(instanceId)) {
+            // this instance's own entries: its local state is the authority. One deleted while a connection
+            // still holds it (another instance thought this one dead) is written again.
+            if (!put) {
+                synchronized (lock) {
+                    if (!stopped && localUsers.getOrDefault(presenceKey, Map.of()).containsKey(userId)) {
+                        markDirty(new Ref(presenceKey, userId));
+                    }
+                }
+            }
+            return;
+        }
         Member member = put ? decodeMember(entry.getValue(), userId) : null;
         synchronized (lock) {
             if (stopped) {
