@@ -63,8 +63,13 @@ public enum NatsIdentity {
         Set<String> publish = new LinkedHashSet<>();
         Set<String> subscribe = new LinkedHashSet<>();
         subscribe.add(inboxPrefix() + ".>");
-        if (owner != null) {
+        if (owner == Owner.NOTIFY) {
+            // application events (Pusher HTTP API, client events) may name any channel, under notify's token
+            publish.add(Channels.subjectsOwnedBy(owner));
+        } else if (owner != null) {
             publish.addAll(channelSubjects(owner));
+        }
+        if (owner != null) {
             publish.add(JS_API + "STREAM.INFO." + stream);
         }
         boolean answers = false;
@@ -83,8 +88,6 @@ public enum NatsIdentity {
                 answers = true;
             }
             case NOTIFY -> {
-                // application events (Pusher HTTP API, client events) may name any channel, under notify's token
-                publish.add(Channels.subjectsOwnedBy(Owner.NOTIFY));
                 publish.add(LeadsSubjects.USERS_BY_ROLE);
                 publish.addAll(reader(stream));
                 publish.addAll(reader(EscrowPartiesBucket.streamName()));
