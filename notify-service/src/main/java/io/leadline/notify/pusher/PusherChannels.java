@@ -106,7 +106,9 @@ public final class PusherChannels {
         }
         if (name.startsWith(PRIVATE_PREFIX)) {
             String leadline = name.substring(PRIVATE_PREFIX.length());
-            return Channels.kindOf(leadline) != null
+            Channels.ChannelKind kind = Channels.kindOf(leadline);
+            // lead.{id} is a presence key, reached as presence-lead.{id} only
+            return kind != null && kind != Channels.ChannelKind.LEAD
                     ? new Channel(Kind.PRIVATE_LEADLINE, name, leadline, null, null)
                     : new Channel(Kind.PRIVATE_OTHER, name, null, null, null);
         }
