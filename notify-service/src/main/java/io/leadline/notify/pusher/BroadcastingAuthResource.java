@@ -128,11 +128,6 @@ public class BroadcastingAuthResource {
         Viewer viewer = new Viewer(caller.userIdText(), role());
         String leadline = channel.authorizationChannel();
         ChannelAuthorizer.Decision decision = authorizer.decide(viewer, leadline);
-        if (decision == ChannelAuthorizer.Decision.UNKNOWN_CHANNEL && channel.kind() == PusherChannels.Kind.PRESENCE_LEAD) {
-            // an authorizer without presence keys: who may be present on a lead is who may watch the lead feed
-            // (provider, property_manager, admin)
-            decision = authorizer.decide(viewer, Channels.LEADS);
-        }
         if (decision == ChannelAuthorizer.Decision.FORBIDDEN && Channels.kindOf(leadline) == Channels.ChannelKind.ESCROW) {
             // an escrow created a moment ago may not have reached the watch yet: ask the bucket once (a miss is
             // remembered for a while, so repeating the request does not read it again); this is a worker thread
