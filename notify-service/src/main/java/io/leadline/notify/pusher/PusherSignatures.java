@@ -132,7 +132,8 @@ public final class PusherSignatures {
         } catch (NumberFormatException e) {
             return refused("auth_timestamp must be whole seconds since the epoch");
         }
-        if (Math.abs(nowEpochSeconds - signedAt) > window.toSeconds()) {
+        // compared without subtracting the two: a timestamp near Long.MIN_VALUE must not wrap into the window
+        if (signedAt < nowEpochSeconds - window.toSeconds() || signedAt > nowEpochSeconds + window.toSeconds()) {
             return refused("auth_timestamp is more than " + window.toSeconds() + " s from the server's time");
         }
         boolean hasBody = body != null && body.length > 0;

@@ -22,6 +22,7 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -247,7 +248,7 @@ public class PusherSocket {
             session.sendText(PusherFrames.error(null, "Client events are not supported on " + channel.name()));
             return;
         }
-        if (event.dataJson().length() > config.maxBodyBytes()) {
+        if (event.dataJson().getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
             session.sendText(PusherFrames.error(null, "Client event rejected: data over " + config.maxBodyBytes() + " bytes"));
             return;
         }
