@@ -65,6 +65,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 // the gateway's own frames (package-private records)
                 "io.leadline.notify.gateway.ServerFrames$Connected",
                 "io.leadline.notify.gateway.ServerFrames$Subscribed",
+                "io.leadline.notify.gateway.ServerFrames$Joined",
                 "io.leadline.notify.gateway.ServerFrames$Unsubscribed",
                 "io.leadline.notify.gateway.ServerFrames$Pong",
                 "io.leadline.notify.gateway.ServerFrames$Refreshed",

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,8 +64,9 @@ public class BroadcastingAuthResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Blocking
     @Operation(summary = "Auth string for a private or presence Pusher channel (form)")
-    public Map<String, String> authForm(@FormParam(SOCKET_ID) String socketId, @FormParam(CHANNEL_NAME) String channel) {
-        return authorize(socketId, channel);
+    public Map<String, String> authForm(@FormParam(SOCKET_ID) List<String> socketId,
+            @FormParam(CHANNEL_NAME) List<String> channel) {
+        return authorize(single(socketId, SOCKET_ID), single(channel, CHANNEL_NAME));
     }
 
     @POST
@@ -72,8 +74,9 @@ public class BroadcastingAuthResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Blocking
     @Operation(summary = "Auth string for a private or presence Pusher channel (form)")
-    public Map<String, String> apiAuthForm(@FormParam(SOCKET_ID) String socketId, @FormParam(CHANNEL_NAME) String channel) {
-        return authorize(socketId, channel);
+    public Map<String, String> apiAuthForm(@FormParam(SOCKET_ID) List<String> socketId,
+            @FormParam(CHANNEL_NAME) List<String> channel) {
+        return authorize(single(socketId, SOCKET_ID), single(channel, CHANNEL_NAME));
     }
 
     @POST
@@ -92,6 +95,17 @@ public class BroadcastingAuthResource {
     @Operation(summary = "Auth string for a private or presence Pusher channel (JSON)")
     public Map<String, String> apiAuthJson(JsonNode body) {
         return authorize(text(body, SOCKET_ID), text(body, CHANNEL_NAME));
+    }
+
+    /** A form field given once, or null when absent; given twice it is refused, as the signature names one. */
+    private static String single(List<String> values, String field) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ProblemException.invalidField(field, "is given more than once");
+        }
+        return values.get(0);
     }
 
     private static String text(JsonNode body, String field) {

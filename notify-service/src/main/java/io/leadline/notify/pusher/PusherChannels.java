@@ -74,7 +74,8 @@ public final class PusherChannels {
         public String busChannel() {
             return switch (kind) {
                 case PRIVATE_LEADLINE -> leadlineChannel;
-                case PUBLIC, PRESENCE_LEAD, PROPERTY_MANAGER -> name;
+                // private-/presence- names outside Leadline's: the application's own, which its backend signs
+                case PUBLIC, PRESENCE_LEAD, PROPERTY_MANAGER, PRIVATE_OTHER, PRESENCE_OTHER -> name;
                 default -> null;
             };
         }

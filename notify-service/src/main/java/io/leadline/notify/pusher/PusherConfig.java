@@ -57,6 +57,13 @@ public interface PusherConfig {
     @WithDefault("5s")
     Duration publishTimeout();
 
+    /**
+     * Pusher sockets one instance holds; one more is closed with 4004. A Pusher socket needs no token, so this,
+     * not the per-user limit of {@code /ws}, is what bounds them.
+     */
+    @WithDefault("10000")
+    int maxConnections();
+
     /** Whether id, key and secret are all set (and not blank). */
     default boolean enabled() {
         return appId().filter(v -> !v.isBlank()).isPresent() && appKey().filter(v -> !v.isBlank()).isPresent()

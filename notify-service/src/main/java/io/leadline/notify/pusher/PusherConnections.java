@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class PusherConnections implements PresenceListener {
 
     private final Map<String, PusherConnection> byConnection = new ConcurrentHashMap<>();
+    /** Presence memberships per user on this instance, over all of the user's sockets. */
+    private final Map<String, Integer> membershipsByUser = new ConcurrentHashMap<>();
 
     @Inject
     Subscriptions subscriptions;
@@ -45,6 +47,24 @@ public class PusherConnections implements PresenceListener {
 
     PusherConnection remove(String connectionId) {
         return byConnection.remove(connectionId);
+    }
+
+    /**
+     * Counts one more presence membership of {@code userId}; false (nothing counted) when the user already
+     * holds {@code max} here. A user holds as many presences as {@code /ws} lets them hold connections.
+     */
+    boolean takeMembership(String userId, int max) {
+        boolean[] taken = new boolean[1];
+        membershipsByUser.compute(userId, (user, held) -> {
+            int count = held == null ? 0 : held;
+            taken[0] = count < max;
+            return taken[0] ? count + 1 : (count == 0 ? null : count);
+        });
+        return taken[0];
+    }
+
+    void releaseMembership(String userId) {
+        membershipsByUser.computeIfPresent(userId, (user, held) -> held <= 1 ? null : held - 1);
     }
 
     /** Pusher sockets open on this instance. */

@@ -57,18 +57,25 @@ public class PusherEventViews implements EventViews {
         }
     }
 
-    /** A Pusher event frame: the envelope's data as the JSON text Pusher clients parse. */
+    /**
+     * A Pusher event frame: the envelope's data as the JSON text Pusher clients parse, and the sender's
+     * {@code user_id} for a client event on a presence channel.
+     */
     static ByteBuf frame(String pusherChannel, String event, byte[] envelope) {
-        return EventFrames.textFrame(eventJson(pusherChannel, event, dataOf(envelope)));
+        Parts parts = partsOf(envelope);
+        return EventFrames.textFrame(eventJson(pusherChannel, event, parts.data(), parts.userId()));
     }
 
-    static byte[] eventJson(String pusherChannel, String event, String data) {
+    static byte[] eventJson(String pusherChannel, String event, String data, String userId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (data == null ? 0 : data.length()));
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("event", event);
             json.writeStringField("channel", pusherChannel);
             json.writeStringField("data", data == null ? "{}" : data);
+            if (userId != null) {
+                json.writeStringField("user_id", userId);
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,34 +83,43 @@ public class PusherEventViews implements EventViews {
         return out.toByteArray();
     }
 
+    /** What a Pusher frame takes from an envelope. */
+    record Parts(String data, String userId) {
+    }
+
     /**
-     * The envelope's {@code data} as Pusher sends it: a string stays that string, any other JSON value
-     * becomes its compact text (which pusher-js parses back).
+     * The envelope's {@code data} as Pusher sends it (a string stays that string, any other JSON value
+     * becomes its compact text, which pusher-js parses back) and the {@code user_id} written before it.
      */
-    static String dataOf(byte[] envelope) {
+    static Parts partsOf(byte[] envelope) {
+        String userId = null;
         try (JsonParser parser = JSON.createParser(envelope)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+                return new Parts(null, null);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
+                if ("user_id".equals(field) && value == JsonToken.VALUE_STRING) {
+                    userId = parser.getText();
+                    continue;
+                }
                 if (!"data".equals(field)) {
                     parser.skipChildren();
                     continue;
                 }
                 if (value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
+                    return new Parts(parser.getText(), userId);
                 }
                 StringWriter text = new StringWriter();
                 try (JsonGenerator copy = JSON.createGenerator(text)) {
                     copy.copyCurrentStructure(parser);
                 }
-                return text.toString();
+                return new Parts(text.toString(), userId);
             }
-            return null;
+            return new Parts(null, userId);
         } catch (IOException e) {
-            return null; // the stream check already refused anything unreadable
+            return new Parts(null, null); // the stream check already refused anything unreadable
         }
     }
 }

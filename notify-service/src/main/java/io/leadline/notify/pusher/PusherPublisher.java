@@ -37,12 +37,20 @@ public class PusherPublisher {
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     /** One event for one Pusher channel; {@code socketId} (may be null) is the socket that must not get it. */
-    public record AppEvent(String name, PusherChannels.Channel channel, String socketId, JsonNode data) {
+    /**
+     * An application event; {@code socketId} is the socket it must not reach (null: none), {@code userId} the
+     * presence member who sent a client event (null for events of the HTTP API).
+     */
+    public record AppEvent(String name, PusherChannels.Channel channel, String socketId, String userId, JsonNode data) {
         public AppEvent {
             if (channel == null || channel.subject() == null) {
                 throw new IllegalArgumentException("nothing can be published to channel "
                         + (channel == null ? null : channel.name()));
             }
+        }
+
+        public AppEvent(String name, PusherChannels.Channel channel, String socketId, JsonNode data) {
+            this(name, channel, socketId, null, data);
         }
     }
 
@@ -107,7 +115,7 @@ public class PusherPublisher {
         return TextNode.valueOf(data);
     }
 
-    /** {@code {"id","type","channel","ts","socket_id"?,"data"}}, in this order. */
+    /** {@code {"id","type","channel","ts","socket_id"?,"user_id"?,"data"}}, in this order. */
     public static byte[] envelope(String id, AppEvent event, long epochMillis) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -118,6 +126,9 @@ public class PusherPublisher {
             json.writeNumberField("ts", epochMillis);
             if (event.socketId() != null) {
                 json.writeStringField("socket_id", event.socketId());
+            }
+            if (event.userId() != null) {
+                json.writeStringField("user_id", event.userId());
             }
             json.writeFieldName("data");
             JSON.writeTree(json, event.data() == null ? TextNode.valueOf("") : event.data());

@@ -108,6 +108,11 @@ public final class PusherSignatures {
             if (values == null || values.size() != 1 || auth.put(name, values.get(0)) != null) {
                 return refused("query parameter " + name + " given more than once");
             }
+            // the signed string joins k=v with '&' unescaped: a key or value holding '&' or '=' would let
+            // a captured request be replayed with its parameters regrouped under the same signature
+            if (name.indexOf('&') >= 0 || name.indexOf('=') >= 0 || values.get(0).indexOf('&') >= 0) {
+                return refused("query parameter " + name + " may not contain '&'");
+            }
         }
         String signature = auth.get("auth_signature");
         String authKey = auth.get("auth_key");

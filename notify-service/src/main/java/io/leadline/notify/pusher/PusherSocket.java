@@ -82,6 +82,10 @@ public class PusherSocket {
             refuse(connection, PusherProtocol.UNSUPPORTED_PROTOCOL, "Unsupported protocol version " + version);
             return;
         }
+        if (connections.size() >= config.maxConnections()) {
+            refuse(connection, PusherProtocol.OVER_QUOTA, "Over connection quota");
+            return;
+        }
         String socketId = INSTANCE + "." + SOCKETS.incrementAndGet();
         ClientSession session = new ClientSession(connection, PusherProtocol.INSTANCE, socketId, null, null, 0, gateway);
         sessions.add(session, Integer.MAX_VALUE);
@@ -101,6 +105,10 @@ public class PusherSocket {
         }
         for (Map.Entry<String, String> membership : pusher.presenceKeys().entrySet()) {
             presence.leave(membership.getValue(), connection.id());
+            String user = pusher.presenceUsers().get(membership.getKey());
+            if (user != null) {
+                connections.releaseMembership(user);
+            }
         }
         subscriptions.removeAll(session);
         session.releaseAll();
@@ -204,8 +212,15 @@ public class PusherSocket {
                     "channel_data must name a user_id", 400));
             return false;
         }
+        if (!connections.takeMembership(member.userId(), gateway.maxConnectionsPerUser())) {
+            session.sendText(PusherFrames.subscriptionError(channel.name(), "LimitReached",
+                    "User " + member.userId() + " is in " + gateway.maxConnectionsPerUser()
+                            + " presence channels on this server already", 400));
+            return false;
+        }
         String presenceKey = PresenceMembers.keyOf(channel);
         if (!presence.join(presenceKey, session.id(), member)) {
+            connections.releaseMembership(member.userId());
             session.sendText(PusherFrames.subscriptionError(channel.name(), "LimitReached",
                     "Presence channel " + channel.name() + " is full", 400));
             return false;
@@ -226,9 +241,12 @@ public class PusherSocket {
         subscriptions.remove(key, session);
         session.close(key);
         String presenceKey = pusher.presenceKeys().remove(channel);
-        pusher.presenceUsers().remove(channel);
+        String user = pusher.presenceUsers().remove(channel);
         if (presenceKey != null) {
             presence.leave(presenceKey, session.id());
+        }
+        if (user != null) {
+            connections.releaseMembership(user);
         }
     }
 
@@ -244,7 +262,9 @@ public class PusherSocket {
             session.sendText(PusherFrames.error(null, "Client event rejected: not subscribed to " + channel.name()));
             return;
         }
-        if (!channel.kind().needsAuth() || channel.busChannel() == null) {
+        // a Leadline channel's events are the platform's: a client event there would reach /ws clients too
+        if (!channel.kind().needsAuth() || channel.kind() == PusherChannels.Kind.PRIVATE_LEADLINE
+                || channel.busChannel() == null) {
             session.sendText(PusherFrames.error(null, "Client events are not supported on " + channel.name()));
             return;
         }
@@ -257,7 +277,9 @@ public class PusherSocket {
             return;
         }
         JsonNode data = PusherPublisher.dataOf(event.dataJson());
-        publisher.publish(List.of(new PusherPublisher.AppEvent(event.event(), channel, session.socketId(), data)))
+        // on a presence channel receivers learn who sent it, as Pusher tells them: the member this socket joined as
+        String sender = pusher.presenceUsers().get(channel.name());
+        publisher.publish(List.of(new PusherPublisher.AppEvent(event.event(), channel, session.socketId(), sender, data)))
                 .whenComplete((published, failure) -> {
                     if (failure != null) {
                         session.sendText(PusherFrames.error(null, "Client event not delivered; try again"));

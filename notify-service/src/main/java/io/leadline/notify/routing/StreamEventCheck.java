@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -137,10 +138,20 @@ public class StreamEventCheck {
         return null;
     }
 
-    /** An app event's name: 1 to 200 characters, none of Pusher's own ({@code pusher:}, {@code pusher_internal:}). */
+    /**
+     * The {@code type}s of the {@code /ws} protocol's own frames: an application event so named would look
+     * like one to a {@code /ws} client of the channel.
+     */
+    private static final Set<String> WS_FRAME_TYPES = Set.of("connected", "subscribed", "unsubscribed", "pong",
+            "refreshed", "error", "member_joined", "member_left");
+
+    /**
+     * An app event's name: 1 to 200 characters, none of Pusher's own ({@code pusher:}, {@code pusher_internal:})
+     * and none of the {@code /ws} protocol's frame types.
+     */
     public static boolean isAppEventName(String name) {
         return name != null && !name.isEmpty() && name.length() <= MAX_APP_EVENT_NAME_LENGTH
-                && !name.startsWith("pusher:") && !name.startsWith("pusher_internal:");
+                && !name.startsWith("pusher:") && !name.startsWith("pusher_internal:") && !WS_FRAME_TYPES.contains(name);
     }
 
     /** A channel app events may travel on: one the platform knows, or a valid Pusher channel name. */

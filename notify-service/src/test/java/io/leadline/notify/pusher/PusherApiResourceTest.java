@@ -176,7 +176,7 @@ class PusherApiResourceTest {
                 now()), 400, "data");
         error(post("/apps/" + APP + "/events", json(Map.of("name", "lead_created", "channel", other, "data", "x")),
                 now()), 400, "reserved");
-        error(post("/apps/" + APP + "/events", json(Map.of("name", "e", "channel", "private-nothing", "data", "x")),
+        error(post("/apps/" + APP + "/events", json(Map.of("name", "e", "channel", "private-" + "x".repeat(200), "data", "x")),
                 now()), 400, "channel");
         error(post("/apps/" + APP + "/events", json(Map.of("name", "e", "channel", "bad name", "data", "x")),
                 now()), 400, "channel");

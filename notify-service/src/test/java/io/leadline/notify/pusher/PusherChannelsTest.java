@@ -44,17 +44,17 @@ class PusherChannelsTest {
     }
 
     @Test
-    void unknownPrivateAndPresenceChannelsAreNeverAuthorized() {
+    void unknownPrivateAndPresenceChannelsAreNeverAuthorizedButTheApplicationMayPublishToThem() {
         for (String name : new String[] {"private-foo", "private-user.7.8", "private-lead.9",
                 "private-escrow.a@b"}) {
             Channel channel = PusherChannels.classify(name);
             assertThat(channel.kind()).as(name).isEqualTo(Kind.PRIVATE_OTHER);
             assertThat(channel.authorizationChannel()).isNull();
-            assertThat(channel.subject()).isNull();
+            assertThat(channel.subject()).isEqualTo("ch.notify." + name);
         }
         for (String name : new String[] {"presence-foo", "presence-leads", "presence-lead.9.1"}) {
             assertThat(PusherChannels.classify(name).kind()).as(name).isEqualTo(Kind.PRESENCE_OTHER);
-            assertThat(PusherChannels.classify(name).subject()).isNull();
+            assertThat(PusherChannels.classify(name).subject()).isEqualTo("ch.notify." + name);
         }
     }
 
