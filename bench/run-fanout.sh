@@ -21,6 +21,8 @@
 #   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
 #   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
 #   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
+#   PUSHER_FIRST [0]  1: measure `pusher` before notify's /ws (the first sweep runs on a freshly started JVM,
+#         JIT warm-up included: alternate the order to see that bias)
 #   PUSHER_APP_ID [bench]  PUSHER_APP_KEY [bench-key]   the Pusher app notify-service is started with
 #         (LEADLINE_PUSHER_APP_*; the secret is random per run: the prod profile has no defaults)
 #
@@ -149,7 +151,11 @@ log "notify-service ready, pid $NOTIFY_PID"
 cat "$RUN/meta.txt"
 
 common=(--warmup-s="$WARMUP_S" --measure-s="$MEASURE_S" --max-seconds="$STEP_BUDGET_S")
-for T in notify $PEERS; do
+ORDER="notify $PEERS"
+if [ "${PUSHER_FIRST:-0}" = 1 ] && [[ " $PEERS " == *" pusher "* ]]; then
+  ORDER="pusher notify $(echo " $PEERS " | sed 's/ pusher / /')"
+fi
+for T in $ORDER; do
   if [ "$T" = notify ]; then
     PID=$NOTIFY_PID
     targs=(--target=notify --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"

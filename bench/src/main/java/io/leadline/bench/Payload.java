@@ -39,7 +39,11 @@ final class Payload {
     /**
      * The Pusher target's event: an application event as notify publishes it on {@code ch.notify.<channel>}
      * ({@code {"id","type","channel","ts","data"}}). A Pusher frame carries only the data, so the data
-     * carries {@code ts} too, and is still exactly {@value #DATA_BYTES} bytes (a shorter title).
+     * carries {@code ts} too: the same fields with {@code "ts":<ms>} first, padded like {@link #data} but with
+     * no room left for a title, so 111 bytes rather than {@value #DATA_BYTES} (the envelope is 211 bytes).
+     * Sent to a Pusher socket as a JSON string, {@code {"event":"bench-event","channel":"bench","data":"…"}},
+     * the frame is about 186 bytes of payload; the same event on {@code /ws} is about 212 ({@code {"seq":N,}
+     * + the 202-byte envelope).
      */
     static byte[] pusherEnvelope(String id, long ts, long n, String channel) {
         return ("{\"id\":\"" + id + "\",\"type\":\"" + PUSHER_EVENT + "\",\"channel\":\"" + channel + "\",\"ts\":" + ts
