@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Markdown table of one bench/run-fanout.sh run: notify-service first, then each peer with the
-ratio notify/peer. usage: fanout-report.py RUN_DIR notify PEER...  (reads RUN_DIR/<name>-*.json)"""
+ratio notify/peer (for `pusher`, notify-service's own /app endpoint, the ratio pusher/notify: /app over /ws).
+usage: fanout-report.py RUN_DIR notify PEER...  (reads RUN_DIR/<name>-*.json)"""
 import json
 import os
 import sys
@@ -44,6 +45,10 @@ def ratio(a, b, digits=2):
     return f"{a / b:.{digits}f}×"
 
 
+# endpoints of notify-service itself: their column is the ratio endpoint/notify, not notify/endpoint
+SAME_PROCESS = {"pusher"}
+
+
 def main():
     run, names = sys.argv[1], sys.argv[2:]
     notify, peers = names[0], names[1:]
@@ -53,7 +58,10 @@ def main():
         values = {n: fn(n) for n in names}
         cells = [fmt(values[notify])]
         for p in peers:
-            cells += [fmt(values[p]), ratio(values[notify], values[p])]
+            if p in SAME_PROCESS:
+                cells += [fmt(values[p]), ratio(values[p], values[notify])]
+            else:
+                cells += [fmt(values[p]), ratio(values[notify], values[p])]
         rows.append((label + (" (lower is better)" if lower_better else ""), cells))
 
     def tput(kind, p99):
@@ -93,7 +101,7 @@ def main():
             for line in f:
                 print("- " + line.rstrip())
         print()
-    header = "| | " + notify + " | " + " | ".join(f"{p} | notify/{p}" for p in peers) + " |"
+    header = "| | " + notify + " | " + " | ".join(f"{p} | {p}/notify" if p in SAME_PROCESS else f"{p} | notify/{p}" for p in peers) + " |"
     print(header)
     print("|---" * (2 + 2 * len(peers)) + "|")
     for label, cells in rows:

@@ -10,14 +10,21 @@
 # (p99 <= 1 s). Prints a table with ratios notify/peer; raw JSON and logs stay in $RUN.
 #
 # Environment (defaults in brackets):
-#   PEERS ["nats-ws node-ws socketio"]   comparison servers (nats-ws, node-ws, socketio, fastapi)
-#   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts
+#   PEERS ["nats-ws node-ws socketio"]   comparison servers (nats-ws, node-ws, socketio, fastapi), and
+#         `pusher`: notify-service's own Pusher protocol 7 endpoint /app/<key>, measured against the SAME
+#         notify-service process as /ws (no peer is started; its ratio column is pusher/notify, i.e. /app over /ws)
+#   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts; LARGE=0 skips the large sweeps,
+#         MEM_N=0 the handshake/memory phase
 #   LADDER_SMALL / LADDER_LARGE  deliveries/s steps of the sweeps (publish rate = step / subscribers)
 #   WARMUP_S [2]  MEASURE_S [5]  per step
 #   NOTIFY_JAVA_OPTS ["-Xms256m -Xmx1g"]   JVM options of notify-service
 #   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
 #   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
 #   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
+#   PUSHER_FIRST [0]  1: measure `pusher` before notify's /ws (the first sweep runs on a freshly started JVM,
+#         JIT warm-up included: alternate the order to see that bias)
+#   PUSHER_APP_ID [bench]  PUSHER_APP_KEY [bench-key]   the Pusher app notify-service is started with
+#         (LEADLINE_PUSHER_APP_*; the secret is random per run: the prod profile has no defaults)
 #
 # Everything listens on 127.0.0.1; every wait is bounded; the EXIT trap stops what this script started
 # (notify-service, its nats-server, the peers it started, a running loader) and drops the database.
@@ -40,6 +47,8 @@ PG_USER=${PG_USER:-leadline}
 PG_PASSWORD=${PG_PASSWORD:-leadline}
 NATS_SERVER=${NATS_SERVER:-/usr/sbin/nats-server}
 STEP_BUDGET_S=${STEP_BUDGET_S:-180}   # per sweep
+PUSHER_APP_ID=${PUSHER_APP_ID:-bench}
+PUSHER_APP_KEY=${PUSHER_APP_KEY:-bench-key}
 if [ "${1:-}" = "--smoke" ]; then
   SMALL=200; LARGE=500; MEM_N=500; WARM_N=200; WARMUP_S=1; MEASURE_S=2; STEP_BUDGET_S=40
   LADDER_SMALL="5k,10k,20k"; LADDER_LARGE="5k,10k"
@@ -99,6 +108,7 @@ mkdir -p "$RUN/keys"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN/keys/private.pem" 2>/dev/null
 openssl pkey -in "$RUN/keys/private.pem" -pubout -out "$RUN/keys/public.pem"
 TOKENS=$(( LARGE > MEM_N ? LARGE : MEM_N )); TOKENS=$(( TOKENS > WARM_N ? TOKENS : WARM_N ))
+TOKENS=$(( TOKENS > SMALL ? TOKENS : SMALL ))
 log "minting $TOKENS RS256 tokens (distinct users, role provider)"
 loader mint --key-dir="$RUN/keys" --count="$TOKENS" --file="$RUN/tokens.txt"
 
@@ -106,8 +116,10 @@ loader mint --key-dir="$RUN/keys" --count="$TOKENS" --file="$RUN/tokens.txt"
 HTTP_PORT=$(free_port)
 MANAGEMENT_PORT=$(free_port)   # /q/health and /q/metrics are served there, not on HTTP_PORT
 log "starting notify-service on :$HTTP_PORT, management :$MANAGEMENT_PORT ($NOTIFY_JAVA_OPTS)"
+# the Pusher endpoint /app/<key> is on only with app id, key and secret set (no defaults in prod)
 # shellcheck disable=SC2086
-(cd "$RUN/notify-app" && exec java $NOTIFY_JAVA_OPTS \
+(cd "$RUN/notify-app" && LEADLINE_PUSHER_APP_ID="$PUSHER_APP_ID" LEADLINE_PUSHER_APP_KEY="$PUSHER_APP_KEY" \
+  LEADLINE_PUSHER_APP_SECRET="$(openssl rand -hex 24)" exec java $NOTIFY_JAVA_OPTS \
   -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.management.port="$MANAGEMENT_PORT" -Dquarkus.management.host=127.0.0.1 \
   -Dleadline.nats.url="nats://127.0.0.1:$NATS_PORT" -Dleadline.nats.provision-at-start=true \
@@ -139,11 +151,21 @@ log "notify-service ready, pid $NOTIFY_PID"
 cat "$RUN/meta.txt"
 
 common=(--warmup-s="$WARMUP_S" --measure-s="$MEASURE_S" --max-seconds="$STEP_BUDGET_S")
-for T in notify $PEERS; do
+ORDER="notify $PEERS"
+if [ "${PUSHER_FIRST:-0}" = 1 ] && [[ " $PEERS " == *" pusher "* ]]; then
+  ORDER="pusher notify $(echo " $PEERS " | sed 's/ pusher / /')"
+fi
+for T in $ORDER; do
   if [ "$T" = notify ]; then
     PID=$NOTIFY_PID
     targs=(--target=notify --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"
            --nats-url="nats://127.0.0.1:$NATS_PORT")
+  elif [ "$T" = pusher ]; then
+    # the same notify-service process and nats-server; public channel `bench`, app events on ch.notify.bench
+    # (this nats-server has no authorization: every client, notify-service included, connects anonymously)
+    PID=$NOTIFY_PID
+    targs=(--target=pusher --url="ws://127.0.0.1:$HTTP_PORT/app/$PUSHER_APP_KEY?protocol=7&client=bench&version=1"
+           --channel=bench --nats-url="nats://127.0.0.1:$NATS_PORT")
   else
     log "starting peer $T"
     "$PEERS_DIR/peers.sh" start "$T" > "$RUN/peer-$T.log" 2>&1 || { cat "$RUN/peer-$T.log"; exit 1; }
@@ -152,18 +174,22 @@ for T in notify $PEERS; do
     targs=(--target="$T")
   fi
   echo "load at $T start ($(date +%H:%M:%S)): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
-  log "== $T: handshakes and memory, $MEM_N connections"
-  loader connect "${targs[@]}" --n="$MEM_N" --warmup-conns="$WARM_N" --server-pid="$PID" --class-histogram \
-    --out="$RUN/$T-connect.json"
-  sleep 2
+  if [ "$MEM_N" -gt 0 ]; then
+    log "== $T: handshakes and memory, $MEM_N connections"
+    loader connect "${targs[@]}" --n="$MEM_N" --warmup-conns="$WARM_N" --server-pid="$PID" --class-histogram \
+      --out="$RUN/$T-connect.json"
+    sleep 2
+  fi
   log "== $T: $SMALL subscribers, sweep to p99 <= 200 ms"
   loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 --deliveries="$LADDER_SMALL" --server-pid="$PID" \
     "${common[@]}" --out="$RUN/$T-small.json"
   sleep 2
-  log "== $T: $LARGE subscribers, sweep to p99 <= 1 s"
-  loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 --deliveries="$LADDER_LARGE" --server-pid="$PID" \
-    "${common[@]}" --out="$RUN/$T-large.json"
-  if [ "$T" != notify ]; then
+  if [ "$LARGE" -gt 0 ]; then
+    log "== $T: $LARGE subscribers, sweep to p99 <= 1 s"
+    loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 --deliveries="$LADDER_LARGE" --server-pid="$PID" \
+      "${common[@]}" --out="$RUN/$T-large.json"
+  fi
+  if [ "$T" != notify ] && [ "$T" != pusher ]; then
     "$PEERS_DIR/peers.sh" stop "$T" >> "$RUN/peer-$T.log" 2>&1 || true
     STARTED_PEERS=${STARTED_PEERS/ $T/}
   fi

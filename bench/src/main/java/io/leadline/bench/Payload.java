@@ -16,6 +16,10 @@ final class Payload {
     private static final String DATA_HEAD = "{\"id\":\"L%08d\",\"title\":\"";
     private static final String DATA_TAIL = "\",\"category\":\"plumbing\",\"city\":\"Austin\",\"state\":\"TX\",\"price\":120}";
 
+    /** The event name of the Pusher target's application events (no platform event type, so owner notify may publish it). */
+    static final String PUSHER_EVENT = "bench-event";
+    private static final String TS_DATA_HEAD = "{\"ts\":%d,\"id\":\"L%08d\",\"title\":\"";
+
     private Payload() {
     }
 
@@ -32,8 +36,29 @@ final class Payload {
                 + ",\"data\":" + data(n) + "}";
     }
 
+    /**
+     * The Pusher target's event: an application event as notify publishes it on {@code ch.notify.<channel>}
+     * ({@code {"id","type","channel","ts","data"}}). A Pusher frame carries only the data, so the data
+     * carries {@code ts} too: the same fields with {@code "ts":<ms>} first, padded like {@link #data} but with
+     * no room left for a title, so 111 bytes rather than {@value #DATA_BYTES} (the envelope is 211 bytes).
+     * Sent to a Pusher socket as a JSON string, {@code {"event":"bench-event","channel":"bench","data":"…"}},
+     * the frame is about 186 bytes of payload; the same event on {@code /ws} is about 212 ({@code {"seq":N,}
+     * + the 202-byte envelope).
+     */
+    static byte[] pusherEnvelope(String id, long ts, long n, String channel) {
+        return ("{\"id\":\"" + id + "\",\"type\":\"" + PUSHER_EVENT + "\",\"channel\":\"" + channel + "\",\"ts\":" + ts
+                + ",\"data\":" + dataWithTs(ts, n) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String dataWithTs(long ts, long n) {
+        return pad(String.format(TS_DATA_HEAD, ts, n % 100_000_000L));
+    }
+
     static String data(long n) {
-        String head = String.format(DATA_HEAD, n % 100_000_000L);
+        return pad(String.format(DATA_HEAD, n % 100_000_000L));
+    }
+
+    private static String pad(String head) {
         int titleLength = DATA_BYTES - head.length() - DATA_TAIL.length();
         StringBuilder title = new StringBuilder("Leaking kitchen sink, urgent");
         while (title.length() < titleLength) {

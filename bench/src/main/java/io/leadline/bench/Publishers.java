@@ -30,12 +30,23 @@ final class Publishers {
         private final String subject;
         private final AtomicLong errors = new AtomicLong();
         private final AtomicLong outstanding = new AtomicLong();
+        private final Publisher.Body body;
 
         JetStreamPublisher(String url, String subject) throws Exception {
+            this(url, subject, Payload::envelope);
+        }
+
+        JetStreamPublisher(String url, String subject, Publisher.Body body) throws Exception {
             this.nats = Nats.connect(new Options.Builder().server(url).connectionName("bench-publisher")
                     .maxMessagesInOutgoingQueue(100_000).connectionTimeout(Duration.ofSeconds(5)).build());
             this.jetStream = nats.jetStream();
             this.subject = subject;
+            this.body = body;
+        }
+
+        @Override
+        public byte[] body(String id, long ts, long n) {
+            return body.of(id, ts, n);
         }
 
         @Override
@@ -188,7 +199,7 @@ final class Publishers {
                 while (count < due && running) {
                     long ts = System.currentTimeMillis();
                     String id = Payload.newId();
-                    publisher.publish(id, Payload.envelope(id, ts, serial++));
+                    publisher.publish(id, publisher.body(id, ts, serial++));
                     count++;
                     if (ts >= windowStart && ts < windowEnd) {
                         window++;

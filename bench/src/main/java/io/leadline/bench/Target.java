@@ -33,6 +33,8 @@ abstract class Target {
         String name = args.required("target");
         return switch (name) {
             case "notify" -> new Notify(args.str("url", "ws://127.0.0.1:8080/ws"), args);
+            case "pusher" -> new Pusher(args.str("url", "ws://127.0.0.1:8080/app/" + args.str("pusher-key", "bench-key")
+                    + "?protocol=7&client=bench&version=1"), args);
             case "nats-ws" -> new NatsWs(args.str("url", "ws://127.0.0.1:8003/"), args);
             case "node-ws" -> new Plain("node-ws", args.str("url", "ws://127.0.0.1:8005/"),
                     args.str("publish-url", "http://127.0.0.1:8005/publish"));
@@ -41,7 +43,7 @@ abstract class Target {
             case "fastapi" -> new Plain("fastapi", args.str("url", "ws://127.0.0.1:8002/ws"),
                     args.str("publish-url", "http://127.0.0.1:8002/publish"));
             default -> throw new IllegalArgumentException("unknown --target " + name
-                    + " (notify, nats-ws, node-ws, socketio, fastapi)");
+                    + " (notify, pusher, nats-ws, node-ws, socketio, fastapi)");
         };
     }
 
@@ -113,6 +115,62 @@ abstract class Target {
         Publisher publisher(Vertx vertx, Args args) throws Exception {
             return new Publishers.JetStreamPublisher(args.str("nats-url", "nats://127.0.0.1:4222"),
                     "ch.leads." + channel); // lead_created events, published as leads-service publishes them
+        }
+    }
+
+    // ---- notify-service's Pusher protocol 7 endpoint (/app/{key}), same process, same router -------------
+
+    /**
+     * A pusher-js-like client on a public channel: {@code pusher:connection_established}, then
+     * {@code pusher:subscribe} → {@code pusher_internal:subscription_succeeded}. Deliveries are frames of
+     * event {@link Payload#PUSHER_EVENT}; their {@code data} is a JSON string, so the {@code ts} the
+     * publisher put into the event's data arrives escaped ({@code \"ts\":N}), which {@link Scan#ts} reads.
+     */
+    static final class Pusher extends Target {
+        private static final String DELIVERY = "{\"event\":\"" + Payload.PUSHER_EVENT + "\"";
+        private static final String PONG = "{\"event\":\"pusher:pong\",\"data\":{}}";
+        private final String channel;
+        private final String subscribe;
+
+        Pusher(String url, Args args) {
+            super("pusher", url);
+            this.channel = args.str("channel", "bench");
+            this.subscribe = "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}";
+        }
+
+        @Override
+        void onOpen(Conn conn) {
+            loader.opened(conn);
+        }
+
+        @Override
+        void onData(Conn conn, Buffer data) {
+            if (Scan.startsWith(data, DELIVERY)) {
+                if (conn.state == Conn.READY) {
+                    long ts = Scan.ts(data, DELIVERY.length(), data.length());
+                    if (ts > 0) {
+                        loader.delivery(ts);
+                    }
+                }
+                return;
+            }
+            if (Scan.contains(data, "\"pusher:connection_established\"")) {
+                loader.connected(conn);
+                conn.ws.writeTextMessage(subscribe);
+            } else if (Scan.contains(data, "\"pusher_internal:subscription_succeeded\"")) {
+                loader.ready(conn);
+            } else if (Scan.contains(data, "\"pusher:ping\"")) {
+                conn.ws.writeTextMessage(PONG);
+            } else if (Scan.contains(data, "\"pusher:error\"") || Scan.contains(data, "\"pusher:subscription_error\"")) {
+                loader.protocolError(conn, data.toString());
+            }
+        }
+
+        @Override
+        Publisher publisher(Vertx vertx, Args args) throws Exception {
+            // an application event on a public channel as notify publishes it (Pusher HTTP API): owner notify
+            return new Publishers.JetStreamPublisher(args.str("nats-url", "nats://127.0.0.1:4222"),
+                    "ch.notify." + channel, (id, ts, n) -> Payload.pusherEnvelope(id, ts, n, channel));
         }
     }
 
