@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import Pusher from 'pusher-js';
 import Echo from 'laravel-echo';
 import PusherServer from 'pusher';
-import { liveSystem, eventually, Waits } from './env.js';
+import { liveSystem, eventually as poll, Waits } from './env.js';
 
 const PUSHER_VARS = ['LEADLINE_PUSHER_APP_ID', 'LEADLINE_PUSHER_APP_KEY', 'LEADLINE_PUSHER_APP_SECRET'];
 
@@ -168,7 +168,7 @@ export class RawPusherSocket {
 
   /** The first frame (received already or later) that matches. */
   next(predicate, what, timeoutMs = Waits.ROUND_TRIP_MS) {
-    return eventually(() => this.frames.find(predicate), `${what} (frames so far: ${this.describe()})`, timeoutMs);
+    return eventually(() => this.frames.find(predicate), () => `${what} (frames so far: ${this.describe()})`, timeoutMs);
   }
 
   describe() {
@@ -230,4 +230,18 @@ export function uniqueChannel(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export { Pusher, Echo, PusherServer, eventually, Waits };
+/**
+ * env.js's eventually, with `what` either a text or a function called when the wait times out, to describe
+ * the state at that moment (the frames received, the members seen).
+ */
+export async function eventually(predicate, what, timeoutMs, everyMs) {
+  if (typeof what !== 'function') return poll(predicate, what, timeoutMs, everyMs);
+  try {
+    return await poll(predicate, 'the condition', timeoutMs, everyMs);
+  } catch (error) {
+    error.message = error.message.replace('waiting for the condition', `waiting for ${what()}`);
+    throw error;
+  }
+}
+
+export { Pusher, Echo, PusherServer, Waits };

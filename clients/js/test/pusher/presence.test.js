@@ -68,6 +68,19 @@ describe('Pusher protocol: presence channels', opts, () => {
     a.echo.leave(`lead.${leadId}`);
   });
 
+  test('two users joining at the same moment each end up seeing both members', async () => {
+    const lead = await api.publishLead();
+    const name = `presence-lead.${lead.id}`;
+    const a = join(alice, lead.id);
+    const b = join(bob, lead.id);
+    const both = [String(alice.id), String(bob.id)].sort();
+    await eventually(() => String(memberIds(a.echo, name)) === String(both) && String(memberIds(b.echo, name)) === String(both),
+      () => `both members on both clients (first: ${memberIds(a.echo, name)} ${JSON.stringify(a.seen)}; `
+        + `second: ${memberIds(b.echo, name)} ${JSON.stringify(b.seen)})`);
+    a.echo.leave(`lead.${lead.id}`);
+    b.echo.leave(`lead.${lead.id}`);
+  });
+
   test("a presence subscription with channel_data naming another user is refused", async () => {
     const raw = await clients.raw();
     const { socket_id: socketId } = await raw.established();
@@ -92,9 +105,13 @@ describe('Pusher protocol: presence channels', opts, () => {
   });
 
   test('a whisper reaches the other member and not the sender', async () => {
+    const name = `presence-lead.${leadId}`;
     const a = join(alice, leadId);
+    await eventually(() => a.seen.here, () => `the first member subscribed (${JSON.stringify(a.seen)})`);
     const b = join(bob, leadId);
-    await eventually(() => a.seen.here && b.seen.here && b.seen.here.length === 2, 'both members present');
+    await eventually(() => memberIds(a.echo, name).length === 2 && memberIds(b.echo, name).length === 2,
+      () => `both members present on both (first: ${memberIds(a.echo, name)} ${JSON.stringify(a.seen)}; `
+        + `second: ${memberIds(b.echo, name)} ${JSON.stringify(b.seen)})`);
     a.channel.whisper('typing', { who: 'alice', at: 1 });
     await eventually(() => b.seen.typing.length === 1, 'the whisper at the other member');
     assert.deepEqual(b.seen.typing[0], { who: 'alice', at: 1 });
