@@ -12,6 +12,7 @@ import io.leadline.notify.session.GatewayConfig;
 import io.leadline.notify.session.GatewayMetrics;
 import io.leadline.notify.session.SessionEnd;
 import io.leadline.notify.session.Sessions;
+import io.leadline.notify.session.SocketEvents;
 import io.leadline.shared.event.Channels;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -77,6 +78,9 @@ public class GatewaySocket {
     @Inject
     WsPresence presence;
 
+    @Inject
+    SocketEvents sockets;
+
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
@@ -97,42 +101,27 @@ public class GatewaySocket {
     @OnClose
     @NonBlocking
     public void onClose(WebSocketConnection connection) {
-        ClientSession session = sessions.remove(connection.id());
+        ClientSession session = sessions.get(connection.id());
         if (session != null) {
             for (String channel : session.channels()) {
                 if (WsPresence.isPresence(channel)) {
                     presence.leave(session, channel);
                 }
             }
-            subscriptions.removeAll(session);
-            session.releaseAll();
-            metrics.closed();
         }
+        sockets.closed(connection);
     }
 
     @OnPongMessage
     @NonBlocking
     public void onPong(WebSocketConnection connection, Buffer data) {
-        ClientSession session = sessions.get(connection.id());
-        if (session != null) {
-            session.touch();
-        }
+        sockets.ponged(connection);
     }
 
-    /** A message over the size limit (Vert.x refuses to aggregate it): 1009, as for a single oversized frame. */
     @OnError
     @NonBlocking
     public void onError(WebSocketConnection connection, IllegalStateException error) {
-        ClientSession session = sessions.get(connection.id());
-        short code = error.getMessage() != null && error.getMessage().contains("max message size")
-                ? ErrorCodes.CLOSE_TOO_BIG : ErrorCodes.CLOSE_SERVER_ERROR;
-        if (session != null) {
-            session.close(code, code == ErrorCodes.CLOSE_TOO_BIG ? "message too big" : "server error");
-        } else {
-            connection.close(new io.quarkus.websockets.next.CloseReason(code, "")).subscribe().with(ok -> {
-            }, failure -> {
-            });
-        }
+        sockets.failed(connection, error);
     }
 
     @OnTextMessage
@@ -142,14 +131,8 @@ public class GatewaySocket {
         if (session == null) {
             return;
         }
-        session.touch();
-        metrics.inbound(text.length());
-        if (!session.allowInbound()) {
-            if (session.strike() > config.maxStrikes()) {
-                session.end(SessionEnd.RATE_LIMITED);
-            } else {
-                session.sendText(ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null));
-            }
+        if (!sockets.admit(session, text,
+                () -> ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null))) {
             return;
         }
         ClientFrames.Result frame = ClientFrames.parse(text);

@@ -6,8 +6,8 @@ import io.leadline.notify.presence.PresenceRegistry;
 import io.leadline.notify.session.ClientSession;
 import io.leadline.notify.session.GatewayConfig;
 import io.leadline.notify.session.GatewayMetrics;
-import io.leadline.notify.session.SessionEnd;
 import io.leadline.notify.session.Sessions;
+import io.leadline.notify.session.SocketEvents;
 import io.leadline.notify.session.Subscriptions;
 import io.leadline.notify.session.TokenBucket;
 import io.quarkus.websockets.next.CloseReason;
@@ -69,6 +69,9 @@ public class PusherSocket {
     @Inject
     PusherConnections connections;
 
+    @Inject
+    SocketEvents sockets;
+
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
@@ -99,40 +102,28 @@ public class PusherSocket {
     @NonBlocking
     public void onClose(WebSocketConnection connection) {
         PusherConnection pusher = connections.remove(connection.id());
-        ClientSession session = sessions.remove(connection.id());
-        if (pusher == null || session == null) {
-            return;
-        }
-        for (Map.Entry<String, String> membership : pusher.presenceKeys().entrySet()) {
-            presence.leave(membership.getValue(), connection.id());
-            String user = pusher.presenceUsers().get(membership.getKey());
-            if (user != null) {
-                connections.releaseMembership(user);
+        if (pusher != null) {
+            for (Map.Entry<String, String> membership : pusher.presenceKeys().entrySet()) {
+                presence.leave(membership.getValue(), connection.id());
+                String user = pusher.presenceUsers().get(membership.getKey());
+                if (user != null) {
+                    connections.releaseMembership(user);
+                }
             }
         }
-        subscriptions.removeAll(session);
-        session.releaseAll();
-        metrics.closed();
+        sockets.closed(connection);
     }
 
     @OnPongMessage
     @NonBlocking
     public void onPong(WebSocketConnection connection, Buffer data) {
-        ClientSession session = sessions.get(connection.id());
-        if (session != null) {
-            session.touch();
-        }
+        sockets.ponged(connection);
     }
 
-    /** A message over the size limit: 1009, as pusher-js and every standard client understand it. */
     @OnError
     @NonBlocking
     public void onError(WebSocketConnection connection, IllegalStateException error) {
-        ClientSession session = sessions.get(connection.id());
-        boolean tooBig = error.getMessage() != null && error.getMessage().contains("max message size");
-        if (session != null) {
-            session.end(tooBig ? SessionEnd.TOO_BIG : SessionEnd.SERVER_ERROR);
-        }
+        sockets.failed(connection, error);
     }
 
     @OnTextMessage
@@ -143,14 +134,7 @@ public class PusherSocket {
             return;
         }
         ClientSession session = pusher.session();
-        session.touch();
-        metrics.inbound(text.length());
-        if (!session.allowInbound()) {
-            if (session.strike() > gateway.maxStrikes()) {
-                session.end(SessionEnd.RATE_LIMITED);
-            } else {
-                session.sendText(PusherFrames.error(null, "Too many messages; slow down"));
-            }
+        if (!sockets.admit(session, text, () -> PusherFrames.error(null, "Too many messages; slow down"))) {
             return;
         }
         PusherFrames.Result frame = PusherFrames.parse(text);

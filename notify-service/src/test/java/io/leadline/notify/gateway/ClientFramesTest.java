@@ -1,9 +1,8 @@
 package io.leadline.notify.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadline.notify.MalformedInput;
 import io.leadline.notify.gateway.ClientFrame.Ping;
 import io.leadline.notify.gateway.ClientFrame.Refresh;
 import io.leadline.notify.gateway.ClientFrame.Subscribe;
@@ -11,7 +10,6 @@ import io.leadline.notify.gateway.ClientFrame.Unsubscribe;
 import io.leadline.notify.gateway.ClientFrames.FrameError;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientFramesTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Field names random JSON objects use, so that the codec meets its own fields with wrong values. */
+    private static final String[] FIELDS = {"type", "id", "channel", "since", "token", "filter", "kinds", "x"};
 
     private static FrameError error(String code, String message, String ref) {
         return new FrameError(code, message, ref);
@@ -223,15 +223,15 @@ class ClientFramesTest {
         int errors = 0;
         for (int i = 0; i < 12_000; i++) {
             String text = switch (i % 6) {
-                case 0 -> randomBytes(random);
+                case 0 -> MalformedInput.randomBytes(random);
                 case 1 -> {
                     String source = random.nextBoolean() ? valid.get(random.nextInt(valid.size()))
                             : ClientFrames.encode(randomFrame(random, kinds));
                     yield source.substring(0, random.nextInt(source.length() + 1));
                 }
                 case 2 -> wrongTypes(random).toString();
-                case 3 -> randomJson(random, 0).toString();
-                case 4 -> mutate(random, valid.get(random.nextInt(valid.size())));
+                case 3 -> MalformedInput.randomJson(random, 0, FIELDS).toString();
+                case 4 -> MalformedInput.mutate(random, valid.get(random.nextInt(valid.size())));
                 default -> nested(random);
             };
             ClientFrames.Result result = ClientFrames.parse(text);
@@ -252,11 +252,11 @@ class ClientFramesTest {
     }
 
     private static ClientFrame randomFrame(Random random, List<String> kinds) {
-        String id = random.nextInt(3) == 0 ? null : randomText(random, 12);
+        String id = random.nextInt(3) == 0 ? null : MalformedInput.randomText(random, 12);
         return switch (random.nextInt(4)) {
             case 0 -> {
                 boolean monitor = random.nextBoolean();
-                String channel = monitor ? "payments.monitor" : randomText(random, 30);
+                String channel = monitor ? "payments.monitor" : MalformedInput.randomText(random, 30);
                 Long since = random.nextBoolean() ? null : random.nextLong() & Long.MAX_VALUE;
                 Set<String> chosen = null;
                 if (monitor && random.nextBoolean()) {
@@ -269,9 +269,9 @@ class ClientFramesTest {
                 }
                 yield new Subscribe(id, channel, since, chosen);
             }
-            case 1 -> new Unsubscribe(id, randomText(random, 30));
+            case 1 -> new Unsubscribe(id, MalformedInput.randomText(random, 30));
             case 2 -> new Ping(id);
-            default -> new Refresh(id, randomText(random, 200));
+            default -> new Refresh(id, MalformedInput.randomText(random, 200));
         };
     }
 
@@ -279,80 +279,20 @@ class ClientFramesTest {
     private static ObjectNode wrongTypes(Random random) {
         ObjectNode frame = NODES.objectNode();
         String[] types = {"subscribe", "unsubscribe", "ping", "refresh"};
-        frame.set("type", random.nextInt(4) == 0 ? randomJson(random, 2) : NODES.textNode(types[random.nextInt(4)]));
+        frame.set("type", random.nextInt(4) == 0 ? MalformedInput.randomJson(random, 2, FIELDS)
+                : NODES.textNode(types[random.nextInt(4)]));
         for (String field : List.of("id", "channel", "since", "token", "filter")) {
             if (random.nextInt(4) != 0) {
-                frame.set(field, randomJson(random, 2));
+                frame.set(field, MalformedInput.randomJson(random, 2, FIELDS));
             }
         }
         if (random.nextBoolean()) {
             ObjectNode filter = NODES.objectNode();
-            filter.set("kinds", randomJson(random, 2));
+            filter.set("kinds", MalformedInput.randomJson(random, 2, FIELDS));
             frame.set("filter", filter);
             frame.put("channel", "payments.monitor");
         }
         return frame;
-    }
-
-    static JsonNode randomJson(Random random, int depth) {
-        int pick = depth > 3 ? random.nextInt(7) : random.nextInt(9);
-        return switch (pick) {
-            case 0 -> NODES.nullNode();
-            case 1 -> NODES.booleanNode(random.nextBoolean());
-            case 2 -> NODES.numberNode(random.nextLong());
-            case 3 -> NODES.numberNode(random.nextInt(2000) - 1000);
-            case 4 -> NODES.numberNode(random.nextDouble() * 1e6 - 5e5);
-            case 5 -> NODES.numberNode(new java.math.BigInteger(100, random));
-            case 6 -> NODES.textNode(randomText(random, 20));
-            case 7 -> {
-                ArrayNode array = NODES.arrayNode();
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    array.add(randomJson(random, depth + 1));
-                }
-                yield array;
-            }
-            default -> {
-                ObjectNode object = NODES.objectNode();
-                String[] names = {"type", "id", "channel", "since", "token", "filter", "kinds", "x"};
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    object.set(names[random.nextInt(names.length)], randomJson(random, depth + 1));
-                }
-                yield object;
-            }
-        };
-    }
-
-    static String randomText(Random random, int maxLength) {
-        int length = random.nextInt(maxLength + 1);
-        StringBuilder text = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            int kind = random.nextInt(10);
-            text.appendCodePoint(kind < 7 ? 'a' + random.nextInt(26) : kind == 7 ? random.nextInt(0x80)
-                    : kind == 8 ? "\"\\/{}[],:.".charAt(random.nextInt(10)) : 0x80 + random.nextInt(0x10FF00));
-        }
-        return text.toString();
-    }
-
-    static String randomBytes(Random random) {
-        byte[] bytes = new byte[random.nextInt(200)];
-        random.nextBytes(bytes);
-        if (bytes.length > 0 && random.nextBoolean()) {
-            bytes[0] = '{';
-        }
-        return new String(bytes, random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    }
-
-    static String mutate(Random random, String text) {
-        StringBuilder mutated = new StringBuilder(text);
-        for (int i = 1 + random.nextInt(3); i > 0 && mutated.length() > 0; i--) {
-            int at = random.nextInt(mutated.length());
-            switch (random.nextInt(3)) {
-                case 0 -> mutated.deleteCharAt(at);
-                case 1 -> mutated.insert(at, "{}[]\",:0-.enul\\x".charAt(random.nextInt(16)));
-                default -> mutated.setCharAt(at, (char) random.nextInt(0x250));
-            }
-        }
-        return mutated.toString();
     }
 
     static String nested(Random random) {

@@ -1,9 +1,9 @@
 package io.leadline.notify.pusher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadline.notify.MalformedInput;
 import io.leadline.notify.pusher.PusherFrame.ClientEvent;
 import io.leadline.notify.pusher.PusherFrame.Ping;
 import io.leadline.notify.pusher.PusherFrame.Pong;
@@ -13,7 +13,6 @@ import io.leadline.notify.pusher.PusherFrames.Invalid;
 import io.leadline.shared.json.JsonCodec;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 
@@ -22,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PusherFramesTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Field names random JSON objects use, so that the codec meets its own fields with wrong values. */
+    private static final String[] FIELDS = {"event", "channel", "data", "auth", "channel_data", "x"};
 
     private static JsonNode json(String text) throws Exception {
         return JsonCodec.mapper().readTree(text);
@@ -262,15 +263,15 @@ class PusherFramesTest {
         int errors = 0;
         for (int i = 0; i < 12_000; i++) {
             String text = switch (i % 6) {
-                case 0 -> randomBytes(random);
+                case 0 -> MalformedInput.randomBytes(random);
                 case 1 -> {
                     String source = random.nextBoolean() ? valid.get(random.nextInt(valid.size()))
                             : encode(randomFrame(random), random);
                     yield source.substring(0, random.nextInt(source.length() + 1));
                 }
                 case 2 -> wrongTypes(random).toString();
-                case 3 -> randomJson(random, 0).toString();
-                case 4 -> mutate(random, valid.get(random.nextInt(valid.size())));
+                case 3 -> MalformedInput.randomJson(random, 0, FIELDS).toString();
+                case 4 -> MalformedInput.mutate(random, valid.get(random.nextInt(valid.size())));
                 default -> nested(random);
             };
             PusherFrames.Result result = PusherFrames.parse(text);
@@ -314,14 +315,14 @@ class PusherFramesTest {
         String[] prefixes = {"", "private-", "presence-"};
         return switch (random.nextInt(5)) {
             case 0 -> new Subscribe(randomChannel(random, prefixes[random.nextInt(3)]),
-                    random.nextBoolean() ? null : randomText(random, 80),
-                    random.nextBoolean() ? null : randomText(random, 120));
+                    random.nextBoolean() ? null : MalformedInput.randomText(random, 80),
+                    random.nextBoolean() ? null : MalformedInput.randomText(random, 120));
             case 1 -> new Unsubscribe(randomChannel(random, prefixes[random.nextInt(3)]));
             case 2 -> new Ping();
             case 3 -> new Pong();
             default -> new ClientEvent(randomClientEventName(random),
                     randomChannel(random, random.nextBoolean() ? "private-" : "presence-"),
-                    JsonCodec.mapper().writeValueAsString(randomJson(random, 0)));
+                    JsonCodec.mapper().writeValueAsString(MalformedInput.randomJson(random, 0, FIELDS)));
         };
     }
 
@@ -360,86 +361,25 @@ class PusherFramesTest {
         ObjectNode message = NODES.objectNode();
         String[] events = {"pusher:subscribe", "pusher:unsubscribe", "pusher:ping", "pusher:pong", "client-x",
                 "pusher:other", "other"};
-        message.set("event", random.nextInt(5) == 0 ? randomJson(random, 2)
+        message.set("event", random.nextInt(5) == 0 ? MalformedInput.randomJson(random, 2, FIELDS)
                 : NODES.textNode(events[random.nextInt(events.length)]));
         if (random.nextBoolean()) {
             ObjectNode data = NODES.objectNode();
             for (String field : List.of("channel", "auth", "channel_data")) {
                 if (random.nextInt(3) != 0) {
-                    data.set(field, random.nextBoolean() ? randomJson(random, 2)
+                    data.set(field, random.nextBoolean() ? MalformedInput.randomJson(random, 2, FIELDS)
                             : NODES.textNode(randomChannel(random, random.nextBoolean() ? "private-" : "")));
                 }
             }
             message.set("data", data);
         } else if (random.nextBoolean()) {
-            message.set("data", randomJson(random, 1));
+            message.set("data", MalformedInput.randomJson(random, 1, FIELDS));
         }
         if (random.nextBoolean()) {
-            message.set("channel", random.nextBoolean() ? randomJson(random, 2)
+            message.set("channel", random.nextBoolean() ? MalformedInput.randomJson(random, 2, FIELDS)
                     : NODES.textNode(randomChannel(random, random.nextBoolean() ? "private-" : "")));
         }
         return message;
-    }
-
-    private static JsonNode randomJson(Random random, int depth) {
-        int pick = depth > 3 ? random.nextInt(7) : random.nextInt(9);
-        return switch (pick) {
-            case 0 -> NODES.nullNode();
-            case 1 -> NODES.booleanNode(random.nextBoolean());
-            case 2 -> NODES.numberNode(random.nextLong());
-            case 3 -> NODES.numberNode(random.nextInt(2000) - 1000);
-            case 4 -> NODES.numberNode(random.nextDouble() * 1e6 - 5e5);
-            case 5 -> NODES.numberNode(new java.math.BigInteger(100, random));
-            case 6 -> NODES.textNode(randomText(random, 20));
-            case 7 -> {
-                ArrayNode array = NODES.arrayNode();
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    array.add(randomJson(random, depth + 1));
-                }
-                yield array;
-            }
-            default -> {
-                ObjectNode object = NODES.objectNode();
-                String[] names = {"event", "channel", "data", "auth", "channel_data", "x"};
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    object.set(names[random.nextInt(names.length)], randomJson(random, depth + 1));
-                }
-                yield object;
-            }
-        };
-    }
-
-    private static String randomText(Random random, int maxLength) {
-        int length = random.nextInt(maxLength + 1);
-        StringBuilder text = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            int kind = random.nextInt(10);
-            text.appendCodePoint(kind < 7 ? 'a' + random.nextInt(26) : kind == 7 ? random.nextInt(0x80)
-                    : kind == 8 ? "\"\\/{}[],:.".charAt(random.nextInt(10)) : 0x80 + random.nextInt(0x10FF00));
-        }
-        return text.toString();
-    }
-
-    private static String randomBytes(Random random) {
-        byte[] bytes = new byte[random.nextInt(200)];
-        random.nextBytes(bytes);
-        if (bytes.length > 0 && random.nextBoolean()) {
-            bytes[0] = '{';
-        }
-        return new String(bytes, random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    }
-
-    private static String mutate(Random random, String text) {
-        StringBuilder mutated = new StringBuilder(text);
-        for (int i = 1 + random.nextInt(3); i > 0 && mutated.length() > 0; i--) {
-            int at = random.nextInt(mutated.length());
-            switch (random.nextInt(3)) {
-                case 0 -> mutated.deleteCharAt(at);
-                case 1 -> mutated.insert(at, "{}[]\",:0-.enul\\x".charAt(random.nextInt(16)));
-                default -> mutated.setCharAt(at, (char) random.nextInt(0x250));
-            }
-        }
-        return mutated.toString();
     }
 
     private static String nested(Random random) {

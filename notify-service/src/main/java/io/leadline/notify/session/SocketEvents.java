@@ -1,0 +1,81 @@
+package io.leadline.notify.session;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.function.Supplier;
+
+/** What every protocol's endpoint does alike with a socket's pongs, failures, closes and inbound frames. */
+@ApplicationScoped
+public class SocketEvents {
+
+    private static final short CLOSE_TOO_BIG = 1009;
+    private static final short CLOSE_SERVER_ERROR = 1011;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    /** A pong: the client is alive. */
+    public void ponged(WebSocketConnection connection) {
+        ClientSession session = sessions.get(connection.id());
+        if (session != null) {
+            session.touch();
+        }
+    }
+
+    /**
+     * A failure of the socket. A message over the size limit (Vert.x refuses to aggregate it) ends the
+     * session as too big (1009, as for a single oversized frame); anything else as a server error.
+     */
+    public void failed(WebSocketConnection connection, Throwable error) {
+        boolean tooBig = error.getMessage() != null && error.getMessage().contains("max message size");
+        ClientSession session = sessions.get(connection.id());
+        if (session != null) {
+            session.end(tooBig ? SessionEnd.TOO_BIG : SessionEnd.SERVER_ERROR);
+        } else {
+            connection.close(new CloseReason(tooBig ? CLOSE_TOO_BIG : CLOSE_SERVER_ERROR, "")).subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
+    }
+
+    /** The socket closed: forgets its session and its subscriptions; null when it had none. */
+    public ClientSession closed(WebSocketConnection connection) {
+        ClientSession session = sessions.remove(connection.id());
+        if (session != null) {
+            subscriptions.removeAll(session);
+            session.releaseAll();
+            metrics.closed();
+        }
+        return session;
+    }
+
+    /**
+     * An inbound frame: the session is alive; whether its frame may be handled now. Over the rate the client
+     * gets {@code slowDown} (its protocol's error), and a client that keeps flooding is closed.
+     */
+    public boolean admit(ClientSession session, String text, Supplier<String> slowDown) {
+        session.touch();
+        metrics.inbound(text.length());
+        if (session.allowInbound()) {
+            return true;
+        }
+        if (session.strike() > config.maxStrikes()) {
+            session.end(SessionEnd.RATE_LIMITED);
+        } else {
+            session.sendText(slowDown.get());
+        }
+        return false;
+    }
+}
