@@ -1,9 +1,9 @@
 package io.leadline.notify.pusher;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.leadline.notify.routing.EventFrames;
 import io.leadline.notify.routing.EventViews;
 import io.leadline.shared.event.Channels;
@@ -11,10 +11,8 @@ import io.leadline.shared.event.EventType;
 import io.netty.buffer.ByteBuf;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -58,68 +56,124 @@ public class PusherEventViews implements EventViews {
     }
 
     /**
-     * A Pusher event frame: the envelope's data as the JSON text Pusher clients parse, and the sender's
-     * {@code user_id} for a client event on a presence channel.
+     * A Pusher event frame: {@code {"event":…,"channel":…,"data":"<the envelope's data as a JSON string>"}},
+     * plus the sender's {@code user_id} for a client event on a presence channel.
+     *
+     * <p>The data is spliced, not re-encoded: its bytes are located in the envelope by one streaming pass,
+     * and copied. A string is already the JSON string literal Pusher wants; any other value becomes one by
+     * escaping its bytes (a backslash or quote gets a backslash, whitespace between tokens its escape).
      */
     static ByteBuf frame(String pusherChannel, String event, byte[] envelope) {
-        Parts parts = partsOf(envelope);
-        return EventFrames.textFrame(eventJson(pusherChannel, event, parts.data(), parts.userId()));
-    }
-
-    static byte[] eventJson(String pusherChannel, String event, String data, String userId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (data == null ? 0 : data.length()));
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("event", event);
-            json.writeStringField("channel", pusherChannel);
-            json.writeStringField("data", data == null ? "{}" : data);
-            if (userId != null) {
-                json.writeStringField("user_id", userId);
-            }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        DataSpan span = dataSpanOf(envelope);
+        byte[] head = (("{\"event\":" + quoted(event) + ",\"channel\":" + quoted(pusherChannel) + ",\"data\":"))
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = (span.userId() == null ? "}" : ",\"user_id\":" + quoted(span.userId()) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        if (span.start() < 0) {
+            byte[] empty = "\"{}\"".getBytes(StandardCharsets.US_ASCII);
+            return EventFrames.textFrame(concat(head, empty, tail));
         }
-        return out.toByteArray();
-    }
-
-    /** What a Pusher frame takes from an envelope. */
-    record Parts(String data, String userId) {
+        int dataLength = span.string() ? span.end() - span.start() : escapedLength(envelope, span) + 2;
+        ByteBuf frame = EventFrames.textFrame(head.length + dataLength + tail.length);
+        frame.writeBytes(head);
+        if (span.string()) {
+            frame.writeBytes(envelope, span.start(), span.end() - span.start());
+        } else {
+            frame.writeByte('"');
+            writeEscaped(envelope, span, frame);
+            frame.writeByte('"');
+        }
+        frame.writeBytes(tail);
+        return frame;
     }
 
     /**
-     * The envelope's {@code data} as Pusher sends it (a string stays that string, any other JSON value
-     * becomes its compact text, which pusher-js parses back) and the {@code user_id} written before it.
+     * Where the envelope's {@code data} value lies ({@code start} -1 when it has none), whether it is a
+     * string, and the {@code user_id} written before it.
      */
-    static Parts partsOf(byte[] envelope) {
+    record DataSpan(int start, int end, boolean string, String userId) {
+    }
+
+    static DataSpan dataSpanOf(byte[] envelope) {
         String userId = null;
         try (JsonParser parser = JSON.createParser(envelope)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return new Parts(null, null);
+                return new DataSpan(-1, -1, false, null);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("user_id".equals(field) && value == JsonToken.VALUE_STRING) {
                     userId = parser.getText();
-                    continue;
-                }
-                if (!"data".equals(field)) {
+                } else if ("data".equals(field)) {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    if (value.isStructStart()) {
+                        parser.skipChildren();
+                    } else {
+                        parser.finishToken();
+                    }
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    return new DataSpan(start, end, value == JsonToken.VALUE_STRING, userId);
+                } else {
                     parser.skipChildren();
-                    continue;
                 }
-                if (value == JsonToken.VALUE_STRING) {
-                    return new Parts(parser.getText(), userId);
-                }
-                StringWriter text = new StringWriter();
-                try (JsonGenerator copy = JSON.createGenerator(text)) {
-                    copy.copyCurrentStructure(parser);
-                }
-                return new Parts(text.toString(), userId);
             }
-            return new Parts(null, userId);
+            return new DataSpan(-1, -1, false, userId);
         } catch (IOException e) {
-            return new Parts(null, null); // the stream check already refused anything unreadable
+            return new DataSpan(-1, -1, false, null); // the stream check already refused anything unreadable
         }
+    }
+
+    private static int escapedLength(byte[] bytes, DataSpan span) {
+        int length = 0;
+        for (int i = span.start(); i < span.end(); i++) {
+            length += escape(bytes[i]) == 0 ? 1 : 2;
+        }
+        return length;
+    }
+
+    private static void writeEscaped(byte[] bytes, DataSpan span, ByteBuf out) {
+        for (int i = span.start(); i < span.end(); i++) {
+            byte escaped = escape(bytes[i]);
+            if (escaped == 0) {
+                out.writeByte(bytes[i]);
+            } else {
+                out.writeByte('\\');
+                out.writeByte(escaped);
+            }
+        }
+    }
+
+    /**
+     * The letter after a backslash for a byte of JSON text outside a string literal, or 0 to copy it. Inside
+     * the data's own strings every control character is escaped already, so only these can occur raw.
+     */
+    private static byte escape(byte b) {
+        return switch (b) {
+            case '"' -> '"';
+            case '\\' -> '\\';
+            case '\n' -> 'n';
+            case '\r' -> 'r';
+            case '\t' -> 't';
+            default -> 0;
+        };
+    }
+
+    private static String quoted(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 }

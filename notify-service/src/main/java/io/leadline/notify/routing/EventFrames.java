@@ -28,7 +28,7 @@ public final class EventFrames {
 
     public static ByteBuf encode(long seq, byte[] envelope) {
         byte[] prefix = ("{\"seq\":" + seq + ",").getBytes(StandardCharsets.US_ASCII);
-        ByteBuf frame = textFrameHeader(prefix.length + envelope.length - 1);
+        ByteBuf frame = textFrame(prefix.length + envelope.length - 1);
         frame.writeBytes(prefix);
         frame.writeBytes(envelope, 1, envelope.length - 1);
         return frame;
@@ -36,11 +36,11 @@ public final class EventFrames {
 
     /** A complete, unmasked WebSocket text frame of {@code payload} (UTF-8 JSON). */
     public static ByteBuf textFrame(byte[] payload) {
-        return textFrameHeader(payload.length).writeBytes(payload);
+        return textFrame(payload.length).writeBytes(payload);
     }
 
-    /** A buffer holding the header of a text frame of {@code payload} bytes, with room for them. */
-    private static ByteBuf textFrameHeader(int payload) {
+    /** A buffer holding the header of a text frame of {@code payload} bytes, with room for them (to be written). */
+    public static ByteBuf textFrame(int payload) {
         int header = payload < 126 ? 2 : payload < 65536 ? 4 : 10;
         ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(header + payload);
         frame.writeByte(FIN_TEXT);
