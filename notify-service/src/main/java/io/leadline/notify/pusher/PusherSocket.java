@@ -77,12 +77,12 @@ public class PusherSocket {
     public void onOpen(WebSocketConnection connection) {
         String key = connection.pathParam("key");
         if (!config.enabled() || !PusherSignatures.constantTimeEquals(config.appKey().orElseThrow(), key)) {
-            refuse(connection, PusherProtocol.APP_NOT_FOUND, "App key " + key + " not in this cluster");
+            refuse(connection, PusherProtocol.APP_NOT_FOUND, "App key not in this cluster");
             return;
         }
         String version = queryParam(connection, "protocol");
         if (version != null && !PROTOCOL_VERSION.equals(version)) {
-            refuse(connection, PusherProtocol.UNSUPPORTED_PROTOCOL, "Unsupported protocol version " + version);
+            refuse(connection, PusherProtocol.UNSUPPORTED_PROTOCOL, "Unsupported protocol version; this server speaks 7");
             return;
         }
         if (connections.size() >= config.maxConnections()) {
