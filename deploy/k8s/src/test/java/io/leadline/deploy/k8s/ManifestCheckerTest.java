@@ -35,8 +35,8 @@ class ManifestCheckerTest {
                         tuple("leadline.payments.webhook.stripe-secret", Set.of("whsec_leadline_dev_only")),
                         tuple("leadline.payments.webhook.razorpay-secret", Set.of("razorpay_leadline_dev_only")),
                         tuple("leadline.jwt.generate-if-missing", Set.of("true")));
-        // notify-service lists none: SecretsConfig's default applies, as in the service
+        // notify-service: the Pusher app secret (docs/pusher.md) and the JWT key generation
         assertThat(services.get("notify-service").devOnly()).extracting(Guarded::property)
-                .containsExactly("leadline.jwt.generate-if-missing");
+                .containsExactly("leadline.pusher.app-secret", "leadline.jwt.generate-if-missing");
     }
 }
