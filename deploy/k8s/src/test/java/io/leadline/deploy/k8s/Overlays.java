@@ -56,6 +56,8 @@ final class Overlays {
                 writeIfAbsent(devSecrets.resolve("stripe-webhook-secret"), "whsec_" + random());
                 writeIfAbsent(devSecrets.resolve("razorpay-webhook-secret"), random());
                 writeIfAbsent(devSecrets.resolve("admin-password"), random());
+                writeIfAbsent(devSecrets.resolve("pusher-app-key"), random());
+                writeIfAbsent(devSecrets.resolve("pusher-app-secret"), random());
                 tree = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
