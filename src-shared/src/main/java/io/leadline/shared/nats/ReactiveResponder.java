@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code svc.*}, but a JetStream consumer delivers as the server, to any subject its creator chose: a
  * process allowed to read a stream could otherwise have its own stored messages delivered here as
  * requests. Such deliveries (their reply subject is a JetStream acknowledgement) are dropped unanswered.
+ *
+ * <p>Only a reply subject that is an inbox is answered. The server lets a responder publish once on the
+ * reply subject of any request it received ({@code allow_responses}), whatever else it may publish on: a
+ * requester naming one of the responder's own subjects (an event subject of the stream, a key of a
+ * bucket it writes) would otherwise have the responder write its answer there. Those are dropped too.
  */
 public final class ReactiveResponder {
 
@@ -100,7 +105,7 @@ public final class ReactiveResponder {
         if (message.getReplyTo() == null) {
             return; // nobody to answer: these subjects are asked, not fired and forgotten
         }
-        if (isStreamDelivery(message) || !subject.equals(message.getSubject())) {
+        if (isStreamDelivery(message) || !isInbox(message.getReplyTo()) || !subject.equals(message.getSubject())) {
             refuse(subject, message);
             return;
         }
@@ -117,7 +122,10 @@ public final class ReactiveResponder {
             Uni<byte[]> answer;
             try {
                 answer = handler.answer(message.getData());
-            } catch (RuntimeException e) {
+                if (answer == null) {
+                    throw new NullPointerException("the handler of " + subject + " returned no Uni");
+                }
+            } catch (Throwable e) { // an Error too: the request is still answered, and its place freed
                 answer = Uni.createFrom().failure(e);
             }
             answer.subscribe().with(
@@ -142,7 +150,7 @@ public final class ReactiveResponder {
         long now = System.nanoTime();
         long last = lastRefusalLogged.get();
         if (now - last > TimeUnit.MINUTES.toNanos(1) && lastRefusalLogged.compareAndSet(last, now)) {
-            LOG.warnf("dropped a stream delivery made to look like a request on %s (subject %s, reply %s); "
+            LOG.warnf("dropped a stream delivery, or a request whose reply subject is no inbox, on %s (subject %s, reply %s); "
                     + "more are only counted (leadline_rpc_refused_total) for a minute", subject,
                     message.getSubject(), message.getReplyTo());
         }
@@ -152,6 +160,11 @@ public final class ReactiveResponder {
     static boolean isStreamDelivery(Message message) {
         String reply = message.getReplyTo();
         return message.isJetStream() || (reply != null && reply.startsWith("$JS."));
+    }
+
+    /** A requester's inbox: {@code _INBOX_<user>.…} (every identity's), or the client library's default. */
+    static boolean isInbox(String reply) {
+        return reply.startsWith("_INBOX_") || reply.startsWith("_INBOX.");
     }
 
     private void reply(Message message, byte[] answer) {
