@@ -260,7 +260,7 @@ public class GatewaySocket {
         }
         session.open(channel, false);
         subscriptions.add(channel, session);
-        session.sendText(ServerFrames.joined(channel, router.lastSeq(), presence.members(channel), frame.id()));
+        session.sendText(ServerFrames.joined(channel, router.lastSeq(), presence.members(session, channel), frame.id()));
     }
 
     private void drop(ClientSession session, String channel) {

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Presence on {@code /ws}: a subscription to {@code lead.{id}} makes the user a member of that lead's
@@ -34,6 +35,9 @@ public class WsPresence implements PresenceListener {
 
     @Inject
     Subscriptions subscriptions;
+
+    /** Per session and presence channel: the version of the member list it was sent. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         presence.addListener(this);
@@ -53,10 +57,21 @@ public class WsPresence implements PresenceListener {
 
     void leave(ClientSession session, String channel) {
         presence.leave(channel, session.id());
+        versions.remove(versionKey(session, channel));
     }
 
-    ArrayNode members(String channel) {
-        return membersJson(presence.members(channel));
+    /**
+     * The members a subscription starts from; member events up to its version are already in the list, so
+     * the session is not told about them again.
+     */
+    ArrayNode members(ClientSession session, String channel) {
+        PresenceRegistry.Snapshot snapshot = presence.snapshot(channel);
+        versions.put(versionKey(session, channel), snapshot.version());
+        return membersJson(snapshot.members());
+    }
+
+    private static String versionKey(ClientSession session, String channel) {
+        return session.id() + ' ' + channel;
     }
 
     static Member member(ClientSession session, String name) {
@@ -67,16 +82,16 @@ public class WsPresence implements PresenceListener {
     }
 
     @Override
-    public void memberAdded(String presenceKey, Member member) {
-        announce(presenceKey, member, "member_joined");
+    public void memberAdded(String presenceKey, Member member, long version) {
+        announce(presenceKey, member, version, "member_joined");
     }
 
     @Override
-    public void memberRemoved(String presenceKey, Member member) {
-        announce(presenceKey, member, "member_left");
+    public void memberRemoved(String presenceKey, Member member, long version) {
+        announce(presenceKey, member, version, "member_left");
     }
 
-    private void announce(String channel, Member member, String type) {
+    private void announce(String channel, Member member, long version, String type) {
         if (!isPresence(channel)) {
             return;
         }
@@ -92,7 +107,8 @@ public class WsPresence implements PresenceListener {
         for (Map.Entry<EventLoop, Set<ClientSession>> group : loops.entrySet()) {
             group.getKey().execute(() -> {
                 for (ClientSession session : group.getValue()) {
-                    if (!member.userId().equals(session.userId())) {
+                    if (!member.userId().equals(session.userId())
+                            && versions.getOrDefault(versionKey(session, channel), 0L) < version) {
                         session.sendText(text);
                     }
                 }

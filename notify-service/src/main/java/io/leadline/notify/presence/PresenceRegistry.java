@@ -176,6 +176,8 @@ public class PresenceRegistry {
     private boolean stopped;
     private boolean disconnected;
     private long livenessRevision;
+    /** Changes of membership so far (under the lock): the version of each event and of each snapshot. */
+    private long changes;
     private long lastLivenessAt;
 
     private volatile int keyCount;
@@ -342,17 +344,25 @@ public class PresenceRegistry {
 
     /** Distinct members across all instances (a user with several connections anywhere counts once). */
     public Collection<Member> members(String presenceKey) {
+        return snapshot(presenceKey).members();
+    }
+
+    /** The members of a key and the version of the last change they show (see {@link PresenceListener}). */
+    public record Snapshot(Collection<Member> members, long version) {
+    }
+
+    public Snapshot snapshot(String presenceKey) {
         synchronized (lock) {
             Map<String, Map<String, Member>> users = view.get(presenceKey);
             if (users == null) {
-                return List.of();
+                return new Snapshot(List.of(), changes);
             }
             List<Member> members = new ArrayList<>(users.size());
             for (Map<String, Member> holders : users.values()) {
                 Member own = holders.get(instanceId);
                 members.add(own != null ? own : holders.values().iterator().next());
             }
-            return members;
+            return new Snapshot(members, changes);
         }
     }
 
@@ -453,6 +463,7 @@ public class PresenceRegistry {
 
     /** Called under the lock, so the events thread gets the changes in the order they happened. */
     private void emit(String presenceKey, Member member, boolean added) {
+        long version = ++changes;
         if (listeners.isEmpty()) {
             return;
         }
@@ -460,9 +471,9 @@ public class PresenceRegistry {
             for (PresenceListener listener : listeners) {
                 try {
                     if (added) {
-                        listener.memberAdded(presenceKey, member);
+                        listener.memberAdded(presenceKey, member, version);
                     } else {
-                        listener.memberRemoved(presenceKey, member);
+                        listener.memberRemoved(presenceKey, member, version);
                     }
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "presence listener failed on %s of %s to %s", added ? "add" : "removal",

@@ -73,18 +73,19 @@ public class PusherConnections implements PresenceListener {
     }
 
     @Override
-    public void memberAdded(String presenceKey, Member member) {
+    public void memberAdded(String presenceKey, Member member, long version) {
         String channel = PresenceMembers.channelOf(presenceKey);
-        announce(channel, member, PusherFrames.memberAdded(channel, member.userId(), member.userInfoJson()));
+        announce(channel, member, version, PusherFrames.memberAdded(channel, member.userId(), member.userInfoJson()));
     }
 
     @Override
-    public void memberRemoved(String presenceKey, Member member) {
+    public void memberRemoved(String presenceKey, Member member, long version) {
         String channel = PresenceMembers.channelOf(presenceKey);
-        announce(channel, member, PusherFrames.memberRemoved(channel, member.userId()));
+        announce(channel, member, version, PusherFrames.memberRemoved(channel, member.userId()));
     }
 
-    private void announce(String channel, Member member, String frame) {
+    /** To every subscriber but the member's own connections and those whose member list already shows it. */
+    private void announce(String channel, Member member, long version, String frame) {
         if (!channel.startsWith(PusherChannels.PRESENCE_PREFIX)) {
             return; // a presence of /ws only
         }
@@ -93,7 +94,8 @@ public class PusherConnections implements PresenceListener {
             group.getKey().execute(() -> {
                 for (ClientSession session : group.getValue()) {
                     PusherConnection connection = byConnection.get(session.id());
-                    if (connection != null && !member.userId().equals(connection.presenceUsers().get(channel))) {
+                    if (connection != null && !member.userId().equals(connection.presenceUsers().get(channel))
+                            && connection.presenceVersions().getOrDefault(channel, 0L) < version) {
                         session.sendText(frame);
                     }
                 }

@@ -214,9 +214,18 @@ public class PusherSocket {
         return true;
     }
 
+    /**
+     * The member list a presence subscription starts from; member events up to its version are already in it,
+     * so the socket is not told about them again.
+     */
     private String presenceData(PusherConnection pusher, String channel) {
         String presenceKey = pusher.presenceKeys().get(channel);
-        return presenceKey == null ? null : PresenceMembers.subscriptionData(presence.members(presenceKey));
+        if (presenceKey == null) {
+            return null;
+        }
+        PresenceRegistry.Snapshot snapshot = presence.snapshot(presenceKey);
+        pusher.presenceVersions().put(channel, snapshot.version());
+        return PresenceMembers.subscriptionData(snapshot.members());
     }
 
     private void unsubscribe(PusherConnection pusher, String channel) {
@@ -226,6 +235,7 @@ public class PusherSocket {
         session.close(key);
         String presenceKey = pusher.presenceKeys().remove(channel);
         String user = pusher.presenceUsers().remove(channel);
+        pusher.presenceVersions().remove(channel);
         if (presenceKey != null) {
             presence.leave(presenceKey, session.id());
         }

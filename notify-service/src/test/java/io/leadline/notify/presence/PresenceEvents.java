@@ -12,12 +12,12 @@ final class PresenceEvents implements PresenceListener {
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
 
     @Override
-    public void memberAdded(String presenceKey, Member member) {
+    public void memberAdded(String presenceKey, Member member, long version) {
         events.add(new Event(presenceKey, member.userId(), true, Thread.currentThread().getName()));
     }
 
     @Override
-    public void memberRemoved(String presenceKey, Member member) {
+    public void memberRemoved(String presenceKey, Member member, long version) {
         events.add(new Event(presenceKey, member.userId(), false, Thread.currentThread().getName()));
     }
 
