@@ -101,6 +101,7 @@ class ResponderAttackTests {
                 Connection leads = LeadlineTestResources.nats().connect(NatsIdentity.LEADS);
                 ReactiveResponder responder = new ReactiveResponder(leads, registry, vertx, 1)
                         .answer(LeadsSubjects.USERS_BY_ROLE, "probe", handler, BUSY, FAILED, null);
+                leads.flush(Duration.ofSeconds(10)); // the server knows the subscription before anyone asks
                 try {
                     // one place in flight: a place kept by the first would make the next ones busy
                     for (int i = 0; i < 3; i++) {
