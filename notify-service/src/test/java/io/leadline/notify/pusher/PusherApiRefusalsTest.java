@@ -9,18 +9,17 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static io.restassured.RestAssured.given;
+import static io.leadline.notify.pusher.PusherApiSigning.hmac;
+import static io.leadline.notify.pusher.PusherApiSigning.joined;
+import static io.leadline.notify.pusher.PusherApiSigning.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** HTTP API weaknesses not fixed yet: these fail on the current code. */
@@ -46,7 +45,8 @@ class PusherApiRefusalsTest {
             String body = "{\"name\":\"member_left\",\"channel\":\"private-lead." + lead
                     + "\",\"data\":\"{\\\"user_id\\\":\\\"1\\\"}\"}";
             int status = given().contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
-                    .queryParams(signed("POST", path, body)).post(path).then().extract().statusCode();
+                    .queryParams(signed("POST", path, body, Instant.now().getEpochSecond())).post(path).then().extract()
+                    .statusCode();
             assertThat(status).isEqualTo(400);
             victim.send(Map.of("type", "ping", "id", "p"));
             victim.awaitType("pong", Duration.ofSeconds(30));
@@ -65,41 +65,10 @@ class PusherApiRefusalsTest {
         query.put("auth_version", "1.0");
         query.put("filter_by_prefix", "presence-");
         query.put("info", "user_count");
-        String signature = hmac("GET\n" + path + "\n" + joined(query));
+        String signature = hmac(SECRET, "GET\n" + path + "\n" + joined(query));
         String tampered = "auth_key=" + KEY + "&auth_timestamp=" + query.get("auth_timestamp") + "&auth_version=1.0"
                 + "&filter_by_prefix=presence-%26info%3Duser_count&auth_signature=" + signature;
         int status = given().urlEncodingEnabled(false).get(path + "?" + tampered).then().extract().statusCode();
         assertThat(status).isEqualTo(401);
-    }
-
-    private static Map<String, String> signed(String method, String path, String body) throws Exception {
-        Map<String, String> query = new TreeMap<>();
-        query.put("auth_key", KEY);
-        query.put("auth_timestamp", Long.toString(Instant.now().getEpochSecond()));
-        query.put("auth_version", "1.0");
-        query.put("body_md5", HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                .digest(body.getBytes(StandardCharsets.UTF_8))));
-        query.put("auth_signature", hmac(method + "\n" + path + "\n" + joined(query)));
-        return query;
-    }
-
-    private static String joined(Map<String, String> sorted) {
-        StringBuilder text = new StringBuilder();
-        new TreeMap<>(sorted).forEach((key, value) -> {
-            if (!key.equals("auth_signature")) {
-                text.append(text.isEmpty() ? "" : "&").append(key).append('=').append(value);
-            }
-        });
-        return text.toString();
-    }
-
-    private static String hmac(String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

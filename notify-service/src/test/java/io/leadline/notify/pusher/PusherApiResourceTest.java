@@ -17,19 +17,19 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.restassured.RestAssured.given;
+import static io.leadline.notify.pusher.PusherApiSigning.hmac;
+import static io.leadline.notify.pusher.PusherApiSigning.joined;
+import static io.leadline.notify.pusher.PusherApiSigning.md5;
+import static io.leadline.notify.pusher.PusherApiSigning.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
@@ -248,46 +248,6 @@ class PusherApiResourceTest {
         query.put("auth_version", "1.0");
         query.put("auth_signature", hmac(SECRET, "GET\n" + path + "\n" + joined(query)));
         return given().queryParams(query).get(path).then();
-    }
-
-    private static Map<String, String> signed(String method, String path, String body, long timestamp) {
-        Map<String, String> query = new TreeMap<>();
-        query.put("auth_key", KEY);
-        query.put("auth_timestamp", Long.toString(timestamp));
-        query.put("auth_version", "1.0");
-        if (body != null) {
-            query.put("body_md5", md5(body));
-        }
-        query.put("auth_signature", hmac(SECRET, method + "\n" + path + "\n" + joined(query)));
-        return query;
-    }
-
-    private static String joined(Map<String, String> sorted) {
-        StringBuilder text = new StringBuilder();
-        new TreeMap<>(sorted).forEach((key, value) -> {
-            if (!key.equals("auth_signature")) {
-                text.append(text.isEmpty() ? "" : "&").append(key).append('=').append(value);
-            }
-        });
-        return text.toString();
-    }
-
-    private static String md5(String body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hmac(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String json(Object value) {
