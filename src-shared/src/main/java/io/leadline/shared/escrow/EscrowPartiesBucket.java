@@ -1,11 +1,11 @@
 package io.leadline.shared.escrow;
 
 import io.nats.client.Connection;
+import io.leadline.shared.nats.KeyValueBuckets;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 
-import java.io.IOException;
 
 /**
  * The {@code escrow-parties} key-value bucket: payments-service puts each escrow's parties under its
@@ -32,22 +32,17 @@ public final class EscrowPartiesBucket {
      * {@link IllegalStateException} while it does not exist: opening reads the bucket's stream.
      */
     public static KeyValue open(Connection nats) {
-        try {
-            return nats.keyValue(NAME);
-        } catch (IOException e) {
-            throw new IllegalStateException("bucket " + NAME + " is not available (provisioning creates it: "
-                    + "./leadline up, the nats-provisioning job, or NatsSetup provision): " + e.getMessage(), e);
-        }
+        return KeyValueBuckets.open(nats, NAME);
     }
 
     /** The bucket's JetStream stream, named {@code KV_escrow-parties}. */
     public static String streamName() {
-        return "KV_" + NAME;
+        return KeyValueBuckets.streamName(NAME);
     }
 
     /** Subjects of the bucket's keys: putting a key is publishing on one of them. */
     public static String keySubjects() {
-        return "$KV." + NAME + ".>";
+        return KeyValueBuckets.keySubjects(NAME);
     }
 
     /** The configuration provisioning gives the bucket: one value per key, replicated as the stream is. */

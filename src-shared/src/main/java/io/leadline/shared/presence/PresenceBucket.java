@@ -1,11 +1,11 @@
 package io.leadline.shared.presence;
 
 import io.nats.client.Connection;
+import io.leadline.shared.nats.KeyValueBuckets;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 
-import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -37,22 +37,17 @@ public final class PresenceBucket {
      * while it does not exist.
      */
     public static KeyValue open(Connection nats) {
-        try {
-            return nats.keyValue(NAME);
-        } catch (IOException e) {
-            throw new IllegalStateException("bucket " + NAME + " is not available (provisioning creates it: "
-                    + "./leadline up, the nats-provisioning job, or NatsSetup provision): " + e.getMessage(), e);
-        }
+        return KeyValueBuckets.open(nats, NAME);
     }
 
     /** The bucket's JetStream stream, named {@code KV_notify-presence}. */
     public static String streamName() {
-        return "KV_" + NAME;
+        return KeyValueBuckets.streamName(NAME);
     }
 
     /** Subjects of the bucket's keys: putting or deleting a key is publishing on one of them. */
     public static String keySubjects() {
-        return "$KV." + NAME + ".>";
+        return KeyValueBuckets.keySubjects(NAME);
     }
 
     /** One value per key, values older than {@link #MAX_AGE} dropped, replicated as the stream is. */
