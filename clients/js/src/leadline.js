@@ -563,7 +563,8 @@ export class LeadlineClient {
       this._opening = false;
     }
     if (!this._started || this._paused || this._ws) return;
-    let url = this.url;
+    // batch=1: under load the server may put several events in one frame, one JSON object per line
+    let url = this.url + (this.url.includes('?') ? '&' : '?') + 'batch=1';
     let ws;
     try {
       if (this._auth === 'ticket') {
@@ -680,9 +681,20 @@ export class LeadlineClient {
   _onMessage(ws, event) {
     if (this._ws !== ws) return;
     this._lastFrameAt = this._clock.now();
+    const text = typeof event.data === 'string' ? event.data : String(event.data);
+    // a batch frame holds one JSON object per line; JSON itself never holds a raw line break
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      this._onFrameText(end < 0 ? text.slice(start) : text.slice(start, end));
+      if (end < 0 || this._ws !== ws) return;
+      start = end + 1;
+    }
+  }
+
+  _onFrameText(text) {
     let frame;
     try {
-      const text = typeof event.data === 'string' ? event.data : String(event.data);
       frame = JSON.parse(text);
     } catch {
       this._emitError(new LeadlineError('bad_frame', 'the server sent a frame that is not JSON'));

@@ -78,7 +78,12 @@ export function fakeWebSocketClass() {
     }
 
     serverSend(frame) {
-      this.onmessage && this.onmessage({ data: JSON.stringify(frame) });
+      this.serverSendText(JSON.stringify(frame));
+    }
+
+    /** A text frame as sent, e.g. a batch of events, one JSON object per line. */
+    serverSendText(text) {
+      this.onmessage && this.onmessage({ data: text });
     }
 
     serverClose(code = 1006, reason = '') {

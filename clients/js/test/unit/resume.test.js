@@ -229,3 +229,26 @@ test('subscribing while connected sends the frame at once; ready() resolves with
   assert.deepEqual(c.channels().sort(), ['escrow.5', 'user.7']);
   c.close();
 });
+
+test('a batch frame (one event per line) is read as its events, in order, duplicates dropped', async () => {
+  const { c, WS } = setup();
+  const seen = [];
+  const errors = [];
+  c.on('error', (e) => errors.push(e.code));
+  c.subscribe('leads', (e) => seen.push(e.seq));
+  c.connect();
+  await flush();
+  const socket = WS.last();
+  assert.match(socket.url, /[?&]batch=1(&|$)/, 'the SDK always asks for batches');
+  socket.accept();
+  socket.answerSubscribes({ seq: 100 });
+  const lines = [event('leads', 101), event('leads', 102), event('leads', 102), event('leads', 103)]
+    .map((e) => JSON.stringify(e)).join('\n');
+  socket.serverSendText(lines);
+  socket.serverSendText(JSON.stringify(event('leads', 104)));
+  assert.deepEqual(seen, [101, 102, 103, 104]);
+  socket.serverSendText(JSON.stringify(event('leads', 105)) + '\n{not json');
+  assert.deepEqual(seen, [101, 102, 103, 104, 105], 'the good line of a damaged batch still counts');
+  assert.deepEqual(errors, ['bad_frame']);
+  c.close();
+});

@@ -138,7 +138,7 @@ test('header authentication; query authentication is refused', async () => {
   h.connect();
   await flush();
   assert.deepEqual(WS.last().options, { headers: { Authorization: 'Bearer abc' } });
-  assert.equal(WS.last().url, 'ws://x/ws');
+  assert.equal(WS.last().url, 'ws://x/ws?batch=1');
   h.close();
 });
 
@@ -147,13 +147,13 @@ test('ticket authentication asks getTicket before every connect and reconnect; n
   const { c, clock, WS } = setup(undefined, { auth: 'ticket', getTicket: async () => ({ ticket: 'tk/' + ++n }) });
   c.connect();
   await flush();
-  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F1');
+  assert.equal(WS.last().url, 'ws://test/ws?batch=1&ticket=tk%2F1');
   assert.equal(WS.last().protocols, undefined, 'no subprotocol carrier');
   WS.last().accept({ tokenExpiresAt: Math.floor(clock.now() / 1000) + 3600 });
   WS.last().serverClose(1006); // dropped
   clock.advance(clock.pendingDelays()[0]);
   await flush();
-  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F2', 'a used ticket is never sent again');
+  assert.equal(WS.last().url, 'ws://test/ws?batch=1&ticket=tk%2F2', 'a used ticket is never sent again');
   WS.last().serverClose(1006); // refused upgrade (401: unknown or expired ticket)
   clock.advance(clock.pendingDelays()[0]);
   await flush();
@@ -163,7 +163,7 @@ test('ticket authentication asks getTicket before every connect and reconnect; n
   clock.advance(0);
   await flush();
   assert.equal(n, 4);
-  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk%2F4');
+  assert.equal(WS.last().url, 'ws://test/ws?batch=1&ticket=tk%2F4');
   c.close();
 });
 
@@ -181,7 +181,7 @@ test('ticket authentication with ticketUrl: POSTs with the token as bearer, refr
   assert.equal(calls[0].url, 'http://test/api/ws-tickets');
   assert.equal(calls[0].init.method, 'POST');
   assert.equal(calls[0].init.headers.Authorization, 'Bearer token-1');
-  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk-1');
+  assert.equal(WS.last().url, 'ws://test/ws?batch=1&ticket=tk-1');
   assert.ok(!WS.last().url.includes('token'));
   const expiresAt = Math.floor(clock.now() / 1000) + 3600;
   WS.last().accept({ tokenExpiresAt: expiresAt });
@@ -211,7 +211,7 @@ test('ticketUrl answering 401 makes the next attempt ask for a fresh token', asy
   clock.advance(clock.pendingDelays()[0]);
   await flush(10);
   assert.equal(tokens, 2);
-  assert.equal(WS.last().url, 'ws://test/ws?ticket=tk');
+  assert.equal(WS.last().url, 'ws://test/ws?batch=1&ticket=tk');
   c.close();
 });
 

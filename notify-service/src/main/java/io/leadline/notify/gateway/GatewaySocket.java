@@ -13,6 +13,7 @@ import io.leadline.notify.session.GatewayMetrics;
 import io.leadline.notify.session.SessionEnd;
 import io.leadline.notify.session.Sessions;
 import io.leadline.notify.session.SocketEvents;
+import io.leadline.notify.session.UpgradeQuery;
 import io.leadline.shared.event.Channels;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -85,8 +86,9 @@ public class GatewaySocket {
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         ConnectionIdentity who = ConnectionIdentity.of(identity);
-        ClientSession session = new ClientSession(connection, LeadlineProtocol.INSTANCE, null, who.userId(), who.role(),
-                who.tokenExpiresAt(), config);
+        boolean batched = "1".equals(UpgradeQuery.param(connection, "batch"));
+        ClientSession session = new ClientSession(connection, LeadlineProtocol.INSTANCE, batched, null, who.userId(),
+                who.role(), who.tokenExpiresAt(), config);
         if (!sessions.add(session, config.maxConnectionsPerUser())) {
             session.end(SessionEnd.TOO_MANY_CONNECTIONS);
             return;

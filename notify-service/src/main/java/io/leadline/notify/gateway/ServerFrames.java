@@ -13,7 +13,7 @@ final class ServerFrames {
     }
 
     record Connected(String type, String userId, String connectionId, List<String> channels, long heartbeatS,
-            long tokenExpiresAt) {
+            long tokenExpiresAt, Boolean batch) {
     }
 
     record Subscribed(String type, String channel, long seq, boolean recovered, String id) {
@@ -36,7 +36,7 @@ final class ServerFrames {
 
     static String connected(ClientSession session, List<String> channels, long heartbeatSeconds) {
         return JsonCodec.encodeToString(new Connected("connected", session.userId(), session.id(), channels,
-                heartbeatSeconds, session.tokenExpiresAt()));
+                heartbeatSeconds, session.tokenExpiresAt(), session.batched() ? Boolean.TRUE : null));
     }
 
     static String subscribed(String channel, long seq, boolean recovered, String id) {

@@ -8,6 +8,7 @@ import io.leadline.notify.session.GatewayConfig;
 import io.leadline.notify.session.GatewayMetrics;
 import io.leadline.notify.session.Sessions;
 import io.leadline.notify.session.SocketEvents;
+import io.leadline.notify.session.UpgradeQuery;
 import io.leadline.notify.session.Subscriptions;
 import io.leadline.notify.session.TokenBucket;
 import io.quarkus.websockets.next.CloseReason;
@@ -80,7 +81,7 @@ public class PusherSocket {
             refuse(connection, PusherProtocol.APP_NOT_FOUND, "App key not in this cluster");
             return;
         }
-        String version = queryParam(connection, "protocol");
+        String version = UpgradeQuery.param(connection, "protocol");
         if (version != null && !PROTOCOL_VERSION.equals(version)) {
             refuse(connection, PusherProtocol.UNSUPPORTED_PROTOCOL, "Unsupported protocol version; this server speaks 7");
             return;
@@ -90,7 +91,7 @@ public class PusherSocket {
             return;
         }
         String socketId = INSTANCE + "." + SOCKETS.incrementAndGet();
-        ClientSession session = new ClientSession(connection, PusherProtocol.INSTANCE, socketId, null, null, 0, gateway);
+        ClientSession session = new ClientSession(connection, PusherProtocol.INSTANCE, false, socketId, null, null, 0, gateway);
         sessions.add(session, Integer.MAX_VALUE);
         connections.put(connection.id(), new PusherConnection(session,
                 TokenBucket.perSecond(CLIENT_EVENTS_PER_SECOND)));
@@ -279,20 +280,6 @@ public class PusherSocket {
                         session.sendText(PusherFrames.error(null, "Client event not delivered; try again"));
                     }
                 });
-    }
-
-    private static String queryParam(WebSocketConnection connection, String name) {
-        String query = connection.handshakeRequest().query();
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return pair.substring(eq + 1);
-            }
-        }
-        return null;
     }
 
     private static void refuse(WebSocketConnection connection, short code, String message) {

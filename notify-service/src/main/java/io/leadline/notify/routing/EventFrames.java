@@ -1,9 +1,9 @@
 package io.leadline.notify.routing;
 
+import io.leadline.notify.session.TextFrames;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventFrames {
 
-    private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte[] TYPE_KEY = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TS_KEY = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SOCKET_ID_KEY = "\"socket_id\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -41,19 +40,26 @@ public final class EventFrames {
 
     /** A buffer holding the header of a text frame of {@code payload} bytes, with room for them (to be written). */
     public static ByteBuf textFrame(int payload) {
-        int header = payload < 126 ? 2 : payload < 65536 ? 4 : 10;
-        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(header + payload);
-        frame.writeByte(FIN_TEXT);
-        if (payload < 126) {
-            frame.writeByte(payload);
-        } else if (payload < 65536) {
-            frame.writeByte(126);
-            frame.writeShort(payload);
-        } else {
-            frame.writeByte(127);
-            frame.writeLong(payload);
+        return TextFrames.withRoomFor(payload);
+    }
+
+    /**
+     * The envelope with any raw line break replaced by a space. In valid JSON a raw CR or LF can only be
+     * whitespace between tokens, so the meaning is unchanged, and an event always fits on one line of a
+     * batch frame (newline-delimited). The same array when there is none, which is the rule.
+     */
+    public static byte[] onOneLine(byte[] envelope) {
+        byte[] copy = null;
+        for (int i = 0; i < envelope.length; i++) {
+            byte b = envelope[i];
+            if (b == '\n' || b == '\r') {
+                if (copy == null) {
+                    copy = envelope.clone();
+                }
+                copy[i] = ' ';
+            }
         }
-        return frame;
+        return copy == null ? envelope : copy;
     }
 
     /** The {@code payments.monitor} filter kind of an event on that channel, else null (no filtering). */

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -78,11 +79,15 @@ public class EventRouter {
     @Any
     Instance<EventViews> views;
 
+    /** The adapters' views, looked up once: the router asks them for every event. */
+    private List<EventViews> adapters = List.of();
+
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
     private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
     private volatile boolean shuttingDown;
 
     private final AtomicLong lastSeq = new AtomicLong();
+    private final Map<EventLoop, LoopDeliveries> byLoop = new ConcurrentHashMap<>();
     private Dispatcher dispatcher;
     private JetStreamSubscription subscription;
     private Counter events;
@@ -101,6 +106,7 @@ public class EventRouter {
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .register(registry);
+        adapters = views.stream().toList();
         dispatcher = nats.createDispatcher();
         long last = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
         lastSeq.set(last);
@@ -192,6 +198,7 @@ public class EventRouter {
         if (!check.accept(seq, message.getSubject(), envelope)) {
             return;
         }
+        envelope = EventFrames.onOneLine(envelope);
         String channel = Channels.channelOf(message.getSubject());
         long ts = EventFrames.tsOf(envelope);
         if (ts > 0) {
@@ -200,12 +207,12 @@ public class EventRouter {
         String kind = EventFrames.monitorKindOf(channel, envelope);
         String excluded = EventFrames.excludedSocketOf(envelope);
         deliver(channel, seq, envelope, kind, excluded, EventFrames::encode);
-        if (!views.isResolvable()) {
+        if (adapters.isEmpty()) {
             return;
         }
         List<EventViews.View> extra = new ArrayList<>(2);
         String type = EventFrames.typeOf(envelope);
-        for (EventViews adapter : views) {
+        for (EventViews adapter : adapters) {
             adapter.viewsOf(channel, type, extra);
         }
         for (EventViews.View view : extra) {
@@ -213,7 +220,7 @@ public class EventRouter {
         }
     }
 
-    /** Encodes the event for the subscribers of {@code key}, once, and hands it to each of their event loops. */
+    /** Encodes the event for the subscribers of {@code key}, once, and queues it for each of their event loops. */
     private void deliver(String key, long seq, byte[] envelope, String kind, String excluded,
             EventViews.FrameEncoder encoder) {
         Map<EventLoop, Set<ClientSession>> loops = subscriptions.of(key);
@@ -222,37 +229,39 @@ public class EventRouter {
         }
         ByteBuf frame = encoder.encode(seq, envelope);
         try {
-            for (Map.Entry<EventLoop, Set<ClientSession>> group : loops.entrySet()) {
+            for (EventLoop loop : loops.keySet()) {
                 frame.retain();
-                group.getKey().execute(() -> deliverOnLoop(key, seq, frame, kind, excluded, group.getValue()));
+                deliveriesOf(loop).offer(key, seq, frame, kind, excluded);
             }
         } finally {
             frame.release();
         }
     }
 
-    private void deliverOnLoop(String key, long seq, ByteBuf frame, String kind, String excluded,
-            Set<ClientSession> sessions) {
-        long maxPending = config.maxPendingBytes();
-        int frameBytes = frame.readableBytes();
-        int delivered = 0;
-        try {
-            for (ClientSession session : sessions) {
-                if (excluded != null && excluded.equals(session.socketId())) {
-                    continue;
-                }
-                if (session.deliver(key, seq, frame, kind, maxPending)) {
-                    delivered++;
-                } else {
-                    metrics.slowConsumer();
-                    session.end(SessionEnd.SLOW_CONSUMER);
-                }
-            }
-        } finally {
-            frame.release();
-        }
-        deliveries.increment(delivered);
-        framesOut.increment(delivered);
-        bytesOut.increment((double) delivered * frameBytes);
+    private LoopDeliveries deliveriesOf(EventLoop loop) {
+        LoopDeliveries existing = byLoop.get(loop);
+        return existing != null ? existing : byLoop.computeIfAbsent(loop, this::newDeliveries);
+    }
+
+    private LoopDeliveries newDeliveries(EventLoop loop) {
+        return new LoopDeliveries(loop, key -> subscriptions.of(key).getOrDefault(loop, Set.of()),
+                config.maxPendingBytes(), new LoopDeliveries.Outcome() {
+                    @Override
+                    public void delivered(long events, long frames, long bytes) {
+                        if (events > 0) {
+                            deliveries.increment(events);
+                        }
+                        if (frames > 0) {
+                            framesOut.increment(frames);
+                            bytesOut.increment(bytes);
+                        }
+                    }
+
+                    @Override
+                    public void behind(ClientSession session) {
+                        metrics.slowConsumer();
+                        session.end(SessionEnd.SLOW_CONSUMER);
+                    }
+                });
     }
 }

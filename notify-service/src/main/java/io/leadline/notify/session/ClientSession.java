@@ -1,9 +1,11 @@
 package io.leadline.notify.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,12 +26,21 @@ import java.util.Set;
  * <p>Per channel a cursor keeps the last stream sequence written, so nothing is written twice; while a
  * channel is being replayed ({@code since}), live frames of that channel are held and written after
  * the replay, minus what the replay already covered. Event frames are shared pre-encoded buffers.
+ *
+ * <p>A session that asked for batches ({@code batch=1}) may receive several events of one channel in
+ * one text frame, one JSON object per line; any other receives one event per frame, as before.
  */
 public final class ClientSession {
 
+    private static final int SKIPPED = 0;
+    private static final int WRITTEN = 1;
+    private static final int BEHIND = -1;
+
     private final WebSocketConnection connection;
     private final ChannelHandlerContext context;
+    private final Channel.Unsafe unsafe;
     private final WireProtocol protocol;
+    private final boolean batched;
     private final String socketId;
     private final String userId;
     private final String role;
@@ -40,6 +52,9 @@ public final class ClientSession {
     private final Strikes strikes;
     private boolean dirty;
     private boolean replaying;
+    private long markedDrain = -1;
+    private FrameRun markedRun;
+    private int markedRuns;
 
     // read from other threads (sweeper, metrics)
     private volatile long tokenExpiresAt;
@@ -50,13 +65,16 @@ public final class ClientSession {
      * A session of {@code protocol} on {@code connection}; {@code userId} and {@code role} are null for a
      * connection that is not authenticated as a whole (a Pusher socket proves its right to each channel
      * on subscribe instead). {@code socketId} is the id by which application events exclude this
-     * connection (a Pusher socket id), or null.
+     * connection (a Pusher socket id), or null. A {@code batched} session takes several events per frame.
      */
-    public ClientSession(WebSocketConnection connection, WireProtocol protocol, String socketId, String userId,
-            String role, long tokenExpiresAt, GatewayConfig limits) {
+    public ClientSession(WebSocketConnection connection, WireProtocol protocol, boolean batched, String socketId,
+            String userId, String role, long tokenExpiresAt, GatewayConfig limits) {
         this.connection = connection;
         this.context = RawSockets.contextOf(connection);
+        this.unsafe = context.channel().unsafe();
         this.protocol = protocol;
+        this.batched = batched;
+        dropHttpIdleTimer();
         this.socketId = socketId;
         this.userId = userId;
         this.role = role;
@@ -66,8 +84,27 @@ public final class ClientSession {
         this.strikes = new Strikes(limits.strikeDecay());
     }
 
+    /**
+     * The HTTP server's idle timer would turn every event write into a promise with a listener; a
+     * socket's liveness is the gateway's own heartbeat and idle time-out ({@link SessionSweeper}).
+     */
+    private void dropHttpIdleTimer() {
+        IdleStateHandler idle = context.pipeline().get(IdleStateHandler.class);
+        if (idle != null) {
+            try {
+                context.pipeline().remove(idle);
+            } catch (java.util.NoSuchElementException alreadyGone) {
+                // removed by a concurrent close
+            }
+        }
+    }
+
     public String id() {
         return connection.id();
+    }
+
+    public boolean batched() {
+        return batched;
     }
 
     public String socketId() {
@@ -131,7 +168,7 @@ public final class ClientSession {
 
     /** Bytes written to this connection and not yet taken by the socket. */
     public long pendingBytes() {
-        ChannelOutboundBuffer buffer = context.channel().unsafe().outboundBuffer();
+        ChannelOutboundBuffer buffer = unsafe.outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
@@ -179,16 +216,93 @@ public final class ClientSession {
         }
     }
 
-    /** A live event frame; false when the client is too far behind (the caller closes it). */
-    public boolean deliver(String channel, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
+    /**
+     * Marks the session as a subscriber of {@code run} in the loop's drain {@code drain}; true the first
+     * time in that drain (the caller then writes it once the drain's runs are all marked).
+     */
+    public boolean mark(long drain, FrameRun run) {
+        if (markedDrain != drain) {
+            markedDrain = drain;
+            markedRun = run;
+            markedRuns = 1;
+            return true;
+        }
+        markedRuns++;
+        return false;
+    }
+
+    /**
+     * The only run marked in the current drain, or null when the session takes events of several (the
+     * caller then writes them event by event, in stream order). Forgets the mark.
+     */
+    public FrameRun takeMarkedRun() {
+        FrameRun run = markedRuns == 1 ? markedRun : null;
+        markedRun = null;
+        return run;
+    }
+
+    /**
+     * The events of {@code run}, in order: one shared buffer when this session takes all of them (the
+     * common case), else event by event. Returns the events delivered, or -1 when the client is too far
+     * behind (the caller closes it).
+     */
+    public int deliver(FrameRun run, long maxPendingBytes) {
+        Cursor cursor = cursors.get(run.key());
+        if (cursor == null || closing) {
+            return 0;
+        }
+        boolean takesAll = !cursor.replaying && run.firstSeq() > cursor.lastSeq
+                && (cursor.kinds == null || !run.hasKinds()) && !run.excludes(socketId);
+        if (takesAll) {
+            cursor.lastSeq = run.lastSeq();
+            ByteBuf shared = run.shared(batched);
+            if (!write(shared, maxPendingBytes)) {
+                return -1;
+            }
+            run.delivered += run.size();
+            run.framesWritten += batched ? 1 : run.size();
+            run.bytesWritten += shared.readableBytes();
+            return run.size();
+        }
+        int delivered = 0;
+        for (int i = 0; i < run.size(); i++) {
+            int outcome = offer(cursor, run.seq(i), run.frame(i), run.kind(i), run.excluded(i), maxPendingBytes);
+            if (outcome == BEHIND) {
+                return -1;
+            }
+            if (outcome == WRITTEN) {
+                delivered++;
+                run.framesWritten++;
+                run.bytesWritten += run.frame(i).readableBytes();
+            }
+        }
+        run.delivered += delivered;
+        return delivered;
+    }
+
+    /**
+     * A live event frame, unless it must not reach this socket ({@code excludedSocket}): 1 when written,
+     * 0 when not (held during a replay, filtered, already sent), -1 when the client is too far behind
+     * (the caller closes it).
+     */
+    public int deliver(String channel, long seq, ByteBuf frame, String kind, String excludedSocket,
+            long maxPendingBytes) {
         Cursor cursor = cursors.get(channel);
         if (cursor == null || closing) {
-            return true;
+            return SKIPPED;
+        }
+        return offer(cursor, seq, frame, kind, excludedSocket, maxPendingBytes);
+    }
+
+    private int offer(Cursor cursor, long seq, ByteBuf frame, String kind, String excludedSocket,
+            long maxPendingBytes) {
+        if (excludedSocket != null && excludedSocket.equals(socketId)) {
+            return SKIPPED;
         }
         if (cursor.replaying) {
             cursor.held.add(new Held(seq, frame.retain(), kind));
             cursor.heldBytes += frame.readableBytes();
-            return cursor.heldBytes <= maxPendingBytes;
+            return cursor.heldBytes <= maxPendingBytes ? SKIPPED : BEHIND;
         }
         return writeIfNew(cursor, seq, frame, kind, maxPendingBytes);
     }
@@ -199,15 +313,18 @@ public final class ClientSession {
         if (cursor == null || cursor != handle || closing) {
             return true;
         }
-        return writeIfNew(cursor, seq, frame, kind, maxPendingBytes);
+        return writeIfNew(cursor, seq, frame, kind, maxPendingBytes) != BEHIND;
     }
 
-    private boolean writeIfNew(Cursor cursor, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
+    private int writeIfNew(Cursor cursor, long seq, ByteBuf frame, String kind, long maxPendingBytes) {
         if (seq <= cursor.lastSeq) {
-            return true;
+            return SKIPPED;
         }
         cursor.lastSeq = seq;
-        return !cursor.accepts(kind) || write(frame, maxPendingBytes);
+        if (!cursor.accepts(kind)) {
+            return SKIPPED;
+        }
+        return write(frame, maxPendingBytes) ? WRITTEN : BEHIND;
     }
 
     /**
@@ -223,7 +340,7 @@ public final class ClientSession {
         boolean keptUp = true;
         for (Held held : cursor.held) {
             if (keptUp && !closing) {
-                keptUp = writeIfNew(cursor, held.seq(), held.frame(), held.kind(), maxPendingBytes);
+                keptUp = writeIfNew(cursor, held.seq(), held.frame(), held.kind(), maxPendingBytes) != BEHIND;
             }
         }
         cursor.releaseHeld();
@@ -242,11 +359,17 @@ public final class ClientSession {
         context.flush();
     }
 
+    /**
+     * Writes a shared frame through a duplicate of its own (a partial socket write moves the reader
+     * index of what it writes); a plain duplicate, not a pooled one, whose pool runs dry when one event
+     * puts thousands in flight.
+     */
     private boolean write(ByteBuf frame, long maxPendingBytes) {
         if (pendingBytes() > maxPendingBytes) {
             return false;
         }
-        context.write(frame.retainedDuplicate(), context.voidPromise());
+        frame.retain();
+        context.write(frame.duplicate(), context.voidPromise());
         if (!dirty) {
             dirty = true;
             LoopFlusher.of(loop()).schedule(this);

@@ -1,0 +1,184 @@
+package io.leadline.notify.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Consecutive live events of one subscription key that one event loop writes in one go, in stream
+ * order, each as its own pre-encoded frame.
+ *
+ * <p>A subscriber that takes every event of the run is written one buffer shared by all such
+ * subscribers on the loop, built at most once per run and kind of client: the frames back to back for
+ * a client that reads one event per frame, or a single text frame of the events' payloads joined by
+ * {@code \n} for a client that asked for batches. Confined to its event loop; {@link #release} frees
+ * the frames and the shared buffers once every subscriber has been written.
+ */
+public final class FrameRun {
+
+    private static final byte NEWLINE = '\n';
+
+    private final String key;
+    private long[] seqs = new long[4];
+    private ByteBuf[] frames = new ByteBuf[4];
+    private String[] kinds = new String[4];
+    private String[] excluded = new String[4];
+    private int size;
+    private boolean anyKind;
+    private boolean anyExcluded;
+
+    private ByteBuf backToBack;
+    private ByteBuf lines;
+
+    long delivered;
+    long framesWritten;
+    long bytesWritten;
+
+    public FrameRun(String key) {
+        this.key = key;
+    }
+
+    /** Takes over one reference to {@code frame}. */
+    public void add(long seq, ByteBuf frame, String kind, String excludedSocket) {
+        if (size == seqs.length) {
+            int grown = size * 2;
+            seqs = Arrays.copyOf(seqs, grown);
+            frames = Arrays.copyOf(frames, grown);
+            kinds = Arrays.copyOf(kinds, grown);
+            excluded = Arrays.copyOf(excluded, grown);
+        }
+        seqs[size] = seq;
+        frames[size] = frame;
+        kinds[size] = kind;
+        excluded[size] = excludedSocket;
+        anyKind |= kind != null;
+        anyExcluded |= excludedSocket != null;
+        size++;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long seq(int index) {
+        return seqs[index];
+    }
+
+    public ByteBuf frame(int index) {
+        return frames[index];
+    }
+
+    public String kind(int index) {
+        return kinds[index];
+    }
+
+    public String excluded(int index) {
+        return excluded[index];
+    }
+
+    /** Events delivered, frames and bytes written for this run since it was built. */
+    public long delivered() {
+        return delivered;
+    }
+
+    public long framesWritten() {
+        return framesWritten;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    long firstSeq() {
+        return seqs[0];
+    }
+
+    long lastSeq() {
+        return seqs[size - 1];
+    }
+
+    /** Whether some event of the run carries a monitor kind, so a filtering subscriber must look at each. */
+    boolean hasKinds() {
+        return anyKind;
+    }
+
+    /** Whether some event of the run must not reach {@code socketId}. */
+    boolean excludes(String socketId) {
+        if (!anyExcluded || socketId == null) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (Objects.equals(excluded[i], socketId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The whole run for one client, shared: back-to-back frames, or one frame of lines when {@code batched}. */
+    ByteBuf shared(boolean batched) {
+        if (size == 1) {
+            return frames[0];
+        }
+        if (batched) {
+            if (lines == null) {
+                lines = joinedLines();
+            }
+            return lines;
+        }
+        if (backToBack == null) {
+            backToBack = concatenated();
+        }
+        return backToBack;
+    }
+
+    private ByteBuf concatenated() {
+        int total = 0;
+        for (int i = 0; i < size; i++) {
+            total += frames[i].readableBytes();
+        }
+        ByteBuf all = PooledByteBufAllocator.DEFAULT.directBuffer(total);
+        for (int i = 0; i < size; i++) {
+            all.writeBytes(frames[i], frames[i].readerIndex(), frames[i].readableBytes());
+        }
+        return all;
+    }
+
+    private ByteBuf joinedLines() {
+        int payload = size - 1;
+        for (int i = 0; i < size; i++) {
+            payload += frames[i].readableBytes() - TextFrames.payloadOffset(frames[i]);
+        }
+        ByteBuf frame = TextFrames.withRoomFor(payload);
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                frame.writeByte(NEWLINE);
+            }
+            int offset = TextFrames.payloadOffset(frames[i]);
+            frame.writeBytes(frames[i], frames[i].readerIndex() + offset, frames[i].readableBytes() - offset);
+        }
+        return frame;
+    }
+
+    public void release() {
+        for (int i = 0; i < size; i++) {
+            frames[i].release();
+            frames[i] = null;
+        }
+        size = 0;
+        if (backToBack != null) {
+            backToBack.release();
+            backToBack = null;
+        }
+        if (lines != null) {
+            lines.release();
+            lines = null;
+        }
+    }
+}
