@@ -44,9 +44,14 @@ final class Scan {
     }
 
     static boolean contains(Buffer b, String ascii) {
+        return contains(b, 0, b.length(), ascii);
+    }
+
+    /** Whether {@code ascii} occurs within bytes [from, to). */
+    static boolean contains(Buffer b, int from, int to, String ascii) {
         int n = ascii.length();
         outer:
-        for (int i = 0; i + n <= b.length(); i++) {
+        for (int i = from; i + n <= to; i++) {
             for (int k = 0; k < n; k++) {
                 if (b.getByte(i + k) != ascii.charAt(k)) {
                     continue outer;
