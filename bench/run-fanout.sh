@@ -238,7 +238,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
 
 python3 "$ROOT/bench/fanout-report.py" "$RUN" notify $PEERS | tee "$RUN/results.md"
 if command -v gnuplot >/dev/null 2>&1; then
-  python3 "$ROOT/bench/fanout-plot.py" "$RUN" || log "plotting failed"
+  python3 "$ROOT/bench/fanout-plot.py" "$RUN" notify $PEERS || log "plotting failed"
 else
   log "no gnuplot (apt-get install gnuplot-nox): no plots"
 fi

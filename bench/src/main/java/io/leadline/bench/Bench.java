@@ -43,7 +43,9 @@ public final class Bench {
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         };
         if (args.has("out")) {
-            Files.writeString(Path.of(args.required("out")), result.encodePrettily());
+            Path out = Path.of(args.required("out")).toAbsolutePath();
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, result.encodePrettily());
         }
         System.out.println("JSON " + result.encode());
         System.exit(0);
