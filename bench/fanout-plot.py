@@ -66,6 +66,7 @@ def render(run, subs, plot, order):
         "set logscale y",
         f"set yrange [{FLOOR_MS / 1.5}:{ymax * 3}]",
         "set xrange [0:*]",
+        "set offsets 0, graph 0.05, 0, 0",
         "set format x '%.0f'",
         "set grid xtics ytics mytics",
         "set bmargin 7",
