@@ -139,29 +139,32 @@ abstract class Target {
         @Override
         void onData(Conn conn, Buffer data) {
             int len = data.length();
-            ByteBuf bytes = batch ? data.getByteBuf() : null; // Netty's indexOf finds the newline 8 bytes at a time
+            ByteBuf bytes = Scan.bytes(data);
+            byte[] array = bytes.hasArray() ? bytes.array() : null;
+            int base = array == null ? 0 : bytes.arrayOffset();
             int pos = 0;
             while (pos < len) {
                 int eol = len;
-                if (bytes != null) {
-                    eol = bytes.indexOf(pos, len, (byte) '\n');
+                if (batch) {
+                    eol = bytes.indexOf(pos, len, (byte) '\n'); // Netty's indexOf reads 8 bytes at a time
                     if (eol < 0) {
                         eol = len;
                     }
                 }
-                line(conn, data, pos, eol);
+                if (conn.state == Conn.READY) {
+                    // stops at the envelope's "ts", about 80 bytes into the line
+                    long ts = array != null ? Scan.ts(array, base + pos, base + eol) : Scan.tsSlow(data, pos, eol);
+                    if (ts > 0) {
+                        loader.delivery(ts);
+                    }
+                } else {
+                    reply(conn, data, pos, eol);
+                }
                 pos = eol + 1;
             }
         }
 
-        private void line(Conn conn, Buffer data, int from, int to) {
-            if (conn.state == Conn.READY) {
-                long ts = Scan.ts(data, from, to); // stops at the envelope's "ts", about 80 bytes into the line
-                if (ts > 0) {
-                    loader.delivery(ts);
-                }
-                return;
-            }
+        private void reply(Conn conn, Buffer data, int from, int to) {
             if (Scan.contains(data, from, to, "\"type\":\"connected\"")) {
                 loader.connected(conn);
                 conn.ws.writeTextMessage(SUBSCRIBE.toString());

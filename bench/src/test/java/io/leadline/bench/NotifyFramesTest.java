@@ -115,6 +115,14 @@ class NotifyFramesTest {
     }
 
     @Test
+    void aBatchInADirectBufferCountsTheSame() {
+        byte[] bytes = batch(List.of(event(1, now), "{\"type\":\"pong\"}", event(2, now), event(3, now)))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        target.onData(conn, Buffer.buffer(io.netty.buffer.Unpooled.directBuffer(bytes.length).writeBytes(bytes)));
+        assertEquals(3, loader.delivered.sum());
+    }
+
+    @Test
     void withoutBatchAFrameIsOneObject() {
         Target.Notify single = notify("--batch=0");
         Loader other = new Loader(single, 1, List.of("127.0.0.1"), 1);
