@@ -3,24 +3,34 @@
 # comparison peers (../shared/peers), in ONE run, with the same loader, payload and publish rates.
 #
 #   bench/run-fanout.sh            full run (about 12-15 minutes on 2 cores)
-#   bench/run-fanout.sh --smoke    small run to check the wiring (200/500 connections, short steps)
+#   bench/run-fanout.sh --smoke    small run to check the wiring (200/500 connections, short steps; knobs set
+#                                  in the environment, e.g. LARGE=0, still win)
 #
 # Per server, in this order: handshakes/s and memory per idle connection (MEM_N connections), then a
-# publish-rate sweep with SMALL subscribers (highest rate with p99 <= 200 ms), then LARGE subscribers
-# (p99 <= 1 s). Prints a table with ratios notify/peer; raw JSON and logs stay in $RUN.
+# search for the highest deliveries/s with SMALL subscribers and p99 <= 200 ms (x2 from SEARCH_SMALL until a
+# step fails, then bisection to SEARCH_PRECISION), then the same with LARGE subscribers and p99 <= 1 s.
+# Prints a table with ratios notify/peer and, with gnuplot installed, writes one PNG per subscriber count
+# (bench/fanout-plot.py); raw JSON and logs stay in $RUN.
 #
 # Environment (defaults in brackets):
 #   PEERS ["nats-ws node-ws socketio"]   comparison servers (nats-ws, node-ws, socketio, fastapi), and
 #         `pusher`: notify-service's own Pusher protocol 7 endpoint /app/<key>, measured against the SAME
-#         notify-service process as /ws (no peer is started; its ratio column is pusher/notify, i.e. /app over /ws)
+#         notify-service process as /ws (no peer is started; its ratio column is pusher/notify, i.e. /app over /ws),
+#         and `notify-single`: the same process's /ws without batch=1 (one event per frame), ratio notify-single/notify
+#   NOTIFY_BATCH [1]  1: target notify asks for batch=1 on the upgrade (several events per frame, one per line);
+#         0: it does not (then `notify` and `notify-single` measure the same thing)
 #   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts; LARGE=0 skips the large sweeps,
 #         MEM_N=0 the handshake/memory phase
-#   LADDER_SMALL / LADDER_LARGE  deliveries/s steps of the sweeps (publish rate = step / subscribers)
+#   SEARCH [1]  1: search the ceiling; 0: the fixed ladders LADDER_SMALL / LADDER_LARGE instead
+#   SEARCH_SMALL [50k]  SEARCH_LARGE [20k]  first deliveries/s of the searches (publish rate = deliveries / subscribers)
+#   SEARCH_MAX_SMALL [10m]  SEARCH_MAX_LARGE [5m]  highest deliveries/s searched; SEARCH_PRECISION [0.05]
+#   LADDER_SMALL / LADDER_LARGE  deliveries/s steps of the sweeps with SEARCH=0
 #   WARMUP_S [2]  MEASURE_S [5]  per step
 #   NOTIFY_JAVA_OPTS ["-Xms256m -Xmx1g"]   JVM options of notify-service
 #   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
 #   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
 #   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
+#   STEP_BUDGET_S [300, ladder 180]  time budget of one sweep or search
 #   PUSHER_FIRST [0]  1: measure `pusher` before notify's /ws (the first sweep runs on a freshly started JVM,
 #         JIT warm-up included: alternate the order to see that bias)
 #   PUSHER_APP_ID [bench]  PUSHER_APP_KEY [bench-key]   the Pusher app notify-service is started with
@@ -33,12 +43,26 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS_DIR=${PEERS_DIR:-$(cd "$ROOT/.." && pwd)/shared/peers}
 PEERS=${PEERS-"nats-ws node-ws socketio"}
+SEARCH=${SEARCH:-1}
+if [ "${1:-}" = "--smoke" ]; then
+  SMALL=${SMALL:-200}; LARGE=${LARGE:-500}; MEM_N=${MEM_N:-500}; WARM_N=${WARM_N:-200}
+  WARMUP_S=${WARMUP_S:-1}; MEASURE_S=${MEASURE_S:-2}; STEP_BUDGET_S=${STEP_BUDGET_S:-60}
+  LADDER_SMALL=${LADDER_SMALL:-"5k,10k,20k"}; LADDER_LARGE=${LADDER_LARGE:-"5k,10k"}
+  SEARCH_SMALL=${SEARCH_SMALL:-5k}; SEARCH_MAX_SMALL=${SEARCH_MAX_SMALL:-20k}
+  SEARCH_LARGE=${SEARCH_LARGE:-5k}; SEARCH_MAX_LARGE=${SEARCH_MAX_LARGE:-10k}
+fi
 SMALL=${SMALL:-1000}
 LARGE=${LARGE:-10000}
 MEM_N=${MEM_N:-10000}
 WARM_N=${WARM_N:-2000}   # connections opened and closed first (JIT, pools), not measured
 LADDER_SMALL=${LADDER_SMALL:-"50k,100k,150k,200k,250k,300k,350k,400k,450k,500k,600k,700k,800k,900k"}
 LADDER_LARGE=${LADDER_LARGE:-"20k,50k,100k,150k,175k,200k,250k,300k,400k,500k"}
+SEARCH_SMALL=${SEARCH_SMALL:-50k}
+SEARCH_LARGE=${SEARCH_LARGE:-20k}
+SEARCH_MAX_SMALL=${SEARCH_MAX_SMALL:-10m}
+SEARCH_MAX_LARGE=${SEARCH_MAX_LARGE:-5m}
+SEARCH_PRECISION=${SEARCH_PRECISION:-0.05}
+NOTIFY_BATCH=${NOTIFY_BATCH:-1}
 WARMUP_S=${WARMUP_S:-2}
 MEASURE_S=${MEASURE_S:-5}
 NOTIFY_JAVA_OPTS=${NOTIFY_JAVA_OPTS:-"-Xms256m -Xmx1g"}
@@ -46,13 +70,9 @@ PG_HOST=${PG_HOST:-127.0.0.1}
 PG_USER=${PG_USER:-leadline}
 PG_PASSWORD=${PG_PASSWORD:-leadline}
 NATS_SERVER=${NATS_SERVER:-/usr/sbin/nats-server}
-STEP_BUDGET_S=${STEP_BUDGET_S:-180}   # per sweep
+if [ "$SEARCH" = 1 ]; then STEP_BUDGET_S=${STEP_BUDGET_S:-300}; else STEP_BUDGET_S=${STEP_BUDGET_S:-180}; fi  # per sweep
 PUSHER_APP_ID=${PUSHER_APP_ID:-bench}
 PUSHER_APP_KEY=${PUSHER_APP_KEY:-bench-key}
-if [ "${1:-}" = "--smoke" ]; then
-  SMALL=200; LARGE=500; MEM_N=500; WARM_N=200; WARMUP_S=1; MEASURE_S=2; STEP_BUDGET_S=40
-  LADDER_SMALL="5k,10k,20k"; LADDER_LARGE="5k,10k"
-fi
 
 RUN=${BENCH_RUN:-$(mktemp -d /tmp/leadline-fanout.XXXXXX)}
 mkdir -p "$RUN"
@@ -145,12 +165,26 @@ log "notify-service ready, pid $NOTIFY_PID"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) (+ working tree); notify-service jar built $(date -u -r "$RUN/notify-app/app/notify-service-0.1.0-SNAPSHOT.jar" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings: SMALL=$SMALL LARGE=$LARGE MEM_N=$MEM_N WARMUP_S=$WARMUP_S MEASURE_S=$MEASURE_S PEERS=$PEERS"
+  echo "settings: SMALL=$SMALL LARGE=$LARGE MEM_N=$MEM_N WARMUP_S=$WARMUP_S MEASURE_S=$MEASURE_S PEERS=$PEERS NOTIFY_BATCH=$NOTIFY_BATCH"
+  if [ "$SEARCH" = 1 ]; then
+    echo "search: x2 from $SEARCH_SMALL (small) / $SEARCH_LARGE (large) up to $SEARCH_MAX_SMALL / $SEARCH_MAX_LARGE, then bisect to $SEARCH_PRECISION"
+  else
+    echo "ladder: $LADDER_SMALL (small) / $LADDER_LARGE (large)"
+  fi
   echo "notify: $NOTIFY_JAVA_OPTS"
 } > "$RUN/meta.txt"
 cat "$RUN/meta.txt"
 
 common=(--warmup-s="$WARMUP_S" --measure-s="$MEASURE_S" --max-seconds="$STEP_BUDGET_S")
+if [ "$SEARCH" = 1 ]; then
+  HOW=search
+  rates_small=(--search="$SEARCH_SMALL" --search-max="$SEARCH_MAX_SMALL" --search-precision="$SEARCH_PRECISION")
+  rates_large=(--search="$SEARCH_LARGE" --search-max="$SEARCH_MAX_LARGE" --search-precision="$SEARCH_PRECISION")
+else
+  HOW=sweep
+  rates_small=(--deliveries="$LADDER_SMALL")
+  rates_large=(--deliveries="$LADDER_LARGE")
+fi
 ORDER="notify $PEERS"
 if [ "${PUSHER_FIRST:-0}" = 1 ] && [[ " $PEERS " == *" pusher "* ]]; then
   ORDER="pusher notify $(echo " $PEERS " | sed 's/ pusher / /')"
@@ -158,7 +192,12 @@ fi
 for T in $ORDER; do
   if [ "$T" = notify ]; then
     PID=$NOTIFY_PID
-    targs=(--target=notify --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"
+    targs=(--target=notify --batch="$NOTIFY_BATCH" --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"
+           --nats-url="nats://127.0.0.1:$NATS_PORT")
+  elif [ "$T" = notify-single ]; then
+    # the same notify-service process and /ws, without batch=1: one event per frame
+    PID=$NOTIFY_PID
+    targs=(--target=notify-single --url="ws://127.0.0.1:$HTTP_PORT/ws" --token-file="$RUN/tokens.txt"
            --nats-url="nats://127.0.0.1:$NATS_PORT")
   elif [ "$T" = pusher ]; then
     # the same notify-service process and nats-server; public channel `bench`, app events on ch.notify.bench
@@ -180,16 +219,16 @@ for T in $ORDER; do
       --out="$RUN/$T-connect.json"
     sleep 2
   fi
-  log "== $T: $SMALL subscribers, sweep to p99 <= 200 ms"
-  loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 --deliveries="$LADDER_SMALL" --server-pid="$PID" \
+  log "== $T: $SMALL subscribers, $HOW to p99 <= 200 ms"
+  loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 "${rates_small[@]}" --server-pid="$PID" \
     "${common[@]}" --out="$RUN/$T-small.json"
   sleep 2
   if [ "$LARGE" -gt 0 ]; then
-    log "== $T: $LARGE subscribers, sweep to p99 <= 1 s"
-    loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 --deliveries="$LADDER_LARGE" --server-pid="$PID" \
+    log "== $T: $LARGE subscribers, $HOW to p99 <= 1 s"
+    loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 "${rates_large[@]}" --server-pid="$PID" \
       "${common[@]}" --out="$RUN/$T-large.json"
   fi
-  if [ "$T" != notify ] && [ "$T" != pusher ]; then
+  if [ "$T" != notify ] && [ "$T" != pusher ] && [ "$T" != notify-single ]; then
     "$PEERS_DIR/peers.sh" stop "$T" >> "$RUN/peer-$T.log" 2>&1 || true
     STARTED_PEERS=${STARTED_PEERS/ $T/}
   fi
@@ -198,3 +237,8 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
 
 python3 "$ROOT/bench/fanout-report.py" "$RUN" notify $PEERS | tee "$RUN/results.md"
+if command -v gnuplot >/dev/null 2>&1; then
+  python3 "$ROOT/bench/fanout-plot.py" "$RUN" notify $PEERS || log "plotting failed"
+else
+  log "no gnuplot (apt-get install gnuplot-nox): no plots"
+fi

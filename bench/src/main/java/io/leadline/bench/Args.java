@@ -64,7 +64,7 @@ final class Args {
         return values.containsKey(name);
     }
 
-    /** A comma-separated list of numbers, e.g. {@code 50000,100000}; {@code k} means thousands. */
+    /** A comma-separated list of numbers, e.g. {@code 50000,100000}; {@code k} means thousands, {@code m} millions. */
     List<Double> numbers(String name, String fallback) {
         List<Double> list = new ArrayList<>();
         for (String part : str(name, fallback).split(",")) {
@@ -75,6 +75,9 @@ final class Args {
             double factor = 1;
             if (p.endsWith("k")) {
                 factor = 1000;
+                p = p.substring(0, p.length() - 1);
+            } else if (p.endsWith("m")) {
+                factor = 1_000_000;
                 p = p.substring(0, p.length() - 1);
             }
             list.add(Double.parseDouble(p) * factor);

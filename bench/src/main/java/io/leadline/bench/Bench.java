@@ -16,11 +16,13 @@ import java.util.List;
  * <pre>
  *   mint     --key-dir=DIR --count=N --file=FILE [--role=provider]       real RS256 tokens, one per line
  *   fanout   --target=T --subs=N --deliveries=50k,100k,... --p99-ms=200  connect, then sweep publish rates
+ *            (or --search=START [--search-max=20m --search-precision=0.05]: x2 until a step fails, then bisect)
  *   connect  --target=T --n=N [--server-pid=PID]                         handshake rate and memory per idle connection
  *   listen   --target=T --n=N --seconds=S                                subscribers only (publisher elsewhere)
  *   publish  --target=T --rate=R --seconds=S                             publisher only
  * </pre>
- * Targets: notify (--url=ws://HOST:PORT/ws --token-file=F | --key-dir=D, --nats-url=...), nats-ws,
+ * Targets: notify (--url=ws://HOST:PORT/ws --token-file=F | --key-dir=D, --nats-url=..., --batch=1 default;
+ * notify-single: the same /ws without batch=1), pusher, nats-ws,
  * node-ws, socketio, fastapi (URLs default to ../shared/peers). Every mode prints human lines and,
  * with --out=FILE, writes its result as JSON.
  */
@@ -41,7 +43,9 @@ public final class Bench {
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         };
         if (args.has("out")) {
-            Files.writeString(Path.of(args.required("out")), result.encodePrettily());
+            Path out = Path.of(args.required("out")).toAbsolutePath();
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, result.encodePrettily());
         }
         System.out.println("JSON " + result.encode());
         System.exit(0);
@@ -75,6 +79,11 @@ public final class Bench {
         List<Double> ladder = args.has("rates")
                 ? args.numbers("rates", "").stream().map(r -> r * subs).toList()
                 : args.numbers("deliveries", "50k,100k,200k,300k,400k,500k");
+        // --search=START: x2 from START until a step fails, then bisect (instead of the ladder)
+        Search search = args.has("search") && args.numbers("search", "").get(0) > 0
+                ? new Search(args.numbers("search", "").get(0), args.numbers("search-max", "20m").get(0),
+                        args.dbl("search-precision", 0.05), args.integer("search-descents", 4))
+                : null;
         long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
 
         target.prepare(args, subs);
@@ -82,7 +91,11 @@ public final class Bench {
                 .put("p99_limit_ms", p99Limit).put("warmup_s", warmupMs / 1000.0).put("measure_s", measureMs / 1000.0)
                 .put("payload_data_bytes", Payload.DATA_BYTES)
                 .put("envelope_bytes", Payload.envelope(Payload.newId(), System.currentTimeMillis(), 0).length)
+                .put("loops", args.integer("loops", 2))
                 .put("started", Instant.now().toString());
+        if (target instanceof Target.Notify notify) {
+            out.put("batch", notify.batch);
+        }
         try (Loader loader = new Loader(target, subs, sources(args, subs), args.integer("loops", 2))) {
             loader.serverPid = serverPid;
             JsonObject connect = loader.connectAll(args.dbl("connect-rate", 0), args.integer("concurrency", 256),
@@ -95,56 +108,104 @@ public final class Bench {
             }
             Proc.sleep(500);
             JsonArray steps = new JsonArray();
-            JsonObject best = null;
-            int failedInARow = 0;
-            int maxFailed = args.integer("max-failed-steps", 2);
+            JsonObject[] best = {null};
             try (Publisher publisher = target.publisher(loader.vertx, args)) {
                 Publishers.RateDriver driver = new Publishers.RateDriver(publisher);
-                for (double deliveries : ladder) {
-                    if (System.nanoTime() > deadline) {
-                        System.out.println("  (time budget spent: ladder stopped)");
-                        break;
-                    }
+                // one rate: a step, and once more if it failed (a loaded machine can fail one step by chance)
+                java.util.function.BiFunction<Double, String, JsonObject> measure = (deliveries, phase) -> {
                     double rate = deliveries / subs;
                     JsonObject step = null;
                     for (int attempt = 0; attempt <= retries; attempt++) {
                         step = step(loader, publisher, driver, rate, subs, p99Limit, warmupMs, measureMs, drainMaxMs,
                                 serverPid, target.name);
                         step.put("attempt", attempt + 1);
+                        if (phase != null) {
+                            step.put("phase", phase);
+                        }
                         steps.add(step);
+                        quiesce(loader); // a failed step can leave a backlog; the next one starts quiet
                         if (step.getBoolean("pass") || loader.readyNow() < subs * 0.99) {
                             break;
                         }
-                        quiesce(loader);
                     }
-                    if (!step.getBoolean("pass")) {
-                        // a loaded machine can fail one step by chance: stop after two failed steps in a row
-                        if (++failedInARow >= maxFailed || loader.readyNow() < subs * 0.99) {
+                    if (step.getBoolean("pass")
+                            && (best[0] == null || step.getLong("deliveries_per_s") > best[0].getLong("deliveries_per_s"))) {
+                        best[0] = step;
+                    }
+                    return step;
+                };
+                if (search != null) {
+                    out.put("search", searchJson(search));
+                    System.out.printf("  search: from %,.0f deliveries/s, x2 until a step fails (at most %,.0f), then bisect to %.0f %%%n",
+                            search.start, search.max, search.precision * 100);
+                    search.run((deliveries, phase) -> {
+                        if (System.nanoTime() > deadline) {
+                            System.out.println("  (time budget spent: search stopped)");
+                            return Search.Outcome.STOP;
+                        }
+                        JsonObject step = measure.apply(deliveries, phase);
+                        if (loader.readyNow() < subs * 0.99) {
+                            System.out.println("  (connections lost: search stopped)");
+                            return Search.Outcome.STOP;
+                        }
+                        return step.getBoolean("pass") ? Search.Outcome.PASS : Search.Outcome.FAIL;
+                    });
+                    out.put("search", searchJson(search));
+                    System.out.printf("  search: %s%n", describe(search));
+                } else {
+                    int failedInARow = 0;
+                    int maxFailed = args.integer("max-failed-steps", 2);
+                    for (double deliveries : ladder) {
+                        if (System.nanoTime() > deadline) {
+                            System.out.println("  (time budget spent: ladder stopped)");
                             break;
                         }
-                        continue;
+                        JsonObject step = measure.apply(deliveries, null);
+                        if (!step.getBoolean("pass")) {
+                            // stop after two failed steps in a row
+                            if (++failedInARow >= maxFailed || loader.readyNow() < subs * 0.99) {
+                                break;
+                            }
+                            continue;
+                        }
+                        failedInARow = 0;
                     }
-                    failedInARow = 0;
-                    if (best == null || step.getLong("deliveries_per_s") > best.getLong("deliveries_per_s")) {
-                        best = step;
-                    }
-                    quiesce(loader);
                 }
                 driver.stop();
             }
+            JsonObject best0 = best[0];
             out.put("steps", steps);
-            out.put("best", best);
+            out.put("best", best0);
             out.put("close_codes", loader.closeCodesJson());
-            if (best == null) {
+            if (best0 == null) {
                 System.out.printf("RESULT [%s] %d subs: no step met p99 <= %.0f ms%n", target.name, subs, p99Limit);
             } else {
-                JsonObject l = best.getJsonObject("latency");
+                JsonObject l = best0.getJsonObject("latency");
                 System.out.printf("RESULT [%s] %d subs: %,d deliveries/s with p99 <= %.0f ms (publish %.1f/s; p50 %d, p90 %d, p99 %d, max %d ms)%n",
-                        target.name, subs, best.getLong("deliveries_per_s"), p99Limit, best.getDouble("publish_per_s"),
+                        target.name, subs, best0.getLong("deliveries_per_s"), p99Limit, best0.getDouble("publish_per_s"),
                         l.getLong("p50_ms"), l.getLong("p90_ms"), l.getLong("p99_ms"), l.getLong("max_ms"));
             }
         }
         return out;
+    }
+
+    static JsonObject searchJson(Search search) {
+        return new JsonObject().put("start", search.start).put("max", search.max).put("precision", search.precision)
+                .put("pass_deliveries_per_s", Double.isNaN(search.pass) ? null : search.pass)
+                .put("fail_deliveries_per_s", Double.isNaN(search.fail) ? null : search.fail)
+                .put("reached_max", search.reachedMax).put("stopped", search.stopped).put("rates_probed", search.probes);
+    }
+
+    static String describe(Search search) {
+        if (Double.isNaN(search.pass)) {
+            return String.format("no rate passed (lowest tried %,.0f deliveries/s)", search.fail);
+        }
+        if (search.reachedMax) {
+            return String.format("%,.0f deliveries/s passed: the maximum searched", search.pass);
+        }
+        return String.format("%,.0f deliveries/s passed, %s%s", search.pass,
+                Double.isNaN(search.fail) ? "no step failed" : String.format("%,.0f failed", search.fail),
+                search.stopped ? " (stopped early)" : "");
     }
 
     private static JsonObject step(Loader loader, Publisher publisher, Publishers.RateDriver driver, double rate,

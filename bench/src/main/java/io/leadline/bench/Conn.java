@@ -16,7 +16,7 @@ final class Conn {
     WebSocket ws;
     int state = NEW;
     long startedNanos;
-    /** Unparsed tail of a NATS protocol stream (nats-ws only). */
+    /** Unparsed tail of a NATS protocol stream (nats-ws), or the first frames of a fragmented message (notify). */
     Buffer pending;
 
     Conn(int index) {

@@ -142,7 +142,7 @@ final class Loader implements AutoCloseable {
             conn.state = Conn.OPEN;
             ws.frameHandler(frame -> {
                 if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
-                    target.onData(conn, frame.binaryData());
+                    target.onFrame(conn, frame);
                 }
             });
             ws.exceptionHandler(e -> logError("connection " + conn.index + ": " + e));

@@ -3,6 +3,8 @@ package io.leadline.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.netty.buffer.ByteBuf;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,7 @@ abstract class Target {
         String name = args.required("target");
         return switch (name) {
             case "notify" -> new Notify(args.str("url", "ws://127.0.0.1:8080/ws"), args);
+            case "notify-single" -> new Notify(args.str("url", "ws://127.0.0.1:8080/ws"), args, "notify-single", false);
             case "pusher" -> new Pusher(args.str("url", "ws://127.0.0.1:8080/app/" + args.str("pusher-key", "bench-key")
                     + "?protocol=7&client=bench&version=1"), args);
             case "nats-ws" -> new NatsWs(args.str("url", "ws://127.0.0.1:8003/"), args);
@@ -43,7 +46,7 @@ abstract class Target {
             case "fastapi" -> new Plain("fastapi", args.str("url", "ws://127.0.0.1:8002/ws"),
                     args.str("publish-url", "http://127.0.0.1:8002/publish"));
             default -> throw new IllegalArgumentException("unknown --target " + name
-                    + " (notify, pusher, nats-ws, node-ws, socketio, fastapi)");
+                    + " (notify, notify-single, pusher, nats-ws, node-ws, socketio, fastapi)");
         };
     }
 
@@ -60,25 +63,49 @@ abstract class Target {
     /** A data frame (text, binary or continuation). */
     abstract void onData(Conn conn, Buffer data);
 
+    /** A data frame with its framing: by default its payload to {@link #onData}, frame by frame. */
+    void onFrame(Conn conn, WebSocketFrame frame) {
+        onData(conn, frame.binaryData());
+    }
+
     abstract Publisher publisher(Vertx vertx, Args args) throws Exception;
 
     // ---- notify-service -------------------------------------------------------------------------
 
+    /**
+     * The gateway's {@code /ws}: JWT on the upgrade, {@code connected}, then {@code subscribe} →
+     * {@code subscribed}. With {@code --batch=1} (the default of target {@code notify}) the upgrade asks for
+     * {@code batch=1}: a text frame may then hold several events (or replies), one JSON object per line,
+     * lines separated by a single {@code \n}, no trailing newline; a frame of one event is the plain object,
+     * so frames of a server that ignores the parameter read the same. Each line counts as one delivery,
+     * its latency from the line's {@code "ts":}. Target {@code notify-single} (or {@code --batch=0}) asks for
+     * no batching and reads each frame as one object, as before.
+     */
     static final class Notify extends Target {
         private static final Buffer SUBSCRIBE = Buffer.buffer("{\"type\":\"subscribe\",\"channel\":\"leads\"}");
         private final String channel;
+        final boolean batch;
         private List<String> tokens;
 
         Notify(String url, Args args) {
-            super("notify", url);
+            this(url, args, "notify", args.integer("batch", 1) == 1);
+        }
+
+        Notify(String url, Args args, String name, boolean batch) {
+            super(args.str("label", name), batch ? withBatch(url) : url);
             this.channel = args.str("channel", "leads");
+            this.batch = batch;
+        }
+
+        static String withBatch(String url) {
+            return url + (url.indexOf('?') < 0 ? "?" : "&") + "batch=1";
         }
 
         @Override
         void prepare(Args args, int count) throws Exception {
             long t0 = System.nanoTime();
             tokens = Tokens.load(args, count);
-            System.out.printf("tokens: %d ready in %.1f s%n", tokens.size(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf("tokens: %d ready in %.1f s, upgrade URI %s%n", tokens.size(), (System.nanoTime() - t0) / 1e9, uri);
         }
 
         @Override
@@ -93,21 +120,58 @@ abstract class Target {
         }
 
         @Override
-        void onData(Conn conn, Buffer data) {
-            if (conn.state == Conn.READY) {
-                long ts = Scan.ts(data, 0, data.length());
-                if (ts > 0) {
-                    loader.delivery(ts);
+        void onFrame(Conn conn, WebSocketFrame frame) {
+            Buffer data = frame.binaryData();
+            if (!frame.isFinal() || conn.pending != null) {
+                // a message in several frames: a line may span two of them, so read the message whole
+                conn.pending = conn.pending == null ? Buffer.buffer(data.length() * 2).appendBuffer(data)
+                        : conn.pending.appendBuffer(data);
+                if (!frame.isFinal()) {
+                    return;
                 }
-                return;
+                data = conn.pending;
+                conn.pending = null;
             }
-            if (Scan.contains(data, "\"type\":\"connected\"")) {
+            onData(conn, data);
+        }
+
+        /** One whole message: with batch, every {@code \n}-separated line is one object; without, the frame is one. */
+        @Override
+        void onData(Conn conn, Buffer data) {
+            int len = data.length();
+            ByteBuf bytes = Scan.bytes(data);
+            byte[] array = bytes.hasArray() ? bytes.array() : null;
+            int base = array == null ? 0 : bytes.arrayOffset();
+            int pos = 0;
+            while (pos < len) {
+                int eol = len;
+                if (batch) {
+                    eol = bytes.indexOf(pos, len, (byte) '\n'); // Netty's indexOf reads 8 bytes at a time
+                    if (eol < 0) {
+                        eol = len;
+                    }
+                }
+                if (conn.state == Conn.READY) {
+                    // stops at the envelope's "ts", about 80 bytes into the line
+                    long ts = array != null ? Scan.ts(array, base + pos, base + eol) : Scan.tsSlow(data, pos, eol);
+                    if (ts > 0) {
+                        loader.delivery(ts);
+                    }
+                } else {
+                    reply(conn, data, pos, eol);
+                }
+                pos = eol + 1;
+            }
+        }
+
+        private void reply(Conn conn, Buffer data, int from, int to) {
+            if (Scan.contains(data, from, to, "\"type\":\"connected\"")) {
                 loader.connected(conn);
                 conn.ws.writeTextMessage(SUBSCRIBE.toString());
-            } else if (Scan.contains(data, "\"type\":\"subscribed\"")) {
+            } else if (Scan.contains(data, from, to, "\"type\":\"subscribed\"")) {
                 loader.ready(conn);
-            } else if (Scan.contains(data, "\"type\":\"error\"")) {
-                loader.protocolError(conn, data.toString());
+            } else if (Scan.contains(data, from, to, "\"type\":\"error\"")) {
+                loader.protocolError(conn, data.getString(from, to, "UTF-8"));
             }
         }
 
