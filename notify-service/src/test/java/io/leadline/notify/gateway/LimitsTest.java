@@ -47,7 +47,16 @@ class LimitsTest {
 
     @Test
     void aClientThatStopsReadingIsClosedWith4008WhileAHealthyOneKeepsReceiving() throws Exception {
-        try (WsTestClient healthy = connectToLeads(); WsTestClient stuck = connectToLeads()) {
+        stuckClientIsClosedWhileAHealthyOneKeepsReceiving(false);
+    }
+
+    @Test
+    void aBatchingClientThatStopsReadingIsClosedWith4008AsWell() throws Exception {
+        stuckClientIsClosedWhileAHealthyOneKeepsReceiving(true);
+    }
+
+    private void stuckClientIsClosedWhileAHealthyOneKeepsReceiving(boolean stuckBatches) throws Exception {
+        try (WsTestClient healthy = connectToLeads(false); WsTestClient stuck = connectToLeads(stuckBatches)) {
             stuck.pauseReading();
             String description = "x".repeat(4000);
             JetStream jetStream = TestBus.as(NatsIdentity.LEADS).jetStream();
@@ -167,8 +176,9 @@ class LimitsTest {
         }
     }
 
-    private WsTestClient connectToLeads() {
-        WsTestClient client = WsTestClient.withHeader(ws, TestTokens.token(nextUser(), "provider"));
+    private WsTestClient connectToLeads(boolean batch) {
+        URI uri = batch ? WsTestClient.withQuery(ws, "batch", "1") : ws;
+        WsTestClient client = WsTestClient.withHeader(uri, TestTokens.token(nextUser(), "provider"));
         client.awaitType("connected", WAIT);
         client.send(Map.of("type", "subscribe", "channel", "leads"));
         client.awaitType("subscribed", WAIT);
