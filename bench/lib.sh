@@ -3,6 +3,12 @@
 
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 psql_admin() { PGPASSWORD=$PG_PASSWORD psql -h "$PG_HOST" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+# free_ports N: N distinct free ports of 127.0.0.1, one a line (all held open while choosing, so that
+# ports picked for processes starting side by side are never the same)
+free_ports() { python3 -c 'import socket,sys
+s=[socket.socket() for _ in range(int(sys.argv[1]))]
+[x.bind(("127.0.0.1",0)) for x in s]
+print("\n".join(str(x.getsockname()[1]) for x in s))' "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 stop_pid() { # stop_pid PID: TERM, wait up to 15 s, then KILL
   local pid=$1 i

@@ -25,6 +25,7 @@
 #   MAX_PER_INSTANCE [17000]  MAX_PER_LOADER [19000]  refused above these (the 20,000 open-file limit)
 #   PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]  NATS_SERVER [/usr/sbin/nats-server]
 #   BENCH_RUN [mktemp -d /tmp/leadline-idle.XXXXXX]  SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
+#   REUSE_TOKENS [0]  1: with BENCH_RUN set to an earlier run's directory, use its keys and tokens (tokens last 3 h)
 #
 # Everything listens on 127.0.0.1; every wait is bounded and every java process runs under `timeout`; the
 # EXIT trap stops what this script started (loaders, notify-service instances, nats-server) and drops the
@@ -115,19 +116,24 @@ cp -r notify-service/target/quarkus-app "$RUN/notify-app"
 start_nats "$RUN"
 psql_admin "DROP DATABASE IF EXISTS $DB"
 psql_admin "CREATE DATABASE $DB"
-make_keys "$KEY_DIR"
-log "minting $CONNECTIONS RS256 tokens (distinct users, role provider)"
-timeout --kill-after=10 900 java -Xmx2g -jar "$BENCH_JAR" mint --key-dir="$KEY_DIR" --count="$CONNECTIONS" \
-  --file="$RUN/tokens.txt" 2>&1 | grep -v -e '^SLF4J' -e '^JSON ' || fail "minting tokens"
+if [ "${REUSE_TOKENS:-0}" = 1 ] && [ -f "$KEY_DIR/public.pem" ] && [ -f "$RUN/tokens.txt" ] \
+   && [ "$(wc -l < "$RUN/tokens.txt")" -ge "$CONNECTIONS" ] && [ -n "$(find "$RUN/tokens.txt" -mmin -120)" ]; then
+  log "reusing the keys and the $(wc -l < "$RUN/tokens.txt") tokens of $RUN (minted under 2 hours ago)"
+else
+  make_keys "$KEY_DIR"
+  log "minting $CONNECTIONS RS256 tokens (distinct users, role provider)"
+  timeout --kill-after=10 900 java -Xmx2g -jar "$BENCH_JAR" mint --key-dir="$KEY_DIR" --count="$CONNECTIONS" \
+    --file="$RUN/tokens.txt" 2>&1 | grep -v -e '^SLF4J' -e '^JSON ' || fail "minting tokens"
+fi
 [ "$(wc -l < "$RUN/tokens.txt")" -ge "$CONNECTIONS" ] || fail "$RUN/tokens.txt has fewer than $CONNECTIONS tokens"
 
 # ---- notify-service instances ----------------------------------------------------------------------------
 # Side by side they need their own HTTP and management ports and nothing else: the presence instance id is
 # random per process, the inbox writer is elected by a lease in the database. The first one alone creates
 # the streams and buckets (provision-at-start) and migrates the database; the others start after it, together.
+mapfile -t PORTS < <(free_ports $(( 2 * INSTANCES )))
 start_instance() { # start_instance INDEX PROVISION
-  local i=$1 http management
-  http=$(free_port); management=$(free_port)
+  local i=$1 http=${PORTS[2 * $1]} management=${PORTS[2 * $1 + 1]}
   start_notify "$RUN/notify-app" "$RUN/notify-$i.log" "$http" "$management" \
     -Dleadline.nats.provision-at-start="$2" -Dleadline.nats.connection-name="notify-service-$i"
   NOTIFY_PIDS[i]=$STARTED_PID HTTP_PORTS[i]=$http MANAGEMENT_PORTS[i]=$management
