@@ -77,6 +77,6 @@ wait_ready() {
 
 # rss_kb PID: VmRSS of /proc/PID/status in KiB; heap_used_kb PID: the Java heap in use (jcmd GC.heap_info)
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
-heap_used_kb() { timeout 60 jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'; }
+heap_used_kb() { timeout 60 jcmd "$1" GC.heap_info | awk '!f && match($0, /used [0-9]+K/) { print substr($0, RSTART + 5, RLENGTH - 6); f = 1 }'; }
 # open_files PID: the process's open file descriptors
 open_files() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }

@@ -160,7 +160,7 @@ measure() {
   for i in $(seq 0 $(( INSTANCES - 1 ))); do
     pid=${NOTIFY_PIDS[i]}
     gauge=$(curl -fs -m 10 "http://127.0.0.1:${MANAGEMENT_PORTS[i]}/q/metrics" 2>/dev/null \
-      | awk '/^leadline_gateway_connections[ {]/{printf "%d", $NF; exit}')
+      | awk '!f && /^leadline_gateway_connections[ {]/ { printf "%d", $NF; f = 1 }') || gauge=""
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$pid" "${HTTP_PORTS[i]}" "$(rss_kb "$pid")" "$(heap_used_kb "$pid")" \
       "$(open_files "$pid")" "${gauge:--1}" >> "$1"
   done
