@@ -118,6 +118,12 @@ def main(run):
     md.append(f"| **total** | **{total['connections']:,}** | | {total['rss_before_kb']:,} | {total['rss_after_kb']:,} | "
               f"{total.get('rss_per_conn_bytes', 0):,} | {total['heap_used_before_kb']:,} | {total['heap_used_after_kb']:,} | "
               f"{total.get('heap_per_conn_bytes', 0):,} |")
+    gauges = [x["gateway_connections_gauge"] for x in instances]
+    if all(g is not None and g >= 0 for g in gauges):
+        md.append(f"\nThe instances' own count (gauge `leadline_gateway_connections` of /q/metrics, when measured): "
+                  f"{sum(gauges):,} ({', '.join(f'{g:,}' for g in gauges)}).")
+        if sum(gauges) != up:
+            md.append(f"\n**WARNING: the loaders counted {up:,} connections up, the instances {sum(gauges):,}.**")
     text = "\n".join(md) + "\n"
     with open(os.path.join(run, "summary.md"), "w") as f:
         f.write(text)

@@ -204,7 +204,8 @@ column -t "$RUN/memory-before.tsv"
 cat "$RUN/meta.txt"
 
 # ---- loaders ---------------------------------------------------------------------------------------------
-rm -f "$RUN/stop"
+# results of an earlier run in the same directory (REUSE_TOKENS) must not be taken for this one's
+rm -f "$RUN/stop" "$RUN"/loader-*.json "$RUN"/loader-*.log "$RUN"/summary.json "$RUN"/summary.md
 offset=0
 log "starting $LOADERS loaders: $CONNECTIONS connections, $CONCURRENCY handshakes in flight each"
 for l in $(seq 0 $(( LOADERS - 1 ))); do
