@@ -77,6 +77,7 @@ public final class ClientSession {
         this.protocol = protocol;
         this.batched = batched;
         dropHttpIdleTimer();
+        UpgradeLeftovers.drop(connection);
         this.socketId = socketId;
         this.userId = userId;
         this.role = role;
