@@ -1,20 +1,23 @@
 package io.leadline.notify.session;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.impl.WebSocketImplBase;
 import org.jboss.logging.Logger;
 
 import java.lang.reflect.Field;
 import java.util.Map;
 
 /**
- * Lets go of what websockets-next keeps of the upgrade request for the life of a socket although the
- * gateway never reads it after the socket opened: the copy of the request headers in the connection's
- * handshake request (the {@code Authorization} header with the raw token among them) and the routing
- * context in its security support (the HTTP request, its headers and response, their maps). The
- * socket's identity stays: every callback still runs as the authenticated user.
+ * Lets go of what websockets-next and Vert.x keep of the upgrade request for the life of a socket although the
+ * gateway never reads it after the socket opened: the request headers (the {@code Authorization} header
+ * with the raw token among them) held by the Vert.x socket and copied into the connection's handshake
+ * request, and the routing context in its security support (the HTTP request, its response, their maps).
+ * The socket's identity stays: every callback still runs as the authenticated user.
  *
- * <p>Both are private fields of websockets-next ({@code WebSocketConnectionImpl$HandshakeRequestImpl.headers},
- * {@code SecuritySupport.routingContext}); after an upgrade that renames them nothing is dropped and a
+ * <p>These are private fields of websockets-next ({@code WebSocketConnectionImpl$HandshakeRequestImpl.headers},
+ * {@code SecuritySupport.routingContext}) and Vert.x ({@code WebSocketImplBase.headers}); after an upgrade
+ * that renames them nothing is dropped and a
  * warning is logged once ({@code UpgradeLeftoversTest} fails first). The routing context is only read
  * there when the identity is missing (it is dropped only from authenticated sockets) or is replaced during the
  * socket's life, which the gateway never does.
@@ -27,6 +30,8 @@ final class UpgradeLeftovers {
     private static final Field HEADERS;
     private static final Field ROUTING_CONTEXT;
     private static final Field IDENTITY;
+    private static final Field SOCKET_HEADERS;
+    private static volatile boolean failed;
 
     static {
         Field securitySupport = null;
@@ -34,6 +39,7 @@ final class UpgradeLeftovers {
         Field headers = null;
         Field routingContext = null;
         Field identity = null;
+        Field socketHeaders = null;
         try {
             String runtime = "io.quarkus.websockets.next.runtime.";
             securitySupport = accessible(Class.forName(runtime + "WebSocketConnectionImpl"), "securitySupport");
@@ -41,6 +47,7 @@ final class UpgradeLeftovers {
             headers = accessible(Class.forName(runtime + "WebSocketConnectionImpl$HandshakeRequestImpl"), "headers");
             routingContext = accessible(Class.forName(runtime + "SecuritySupport"), "routingContext");
             identity = accessible(Class.forName(runtime + "SecuritySupport"), "identity");
+            socketHeaders = accessible(WebSocketImplBase.class, "headers");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("the upgrade request stays referenced by every socket (websockets-next changed: %s)", e.toString());
             securitySupport = null;
@@ -50,6 +57,7 @@ final class UpgradeLeftovers {
         HEADERS = headers;
         ROUTING_CONTEXT = routingContext;
         IDENTITY = identity;
+        SOCKET_HEADERS = socketHeaders;
     }
 
     private UpgradeLeftovers() {
@@ -68,10 +76,11 @@ final class UpgradeLeftovers {
 
     /** Drops the upgrade's headers and routing context from a server connection; after its open callback read them. */
     static void drop(WebSocketConnection connection) {
-        if (SECURITY_SUPPORT == null || !SECURITY_SUPPORT.getDeclaringClass().isInstance(connection)) {
+        if (SECURITY_SUPPORT == null || failed || !SECURITY_SUPPORT.getDeclaringClass().isInstance(connection)) {
             return;
         }
         try {
+            SOCKET_HEADERS.set(RawSockets.socketOf(connection), MultiMap.caseInsensitiveMultiMap());
             Object request = HANDSHAKE_REQUEST.get(connection);
             if (HEADERS.getDeclaringClass().isInstance(request)) {
                 HEADERS.set(request, Map.of());
@@ -83,8 +92,12 @@ final class UpgradeLeftovers {
                     && IDENTITY.get(security) != null) {
                 ROUTING_CONTEXT.set(security, null);
             }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // e.g. a native image that refuses the write: the socket works as before, keeping the request
+            if (!failed) {
+                failed = true;
+                LOG.warnf("the upgrade request stays referenced by every socket (%s)", e.toString());
+            }
         }
     }
 }
