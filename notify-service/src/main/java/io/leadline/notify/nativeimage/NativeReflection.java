@@ -36,7 +36,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * What a native image must keep for reflection: Jackson reads and writes these records through
  * {@code JsonCodec} (outside REST resource signatures, so Quarkus cannot discover them), and the
  * gateway reaches the Netty channel under a websockets-next connection through a package-private
- * method and a private field ({@code RawSockets}). Package-private types are named by string; {@code NativeReflectionTest}
+ * method and a private field ({@code RawSockets}) and lets go of the upgrade request through private fields
+ * ({@code UpgradeLeftovers}). Package-private types are named by string; {@code NativeReflectionTest}
  * fails when a new frame record or event record is not listed here.
  */
 @RegisterForReflection(
@@ -73,7 +74,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 // RawSockets: WebSocketConnectionBase#webSocket() is package-private, and the socket
                 // may be wrapped by Vert.x Web (its private field delegate)
                 "io.quarkus.websockets.next.runtime.WebSocketConnectionBase",
-                "io.vertx.ext.web.impl.ServerWebSocketWrapper"
+                "io.vertx.ext.web.impl.ServerWebSocketWrapper",
+                // UpgradeLeftovers: the private fields through which a socket keeps its upgrade request
+                "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl",
+                "io.quarkus.websockets.next.runtime.WebSocketConnectionImpl$HandshakeRequestImpl",
+                "io.quarkus.websockets.next.runtime.SecuritySupport",
+                "io.vertx.core.http.impl.WebSocketImplBase"
         },
         methods = true,
         fields = true)

@@ -15,6 +15,9 @@ public record ConnectionIdentity(String userId, String role, long tokenExpiresAt
         if (identity.getPrincipal() instanceof TicketPrincipal ticket) {
             return new ConnectionIdentity(ticket.userId(), role, ticket.tokenExpiresAt());
         }
+        if (identity.getPrincipal() instanceof SocketPrincipal socket) {
+            return new ConnectionIdentity(socket.userId(), role, socket.tokenExpiresAt());
+        }
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         return new ConnectionIdentity(token.getSubject(), role, token.getExpirationTime());
     }

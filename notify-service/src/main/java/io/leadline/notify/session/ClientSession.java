@@ -44,12 +44,14 @@ public final class ClientSession {
     private final String socketId;
     private final String userId;
     private final String role;
-    private final TokenBucket inboundRate;
-    private final TokenBucket replayRate;
+    private final GatewayConfig limits;
 
     // confined to the event loop
     private final Map<String, Cursor> cursors = new HashMap<>();
-    private final Strikes strikes;
+    // made on first use: most sockets never send a frame, never replay and are never refused one
+    private TokenBucket inboundRate;
+    private TokenBucket replayRate;
+    private Strikes strikes;
     private boolean dirty;
     private boolean replaying;
     private long markedDrain = -1;
@@ -75,13 +77,12 @@ public final class ClientSession {
         this.protocol = protocol;
         this.batched = batched;
         dropHttpIdleTimer();
+        UpgradeLeftovers.drop(connection);
         this.socketId = socketId;
         this.userId = userId;
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
-        this.inboundRate = TokenBucket.perSecond(limits.maxInboundPerSecond());
-        this.replayRate = new TokenBucket(limits.replayBurst(), limits.replayRefill());
-        this.strikes = new Strikes(limits.strikeDecay());
+        this.limits = limits;
     }
 
     /**
@@ -136,11 +137,17 @@ public final class ClientSession {
     }
 
     public boolean allowInbound() {
+        if (inboundRate == null) {
+            inboundRate = TokenBucket.perSecond(limits.maxInboundPerSecond());
+        }
         return inboundRate.tryAcquire();
     }
 
     /** Counts a frame refused by the rate limit; returns the strikes held (they decay over time). */
     public int strike() {
+        if (strikes == null) {
+            strikes = new Strikes(limits.strikeDecay());
+        }
         return strikes.strike();
     }
 
@@ -155,6 +162,9 @@ public final class ClientSession {
 
     /** Takes one {@code since} subscription from the connection's allowance. */
     public boolean allowReplay() {
+        if (replayRate == null) {
+            replayRate = new TokenBucket(limits.replayBurst(), limits.replayRefill());
+        }
         return replayRate.tryAcquire();
     }
 

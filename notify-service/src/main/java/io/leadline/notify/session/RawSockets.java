@@ -41,12 +41,17 @@ final class RawSockets {
     }
 
     static ChannelHandlerContext contextOf(WebSocketConnection connection) {
+        return socketOf(connection).channelHandlerContext();
+    }
+
+    /** The Vert.x socket under a websockets-next connection. */
+    static WebSocketImplBase<?> socketOf(WebSocketConnection connection) {
         try {
             Object socket = WEB_SOCKET.invokeExact(connection);
             while (!(socket instanceof WebSocketImplBase<?>) && socket.getClass().getName().equals(WRAPPER)) {
                 socket = (Object) WRAPPED.invokeExact(socket);
             }
-            return ((WebSocketImplBase<?>) socket).channelHandlerContext();
+            return (WebSocketImplBase<?>) socket;
         } catch (Throwable e) {
             throw new IllegalStateException("no Netty channel under " + connection.id(), e);
         }
