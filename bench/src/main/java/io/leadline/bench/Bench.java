@@ -73,6 +73,7 @@ public final class Bench {
         long warmupMs = (long) (args.dbl("warmup-s", 2) * 1000);
         long measureMs = (long) (args.dbl("measure-s", 5) * 1000);
         long drainMaxMs = (long) (args.dbl("drain-max-s", Math.max(5, p99Limit * 5 / 1000)) * 1000);
+        long quiesceMaxMs = (long) (args.dbl("quiesce-max-s", 180) * 1000);
         long maxSeconds = args.lng("max-seconds", 300);
         int retries = args.integer("retries", 1);
         long serverPid = args.lng("server-pid", -1);
@@ -123,7 +124,7 @@ public final class Bench {
                             step.put("phase", phase);
                         }
                         steps.add(step);
-                        quiesce(loader); // a failed step can leave a backlog; the next one starts quiet
+                        quiesce(loader, quiesceMaxMs); // a failed step can leave a backlog; the next one starts quiet
                         if (step.getBoolean("pass") || loader.readyNow() < subs * 0.99) {
                             break;
                         }
@@ -295,12 +296,17 @@ public final class Bench {
         return step;
     }
 
-    /** Waits until frames stop arriving (a backlog left by an overloaded step), at most 20 s. */
-    private static void quiesce(Loader loader) {
+    /**
+     * Waits until frames stop arriving (a backlog left by an overloaded step), at most {@code maxMs}. A
+     * server that never drops an event (notify-service replays its stream in order) keeps delivering the
+     * backlog of an overloaded step for as long as it takes, so the next step must not start before it is
+     * gone: it would measure the backlog's age, not its own latency.
+     */
+    private static void quiesce(Loader loader, long maxMs) {
         long start = System.currentTimeMillis();
         long last = -1;
         long stableSince = start;
-        while (System.currentTimeMillis() - start < 20_000) {
+        while (System.currentTimeMillis() - start < maxMs) {
             long count = loader.delivered.sum() + loader.outside.sum();
             long t = System.currentTimeMillis();
             if (count != last) {

@@ -168,6 +168,11 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** Drops the connection without a close handshake, as a client whose network vanished. */
+    public void abort() {
+        socket.abort();
+    }
+
     /** The close code the server sent, once it closed the connection. */
     public int awaitClose(Duration timeout) {
         return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();

@@ -372,14 +372,16 @@ public final class ClientSession {
     /**
      * Writes a shared frame through a duplicate of its own (a partial socket write moves the reader
      * index of what it writes); a plain duplicate, not a pooled one, whose pool runs dry when one event
-     * puts thousands in flight.
+     * puts thousands in flight. The channel's own void promise fires nothing when the write fails: a
+     * socket closed with frames still queued fails each of them, and the pipeline's void promise would
+     * report every one as an unhandled error (thousands of log lines for one slow consumer closed).
      */
     private boolean write(ByteBuf frame, long maxPendingBytes) {
         if (pendingBytes() > maxPendingBytes) {
             return false;
         }
         frame.retain();
-        context.write(frame.duplicate(), context.voidPromise());
+        context.write(frame.duplicate(), unsafe.voidPromise());
         if (!dirty) {
             dirty = true;
             LoopFlusher.of(loop()).schedule(this);

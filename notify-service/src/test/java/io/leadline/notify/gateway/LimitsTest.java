@@ -3,6 +3,7 @@ package io.leadline.notify.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.session.Sessions;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
@@ -28,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +48,9 @@ class LimitsTest {
     URI ws;
 
     @Inject
+    Sessions sessions;
+
+    @Inject
     Connection nats;
 
     @Test
@@ -56,27 +64,91 @@ class LimitsTest {
     }
 
     private void stuckClientIsClosedWhileAHealthyOneKeepsReceiving(boolean stuckBatches) throws Exception {
+        Logger endpoints = Logger.getLogger("io.quarkus.websockets.next.runtime");
+        ErrorCount errors = new ErrorCount();
+        endpoints.addHandler(errors);
         try (WsTestClient healthy = connectToLeads(false); WsTestClient stuck = connectToLeads(stuckBatches)) {
             stuck.pauseReading();
-            String description = "x".repeat(4000);
-            JetStream jetStream = TestBus.as(NatsIdentity.LEADS).jetStream();
-            // batches the healthy client reads before the next is sent: it is never behind, the stuck one falls ever further
-            int sent = 0;
-            for (int batch = 0; batch < 40; batch++) {
-                List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
-                for (int i = 0; i < 150; i++, sent++) {
-                    LeadCreated lead = new LeadCreated("bulk-" + sent, "Bulk", description, "plumbing", "Austin", "TX",
-                            "low", "residential", 1, 5, 3, Instant.now());
-                    EventEnvelope<LeadCreated> envelope = EventEnvelope.of(Channels.LEADS, lead);
-                    acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
-                }
-                acks.forEach(CompletableFuture::join);
-                String last = "bulk-" + (sent - 1);
-                healthy.await(frame -> last.equals(frame.path("data").path("id").asText()), WAIT);
-            }
+            publishWhileTheHealthyOneReads(healthy, "bulk");
             stuck.resumeReading();
             assertThat(stuck.awaitClose(WAIT)).isEqualTo(4008);
             assertThat(healthy.isClosed()).isFalse();
+        } finally {
+            endpoints.removeHandler(errors);
+        }
+        // the frames still queued for the closed socket fail quietly: a client's fault is no server error
+        assertThat(errors.count).as("errors logged by the WebSocket endpoints").hasValue(0);
+    }
+
+    @Test
+    void aSlowConsumerThatVanishesWithFramesStillQueuedLeavesNoErrorInTheLog() throws Exception {
+        Logger endpoints = Logger.getLogger("io.quarkus.websockets.next.runtime");
+        ErrorCount errors = new ErrorCount();
+        endpoints.addHandler(errors);
+        try (WsTestClient healthy = connectToLeads(false); WsTestClient stuck = connectToLeads(false)) {
+            String stuckId = connectionId(stuck);
+            stuck.pauseReading();
+            publishWhileTheHealthyOneReads(healthy, "gone");
+            // the server gave up on it (4008) with thousands of frames still queued; then the client vanishes
+            stuck.abort();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (sessions.get(stuckId) != null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sessions.get(stuckId)).as("the stuck socket is gone").isNull();
+            Thread.sleep(500); // the failed writes of the closed socket are reported on its event loop right after
+        } finally {
+            endpoints.removeHandler(errors);
+        }
+        assertThat(errors.count).as("errors logged by the WebSocket endpoints").hasValue(0);
+    }
+
+    /**
+     * 6,000 events of 4 KB in batches the healthy client reads before the next is sent: it is never
+     * behind, a client that does not read falls ever further.
+     */
+    private static void publishWhileTheHealthyOneReads(WsTestClient healthy, String prefix) throws Exception {
+        String description = "x".repeat(4000);
+        JetStream jetStream = TestBus.as(NatsIdentity.LEADS).jetStream();
+        int sent = 0;
+        for (int batch = 0; batch < 40; batch++) {
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+            for (int i = 0; i < 150; i++, sent++) {
+                LeadCreated lead = new LeadCreated(prefix + "-" + sent, "Bulk", description, "plumbing", "Austin", "TX",
+                        "low", "residential", 1, 5, 3, Instant.now());
+                EventEnvelope<LeadCreated> envelope = EventEnvelope.of(Channels.LEADS, lead);
+                acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
+            }
+            acks.forEach(CompletableFuture::join);
+            String last = prefix + "-" + (sent - 1);
+            healthy.await(frame -> last.equals(frame.path("data").path("id").asText()), WAIT);
+        }
+    }
+
+    private static String connectionId(WsTestClient client) {
+        return client.seen().stream()
+                .map(raw -> JsonCodec.tree(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .filter(frame -> "connected".equals(frame.path("type").asText()))
+                .findFirst().orElseThrow().path("connection_id").asText();
+    }
+
+    /** Counts records of SEVERE level (ERROR) published to the logger it is added to. */
+    private static final class ErrorCount extends Handler {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                count.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 
