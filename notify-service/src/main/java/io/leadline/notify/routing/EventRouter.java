@@ -245,7 +245,7 @@ public class EventRouter {
 
     private LoopDeliveries newDeliveries(EventLoop loop) {
         return new LoopDeliveries(loop, key -> subscriptions.of(key).getOrDefault(loop, Set.of()),
-                config.maxPendingBytes(), new LoopDeliveries.Outcome() {
+                config.maxPendingBytes(), config.coalesce().toNanos(), new LoopDeliveries.Outcome() {
                     @Override
                     public void delivered(long events, long frames, long bytes) {
                         if (events > 0) {

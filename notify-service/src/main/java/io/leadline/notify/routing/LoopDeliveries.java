@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -21,8 +22,9 @@ import java.util.function.Function;
  * The events waiting for one event loop's subscribers. The router queues each event's frame once per
  * loop; the loop drains whatever has accumulated in one task, so under load one drain writes many
  * events to a subscriber in one buffer (a batch frame, or frames back to back) and that buffer is
- * built once for all the loop's subscribers of the channel. When the loop keeps up, a drain holds one
- * event and nothing waits for a batch to fill.
+ * built once for all the loop's subscribers of the channel. After a quiet spell an event is drained at
+ * once; under sustained load a drain waits until {@code coalesce} (2 ms) has passed since the last one,
+ * so each subscriber is written once per interval, whatever the event rate.
  *
  * <p>Bounded: the router waits while a loop has {@link #MAX_QUEUED} events queued; it runs on the NATS
  * dispatcher, never on an event loop, and a stalled consumer is recreated from the last routed sequence.
@@ -50,6 +52,9 @@ final class LoopDeliveries implements Runnable {
     private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final long coalesceNanos;
+    /** When the last drain started; written by the loop, read by the router to decide whether to wait. */
+    private volatile long lastDrainNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
     // confined to the loop
     private final Map<String, FrameRun> runs = new LinkedHashMap<>();
@@ -60,10 +65,11 @@ final class LoopDeliveries implements Runnable {
 
     /** {@code subscribers} gives this loop's sessions subscribed to a key (read when the drain runs). */
     LoopDeliveries(EventLoop loop, Function<String, Set<ClientSession>> subscribers, long maxPendingBytes,
-            Outcome outcome) {
+            long coalesceNanos, Outcome outcome) {
         this.loop = loop;
         this.subscribers = subscribers;
         this.maxPendingBytes = maxPendingBytes;
+        this.coalesceNanos = coalesceNanos;
         this.outcome = outcome;
     }
 
@@ -76,21 +82,32 @@ final class LoopDeliveries implements Runnable {
         queued.incrementAndGet();
         if (scheduled.compareAndSet(false, true)) {
             try {
-                loop.execute(this);
+                schedule();
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 discard();
             }
         }
     }
 
+    /** At once after a quiet spell; under load, once the coalescing interval since the last drain is over. */
+    private void schedule() {
+        long wait = coalesceNanos - (System.nanoTime() - lastDrainNanos);
+        if (wait <= 0) {
+            loop.execute(this);
+        } else {
+            loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
     @Override
     public void run() {
         scheduled.set(false);
+        lastDrainNanos = System.nanoTime();
         try {
             drainOnce();
         } finally {
             if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-                loop.execute(this);
+                schedule();
             }
         }
     }

@@ -29,6 +29,15 @@ public interface GatewayConfig {
     @WithDefault("1048576")
     long maxPendingBytes();
 
+    /**
+     * Under sustained load, how long an event loop lets events accumulate before it writes them: a drain
+     * that follows another by less than this waits out the rest, so a busy loop writes each subscriber
+     * once per interval (one batch, one system call) instead of once per event. A loop that was idle
+     * drains at once, so a lone event is never delayed. 0 drains every event at once.
+     */
+    @WithDefault("2ms")
+    Duration coalesce();
+
     /** Inbound frames per second allowed per connection (burst of the same size); the excess gets rate_limited. */
     @WithDefault("50")
     int maxInboundPerSecond();

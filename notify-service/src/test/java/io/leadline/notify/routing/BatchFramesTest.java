@@ -95,6 +95,26 @@ class BatchFramesTest {
     }
 
     @Test
+    void aBurstIsCoalescedIntoBatchesWithoutAnyLoopHeldUpAndALoneEventStillGoesOutAtOnce() throws Exception {
+        try (WsTestClient batched = connect("provider", true)) {
+            batched.send(Map.of("type", "subscribe", "channel", "leads"));
+            batched.awaitType("subscribed", WAIT);
+            batched.drain();
+
+            int count = 500;
+            List<String> ids = publishLeads("coalesced", count);
+            List<String> frames = framesUntil(batched, ids.get(count - 1));
+            assertThat(ids(lines(frames))).containsExactlyElementsOf(ids);
+            assertThat(frames.size()).as("frames carrying a burst of %d events", count).isLessThan(count);
+
+            Thread.sleep(100); // a quiet spell: the next event is written as soon as it is routed
+            List<String> alone = publishLeads("after-quiet", 1);
+            assertThat(framesUntil(batched, alone.get(0))).singleElement()
+                    .satisfies(frame -> assertThat(frame).doesNotContain("\n"));
+        }
+    }
+
+    @Test
     void theMonitorsKindFilterHoldsInsideBatches() throws Exception {
         try (WsTestClient admin = connect("admin", true)) {
             admin.send(Map.of("type", "subscribe", "channel", "payments.monitor",
