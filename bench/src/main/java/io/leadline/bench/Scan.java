@@ -66,39 +66,10 @@ final class Scan {
         return -1;
     }
 
+    /** As {@link #ts(Buffer, int, int)} for a buffer without a backing array: reads a copy of the bytes. */
     static long tsSlow(Buffer b, int from, int to) {
-        for (int i = Math.max(from + 1, 1); i + 3 < to; i++) {
-            if (b.getByte(i) != 't' || b.getByte(i + 1) != 's' || b.getByte(i - 1) != '"') {
-                continue;
-            }
-            int j = i + 2;
-            if (b.getByte(j) == '\\') {
-                j++;
-            }
-            if (j >= to || b.getByte(j) != '"') {
-                continue;
-            }
-            j++;
-            if (j >= to || b.getByte(j) != ':') {
-                continue;
-            }
-            j++;
-            long value = 0;
-            int digits = 0;
-            while (j < to) {
-                byte c = b.getByte(j);
-                if (c < '0' || c > '9') {
-                    break;
-                }
-                value = value * 10 + (c - '0');
-                j++;
-                digits++;
-            }
-            if (digits > 0) {
-                return value;
-            }
-        }
-        return -1;
+        byte[] copy = b.getBytes(from, to);
+        return ts(copy, 0, copy.length);
     }
 
     static boolean contains(Buffer b, String ascii) {
