@@ -27,6 +27,8 @@
 #   LADDER_SMALL / LADDER_LARGE  deliveries/s steps of the sweeps with SEARCH=0
 #   WARMUP_S [2]  MEASURE_S [5]  per step
 #   NOTIFY_JAVA_OPTS ["-Xms256m -Xmx1g"]   JVM options of notify-service
+#   LOADER_DIRECT_MEMORY [8g]   the loader's direct memory (a server delivering a backlog to 1,000
+#         connections fills Netty's read buffers faster than the loader frees them)
 #   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
 #   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
 #   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
@@ -96,7 +98,7 @@ trap 'exit 130' INT TERM
 
 # loader MODE ARGS... : runs the loader (bounded by `timeout`), output to the console and $RUN/loader.log
 loader() {
-  timeout --kill-after=10 900 java -Xms512m -Xmx2g -XX:+UseParallelGC -jar "$BENCH_JAR" "$@" \
+  timeout --kill-after=10 900 java -Xms512m -Xmx2g -XX:MaxDirectMemorySize=${LOADER_DIRECT_MEMORY:-8g} -XX:+UseParallelGC -jar "$BENCH_JAR" "$@" \
     > >(grep --line-buffered -v -e '^SLF4J' -e '^JSON ' | tee -a "$RUN/loader.log") 2>&1 &
   LOADER_PID=$!
   wait "$LOADER_PID" || log "loader exited with $?"
