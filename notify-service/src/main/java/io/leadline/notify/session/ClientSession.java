@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -94,7 +94,7 @@ public final class ClientSession {
         if (idle != null) {
             try {
                 context.pipeline().remove(idle);
-            } catch (java.util.NoSuchElementException alreadyGone) {
+            } catch (NoSuchElementException alreadyGone) {
                 // removed by a concurrent close
             }
         }
