@@ -12,6 +12,7 @@ import io.leadline.notify.session.GatewayConfig;
 import io.leadline.notify.session.GatewayMetrics;
 import io.leadline.notify.session.SessionEnd;
 import io.leadline.notify.session.Sessions;
+import io.leadline.notify.session.UpgradeIdentity;
 import io.leadline.notify.session.SocketEvents;
 import io.leadline.notify.session.UpgradeQuery;
 import io.leadline.shared.event.Channels;
@@ -23,6 +24,7 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -42,9 +44,6 @@ import java.util.List;
 @WebSocket(path = "/ws")
 public class GatewaySocket {
 
-
-    @Inject
-    SecurityIdentity identity;
 
     @Inject
     Sessions sessions;
@@ -85,6 +84,15 @@ public class GatewaySocket {
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
+        SecurityIdentity identity = UpgradeIdentity.of(connection);
+        if (identity == null) {
+            // the upgrade was authenticated (@Authenticated), so only a websockets-next that no longer keeps the
+            // identity where UpgradeIdentity reads it gets here: refuse rather than guess who this is
+            connection.close(new CloseReason(ErrorCodes.CLOSE_SERVER_ERROR, "no identity")).subscribe().with(v -> {
+            }, e -> {
+            });
+            return;
+        }
         ConnectionIdentity who = ConnectionIdentity.of(identity);
         boolean batched = "1".equals(UpgradeQuery.param(connection, "batch"));
         ClientSession session = new ClientSession(connection, LeadlineProtocol.INSTANCE, batched, null, who.userId(),
@@ -255,7 +263,8 @@ public class GatewaySocket {
     /** A presence channel: the user becomes a member on every instance, and the reply lists the members. */
     private void join(ClientSession session, ClientFrame.Subscribe frame) {
         String channel = frame.channel();
-        if (!presence.join(session, channel, identity.getPrincipal().getName())) {
+        SecurityIdentity identity = UpgradeIdentity.of(session.connection());
+        if (identity == null || !presence.join(session, channel, identity.getPrincipal().getName())) {
             session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
                     "the presence of " + channel + " is full", frame.id()));
             return;

@@ -172,6 +172,10 @@ public final class ClientSession {
         lastSeenNanos = System.nanoTime();
     }
 
+    public WebSocketConnection connection() {
+        return connection;
+    }
+
     long silentNanos() {
         return System.nanoTime() - lastSeenNanos;
     }

@@ -1,5 +1,6 @@
 package io.leadline.notify.session;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.impl.WebSocketImplBase;
@@ -72,6 +73,24 @@ final class UpgradeLeftovers {
     /** Whether this websockets-next has the fields dropped here. */
     static boolean available() {
         return SECURITY_SUPPORT != null;
+    }
+
+    /**
+     * The identity websockets-next keeps for a server connection (what the upgrade authenticated, or a later
+     * in-band replacement); null if it keeps none or this websockets-next has no such field.
+     */
+    static SecurityIdentity identity(WebSocketConnection connection) {
+        if (SECURITY_SUPPORT == null || !SECURITY_SUPPORT.getDeclaringClass().isInstance(connection)) {
+            return null;
+        }
+        try {
+            Object security = SECURITY_SUPPORT.get(connection);
+            return security != null && IDENTITY.getDeclaringClass().isInstance(security)
+                    ? (SecurityIdentity) IDENTITY.get(security)
+                    : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Drops the upgrade's headers and routing context from a server connection; after its open callback read them. */
