@@ -16,18 +16,38 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Subscriptions {
 
+    /** Values are concurrent maps of concurrent sets, or (one subscriber) an immutable map of one set of one. */
     private final ConcurrentHashMap<String, Map<EventLoop, Set<ClientSession>>> byChannel = new ConcurrentHashMap<>();
 
     public void add(String channel, ClientSession session) {
         byChannel.compute(channel, (key, loops) -> {
-            Map<EventLoop, Set<ClientSession>> groups = loops == null ? new ConcurrentHashMap<>() : loops;
+            if (loops == null) {
+                // most channels have one subscriber here (every connection's own user channel): an immutable
+                // pair instead of two concurrent maps, about 350 bytes less per idle connection
+                return Map.of(session.loop(), Set.of(session));
+            }
+            Map<EventLoop, Set<ClientSession>> groups = loops instanceof ConcurrentHashMap ? loops : shared(loops);
             groups.computeIfAbsent(session.loop(), loop -> ConcurrentHashMap.newKeySet()).add(session);
             return groups;
         });
     }
 
+    /** A channel's single subscriber as the concurrent groups that a second one joins. */
+    private static Map<EventLoop, Set<ClientSession>> shared(Map<EventLoop, Set<ClientSession>> single) {
+        Map<EventLoop, Set<ClientSession>> groups = new ConcurrentHashMap<>();
+        single.forEach((loop, sessions) -> {
+            Set<ClientSession> group = ConcurrentHashMap.newKeySet();
+            group.addAll(sessions);
+            groups.put(loop, group);
+        });
+        return groups;
+    }
+
     public void remove(String channel, ClientSession session) {
         byChannel.computeIfPresent(channel, (key, loops) -> {
+            if (!(loops instanceof ConcurrentHashMap)) {
+                return loops.getOrDefault(session.loop(), Set.of()).contains(session) ? null : loops;
+            }
             Set<ClientSession> group = loops.get(session.loop());
             if (group != null && group.remove(session) && group.isEmpty()) {
                 loops.remove(session.loop());

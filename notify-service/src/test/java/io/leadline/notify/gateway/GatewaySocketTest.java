@@ -3,6 +3,7 @@ package io.leadline.notify.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.session.Subscriptions;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.leads.LeadCreated;
@@ -47,6 +48,9 @@ class GatewaySocketTest {
 
     @Inject
     Connection nats;
+
+    @Inject
+    Subscriptions subscriptions;
 
     @Test
     void connectedFrameNamesTheUserAndItsOwnChannel() {
@@ -311,6 +315,61 @@ class GatewaySocketTest {
             client.awaitType("connected", WAIT);
             assertThat(client.awaitClose(Duration.ofSeconds(60))).isEqualTo(4001);
         }
+    }
+
+    /**
+     * A user's own channel starts with one subscriber (a compact entry in the subscription index), gains a second
+     * socket and a third, loses them in another order, and is gone from the index with the last one: each open
+     * socket receives every event meanwhile, a closed one none.
+     */
+    @Test
+    void aUsersChannelReachesEachOfItsSocketsAsTheyComeAndGo() throws Exception {
+        String user = nextUser();
+        String channel = Channels.user(user);
+        String token = TestTokens.token(user, "provider");
+        WsTestClient first = WsTestClient.withHeader(ws, token);
+        first.awaitType("connected", WAIT);
+        publish(channel, new NotificationMessage("n", "one", "normal", "admin"));
+        assertThat(first.awaitType("notification_message", WAIT).path("data").path("message").asText()).isEqualTo("one");
+
+        WsTestClient second = WsTestClient.withHeader(ws, token);
+        second.awaitType("connected", WAIT);
+        WsTestClient third = WsTestClient.withHeader(ws, token);
+        third.awaitType("connected", WAIT);
+        publish(channel, new NotificationMessage("n", "three", "normal", "admin"));
+        for (WsTestClient socket : List.of(first, second, third)) {
+            assertThat(socket.await(f -> "three".equals(f.path("data").path("message").asText()), WAIT)).isNotNull();
+        }
+
+        first.close();
+        awaitSubscribers(channel, 2);
+        publish(channel, new NotificationMessage("n", "two left", "normal", "admin"));
+        for (WsTestClient socket : List.of(second, third)) {
+            assertThat(socket.await(f -> "two left".equals(f.path("data").path("message").asText()), WAIT)).isNotNull();
+        }
+        third.close();
+        awaitSubscribers(channel, 1);
+        publish(channel, new NotificationMessage("n", "one left", "normal", "admin"));
+        assertThat(second.await(f -> "one left".equals(f.path("data").path("message").asText()), WAIT)).isNotNull();
+        second.close();
+        awaitSubscribers(channel, 0);
+        assertThat(subscriptions.keys()).doesNotContain(channel);
+
+        try (WsTestClient again = WsTestClient.withHeader(ws, token)) {
+            again.awaitType("connected", WAIT);
+            publish(channel, new NotificationMessage("n", "again", "normal", "admin"));
+            assertThat(again.awaitType("notification_message", WAIT).path("data").path("message").asText()).isEqualTo("again");
+            assertThat(subscriptions.count(channel)).isEqualTo(1);
+        }
+        assertThat(first.seen()).noneMatch(frame -> frame.contains("two left") || frame.contains("again"));
+    }
+
+    private void awaitSubscribers(String channel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (subscriptions.count(channel) != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(subscriptions.count(channel)).isEqualTo(count);
     }
 
     private PublishAck publish(String channel, io.leadline.shared.event.Event event) throws Exception {
