@@ -192,7 +192,8 @@ def main():
                 print(f"| {n} | {data['subs']:,} | {step} | {s['publish_per_s']:,.1f} | {s['deliveries_per_s']:,} | {l['p50_ms']} | "
                       f"{l['p90_ms']} | {l['p99_ms']} | {l['max_ms']} | {100 * s['delivered_ratio']:.2f}% | "
                       f"{'–' if s.get('server_cpu_cores') is None else s['server_cpu_cores']} | {loader_cell} | "
-                      f"{'pass' if s['pass'] else s['why']} |")
+                      f"{'pass' if s['pass'] else s['why']}"
+                      f"{'; ' + str(s['reopened']) + ' closed connections opened again after it' if s.get('reopened') else ''} |")
             if "search" in data:
                 se = data["search"]
                 found = se.get("pass_deliveries_per_s")

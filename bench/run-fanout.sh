@@ -19,7 +19,7 @@
 #         and `notify-single`: the same process's /ws without batch=1 (one event per frame), ratio notify-single/notify
 #   NOTIFY_BATCH [1]  1: target notify asks for batch=1 on the upgrade (several events per frame, one per line);
 #         0: it does not (then `notify` and `notify-single` measure the same thing)
-#   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts; LARGE=0 skips the large sweeps,
+#   SMALL [1000]  LARGE [10000]  MEM_N [10000]  subscriber counts; SMALL=0 / LARGE=0 skip those sweeps,
 #         MEM_N=0 the handshake/memory phase
 #   SEARCH [1]  1: search the ceiling; 0: the fixed ladders LADDER_SMALL / LADDER_LARGE instead
 #   SEARCH_SMALL [50k]  SEARCH_LARGE [20k]  first deliveries/s of the searches (publish rate = deliveries / subscribers)
@@ -29,6 +29,7 @@
 #   NOTIFY_JAVA_OPTS ["-Xms256m -Xmx1g"]   JVM options of notify-service
 #   LOADER_DIRECT_MEMORY [8g]   the loader's direct memory (a server delivering a backlog to 1,000
 #         connections fills Netty's read buffers faster than the loader frees them)
+#   LOADER_JAVA_OPTS []   more JVM options of the loader (e.g. -XX:StartFlightRecording=... to profile it)
 #   PEERS_DIR [../shared/peers]  PG_HOST [127.0.0.1]  PG_USER/PG_PASSWORD [leadline]
 #   BENCH_RUN [mktemp -d /tmp/leadline-fanout.XXXXXX]  where results, logs and keys go
 #   SKIP_BUILD [0]  1: use bench/target/leadline-bench.jar as it is
@@ -98,7 +99,7 @@ trap 'exit 130' INT TERM
 
 # loader MODE ARGS... : runs the loader (bounded by `timeout`), output to the console and $RUN/loader.log
 loader() {
-  timeout --kill-after=10 900 java -Xms512m -Xmx2g -XX:MaxDirectMemorySize=${LOADER_DIRECT_MEMORY:-8g} -XX:+UseParallelGC -jar "$BENCH_JAR" "$@" \
+  timeout --kill-after=10 900 java -Xms512m -Xmx2g -XX:MaxDirectMemorySize=${LOADER_DIRECT_MEMORY:-8g} -XX:+UseParallelGC ${LOADER_JAVA_OPTS:-} -jar "$BENCH_JAR" "$@" \
     > >(grep --line-buffered -v -e '^SLF4J' -e '^JSON ' | tee -a "$RUN/loader.log") 2>&1 &
   LOADER_PID=$!
   wait "$LOADER_PID" || log "loader exited with $?"
@@ -217,14 +218,16 @@ for T in $ORDER; do
   echo "load at $T start ($(date +%H:%M:%S)): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
   if [ "$MEM_N" -gt 0 ]; then
     log "== $T: handshakes and memory, $MEM_N connections"
-    loader connect "${targs[@]}" --n="$MEM_N" --warmup-conns="$WARM_N" --server-pid="$PID" --class-histogram \
+    loader connect "${targs[@]}" --n="$MEM_N" --warmup-conns="$WARM_N" --server-pid="$PID" --class-histogram --native-memory \
       --out="$RUN/$T-connect.json"
     sleep 2
   fi
-  log "== $T: $SMALL subscribers, $HOW to p99 <= 200 ms"
-  loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 "${rates_small[@]}" --server-pid="$PID" \
-    "${common[@]}" --out="$RUN/$T-small.json"
-  sleep 2
+  if [ "$SMALL" -gt 0 ]; then
+    log "== $T: $SMALL subscribers, $HOW to p99 <= 200 ms"
+    loader fanout "${targs[@]}" --subs="$SMALL" --p99-ms=200 "${rates_small[@]}" --server-pid="$PID" \
+      "${common[@]}" --out="$RUN/$T-small.json"
+    sleep 2
+  fi
   if [ "$LARGE" -gt 0 ]; then
     log "== $T: $LARGE subscribers, $HOW to p99 <= 1 s"
     loader fanout "${targs[@]}" --subs="$LARGE" --p99-ms=1000 "${rates_large[@]}" --server-pid="$PID" \

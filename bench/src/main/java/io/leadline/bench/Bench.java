@@ -99,7 +99,8 @@ public final class Bench {
         }
         try (Loader loader = new Loader(target, subs, sources(args, subs), args.integer("loops", 2))) {
             loader.serverPid = serverPid;
-            JsonObject connect = loader.connectAll(args.dbl("connect-rate", 0), args.integer("concurrency", 256),
+            int concurrency = args.integer("concurrency", 256);
+            JsonObject connect = loader.connectAll(args.dbl("connect-rate", 0), concurrency,
                     args.lng("connect-timeout-s", 120) * 1000);
             out.put("connect", connect);
             if (loader.readyNow() < subs) {
@@ -125,6 +126,11 @@ public final class Bench {
                         }
                         steps.add(step);
                         quiesce(loader, quiesceMaxMs); // a failed step can leave a backlog; the next one starts quiet
+                        if (loader.readyNow() < subs) {
+                            // connections the server closed during an overloaded step: open them again, so
+                            // that the next step measures all subscribers again
+                            step.put("reopened", loader.reconnectLost(concurrency, 120_000));
+                        }
                         if (step.getBoolean("pass") || loader.readyNow() < subs * 0.99) {
                             break;
                         }
@@ -146,7 +152,7 @@ public final class Bench {
                         }
                         JsonObject step = measure.apply(deliveries, phase);
                         if (loader.readyNow() < subs * 0.99) {
-                            System.out.println("  (connections lost: search stopped)");
+                            System.out.println("  (connections lost and not opened again: search stopped)");
                             return Search.Outcome.STOP;
                         }
                         return step.getBoolean("pass") ? Search.Outcome.PASS : Search.Outcome.FAIL;
@@ -347,6 +353,9 @@ public final class Bench {
         long rss0 = pid > 0 ? Proc.rssKb(pid) : -1;
         long heap0 = jvm ? Proc.heapUsedKb(pid) : -1;
         java.util.Map<String, long[]> classes0 = jvm && args.flag("class-histogram") ? Proc.classHistogram(pid) : null;
+        // --native-memory: a server started with -XX:NativeMemoryTracking=summary says where its RSS went
+        String baseline = jvm && args.flag("native-memory") ? Proc.jcmd(pid, "VM.native_memory baseline") : null;
+        boolean nmt = baseline != null && !baseline.contains("not enabled");
         try (Loader loader = new Loader(target, n, sources(args, n), args.integer("loops", 2))) {
             loader.serverPid = pid;
             JsonObject connect = loader.connectAll(rate, concurrency, args.lng("connect-timeout-s", 120) * 1000);
@@ -375,6 +384,12 @@ public final class Bench {
                         target.name, rss0, rss1, held, memory.getLong("rss_per_conn_bytes"),
                         jvm ? String.format("; Java heap used %,d -> %,d KiB: %,d bytes/connection", heap0, heap1,
                                 memory.getLong("heap_per_conn_bytes")) : "");
+            }
+            if (nmt) {
+                String diff = Proc.jcmd(pid, "VM.native_memory summary.diff scale=KB");
+                out.put("native_memory_diff", diff);
+                System.out.printf("[%s] native memory after the connections, against before (jcmd VM.native_memory summary.diff):%n%s%n",
+                        target.name, diff);
             }
             if (classes0 != null && held > 0) {
                 out.put("class_histogram_per_conn", classDiff(classes0, Proc.classHistogram(pid), held));

@@ -122,6 +122,35 @@ final class Loader implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Opens again every connection the server closed (e.g. as a slow consumer after an overloaded step),
+     * at most {@code concurrency} handshakes in flight, and waits until they are subscribed or
+     * {@code timeoutMs} passes. Without it one overloaded step ends a search: every later step would
+     * measure fewer receivers. Returns how many were opened again.
+     */
+    int reconnectLost(int concurrency, long timeoutMs) {
+        List<Integer> lost = new ArrayList<>();
+        for (Conn conn : conns) {
+            if (conn != null && conn.state == Conn.CLOSED) {
+                lost.add(conn.index);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long wanted = readyNow() + lost.size();
+        int next = 0;
+        while (readyNow() < wanted && System.nanoTime() < deadline) {
+            while (next < lost.size() && inFlight.get() < concurrency) {
+                start(lost.get(next++));
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (!lost.isEmpty()) {
+            System.out.printf("  (%d closed connection(s) opened again: %d of %d subscribed)%n", lost.size(),
+                    readyNow(), conns.length);
+        }
+        return lost.size();
+    }
+
     private void start(int i) {
         Conn conn = new Conn(i);
         conns[i] = conn;

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class Proc {
 
     private static final double TICKS_PER_SECOND = 100.0; // CLK_TCK on Linux/x86-64
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** A heap or generation line of {@code GC.heap_info} (G1: one heap; Parallel and Serial: two generations). */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private Proc() {
     }
@@ -74,7 +75,11 @@ final class Proc {
             return -1;
         }
         Matcher m = HEAP_USED.matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        long used = -1;
+        while (m.find()) {
+            used = Math.max(used, 0) + Long.parseLong(m.group(1));
+        }
+        return used;
     }
 
     /** Bytes and instances per class from {@code jcmd GC.class_histogram} (which runs a full GC first). */
