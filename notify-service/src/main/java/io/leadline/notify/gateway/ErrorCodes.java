@@ -19,6 +19,8 @@ public final class ErrorCodes {
     public static final short CLOSE_RATE_LIMITED = 4029;
     public static final short CLOSE_RESTARTING = 1012;
     public static final short CLOSE_TOO_BIG = 1009;
+    public static final short CLOSE_INVALID_TEXT = 1007;
+    public static final short CLOSE_PROTOCOL_ERROR = 1002;
     public static final short CLOSE_SERVER_ERROR = 1011;
     public static final short CLOSE_GOING_AWAY = 1001;
 

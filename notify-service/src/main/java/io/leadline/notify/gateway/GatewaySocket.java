@@ -18,6 +18,7 @@ import io.leadline.notify.session.UpgradeQuery;
 import io.leadline.shared.event.Channels;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -157,6 +158,21 @@ public class GatewaySocket {
         } else if (frame instanceof ClientFrame.Refresh refresh) {
             refresh(session, refresh);
         }
+    }
+
+    /**
+     * The protocol is JSON text: a binary frame is answered with an error and the connection stays, as for any
+     * other frame the server cannot read. It counts against the inbound rate like a text frame.
+     */
+    @OnBinaryMessage
+    @NonBlocking
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        ClientSession session = sessions.get(connection.id());
+        if (session == null || !sockets.admit(session, data.length(),
+                () -> ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null))) {
+            return;
+        }
+        session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "binary frames are not supported", null));
     }
 
     /** Authorizes, then checks the connection's limits, then subscribes live, with a replay, or as a member. */

@@ -19,6 +19,8 @@ final class LeadlineProtocol implements WireProtocol {
             case RESTARTING -> ErrorCodes.CLOSE_RESTARTING;
             case SERVER_ERROR -> ErrorCodes.CLOSE_SERVER_ERROR;
             case TOO_BIG -> ErrorCodes.CLOSE_TOO_BIG;
+            case INVALID_TEXT -> ErrorCodes.CLOSE_INVALID_TEXT;
+            case PROTOCOL_ERROR -> ErrorCodes.CLOSE_PROTOCOL_ERROR;
             case RATE_LIMITED -> ErrorCodes.CLOSE_RATE_LIMITED;
         };
     }
@@ -33,6 +35,8 @@ final class LeadlineProtocol implements WireProtocol {
             case RESTARTING -> "server restarting";
             case SERVER_ERROR -> "server error";
             case TOO_BIG -> "message too big";
+            case INVALID_TEXT -> "text frame is not UTF-8";
+            case PROTOCOL_ERROR -> "protocol error";
             case RATE_LIMITED -> "rate limited";
         };
     }

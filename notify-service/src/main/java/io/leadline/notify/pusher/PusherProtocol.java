@@ -18,6 +18,8 @@ final class PusherProtocol implements WireProtocol {
     static final short RECONNECT_NOW = 4200;
     static final short PONG_NOT_RECEIVED = 4201;
     static final short TOO_BIG = 1009;
+    static final short INVALID_TEXT = 1007;
+    static final short PROTOCOL_ERROR = 1002;
 
     private PusherProtocol() {
     }
@@ -31,6 +33,8 @@ final class PusherProtocol implements WireProtocol {
             case SLOW_CONSUMER, RATE_LIMITED -> OVER_CAPACITY;
             case TOO_MANY_CONNECTIONS -> OVER_QUOTA;
             case TOO_BIG -> TOO_BIG;
+            case INVALID_TEXT -> INVALID_TEXT;
+            case PROTOCOL_ERROR -> PROTOCOL_ERROR;
         };
     }
 
@@ -44,6 +48,8 @@ final class PusherProtocol implements WireProtocol {
             case RATE_LIMITED -> "over capacity: too many messages";
             case TOO_MANY_CONNECTIONS -> "over connection quota";
             case TOO_BIG -> "message too big";
+            case INVALID_TEXT -> "text frame is not UTF-8";
+            case PROTOCOL_ERROR -> "protocol error";
         };
     }
 }

@@ -12,6 +12,7 @@ import io.leadline.notify.session.UpgradeQuery;
 import io.leadline.notify.session.Subscriptions;
 import io.leadline.notify.session.TokenBucket;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -149,6 +150,23 @@ public class PusherSocket {
             session.sendText(PusherFrames.pong());
         } else if (frame instanceof PusherFrame.ClientEvent event) {
             clientEvent(pusher, event);
+        }
+    }
+
+    /**
+     * Pusher speaks JSON text frames: a binary frame gets a {@code pusher:error} (no code: pusher-js only reports
+     * it) and the socket stays open. It counts against the inbound rate like a text frame.
+     */
+    @OnBinaryMessage
+    @NonBlocking
+    public void onBinary(WebSocketConnection connection, Buffer data) {
+        PusherConnection pusher = connections.get(connection.id());
+        if (pusher == null) {
+            return;
+        }
+        ClientSession session = pusher.session();
+        if (sockets.admit(session, data.length(), () -> PusherFrames.error(null, "Too many messages; slow down"))) {
+            session.sendText(PusherFrames.error(null, "Binary frames are not supported; send JSON text frames"));
         }
     }
 

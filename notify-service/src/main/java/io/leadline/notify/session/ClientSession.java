@@ -83,6 +83,7 @@ public final class ClientSession {
         this.role = role;
         this.tokenExpiresAt = tokenExpiresAt;
         this.limits = limits;
+        FrameFaults.install(context, this);
     }
 
     /**
@@ -418,6 +419,26 @@ public final class ClientSession {
             sendText(last);
         }
         close(protocol.closeCode(end), protocol.closeReason(end));
+    }
+
+    /**
+     * The transport ends the session itself ({@link FrameFaults} writes the close frame): from now on nothing is
+     * written. False when the session was already closing.
+     */
+    boolean endedByTransport() {
+        if (closing) {
+            return false;
+        }
+        closing = true;
+        return true;
+    }
+
+    short closeCode(SessionEnd end) {
+        return protocol.closeCode(end);
+    }
+
+    String closeReason(SessionEnd end) {
+        return protocol.closeReason(end);
     }
 
     public void close(short code, String reason) {

@@ -11,7 +11,12 @@ public enum SessionEnd {
     SLOW_CONSUMER,
     RESTARTING,
     SERVER_ERROR,
+    /** A frame or message over the size limits. */
     TOO_BIG,
+    /** A text frame that is not UTF-8. */
+    INVALID_TEXT,
+    /** Any other frame that breaks RFC 6455 (not masked, a reserved opcode, ...). */
+    PROTOCOL_ERROR,
     RATE_LIMITED,
     TOO_MANY_CONNECTIONS
 }

@@ -66,8 +66,13 @@ public class SocketEvents {
      * gets {@code slowDown} (its protocol's error), and a client that keeps flooding is closed.
      */
     public boolean admit(ClientSession session, String text, Supplier<String> slowDown) {
+        return admit(session, text.length(), slowDown);
+    }
+
+    /** As {@link #admit(ClientSession, String, Supplier)}, for a frame of {@code length} characters or bytes. */
+    public boolean admit(ClientSession session, int length, Supplier<String> slowDown) {
         session.touch();
-        metrics.inbound(text.length());
+        metrics.inbound(length);
         if (session.allowInbound()) {
             return true;
         }

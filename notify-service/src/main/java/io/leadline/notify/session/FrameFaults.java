@@ -1,0 +1,110 @@
+package io.leadline.notify.session;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers a client's faulty frames with a close frame, as RFC 6455 asks, instead of a dropped connection and an
+ * error in the log. Sits in a socket's Netty pipeline just before the Vert.x connection handler, after the frame
+ * decoder and any decompressor.
+ *
+ * <p>Vert.x builds Netty's frame decoder with {@code closeOnProtocolViolation(false)} (hard-coded in
+ * {@code Http1xServerConnection}, no option changes it), so a frame the decoder refuses (one frame over
+ * {@code max-frame-size}, an unmasked frame, a reserved opcode) raises a {@link CorruptedWebSocketFrameException}
+ * and nothing else: Vert.x closes the TCP connection without a close frame (clients see 1006) and websockets-next
+ * logs the exception as an unhandled error with its stack trace. Vert.x does not check text frames for UTF-8
+ * either (Netty's {@link Utf8FrameValidator} is only added by Netty's own server protocol handler, which Vert.x
+ * does not use): invalid bytes became U+FFFD and the frame was handled.
+ *
+ * <p>Here the text and continuation frames are checked for UTF-8 (this is Netty's validator, without its own close),
+ * and every {@link CorruptedWebSocketFrameException} from here or from the decoder ends the session: a close frame
+ * with its protocol's code for the fault (1009 too big, 1007 not UTF-8, 1002 any other protocol error), logged at
+ * DEBUG only. The exception goes no further, so neither Vert.x nor websockets-next see it. Then the server half-closes
+ * the TCP connection and drops whatever else arrives until the client closes its side (at most
+ * {@link #LINGER_SECONDS}): the decoder discards the rest of an oversized frame, and closing at once with unread
+ * bytes would reset the connection, which can lose the close frame on the client's side.
+ */
+final class FrameFaults extends Utf8FrameValidator {
+
+    private static final Logger LOG = Logger.getLogger(FrameFaults.class);
+    static final String NAME = "leadline-frame-faults";
+    private static final long LINGER_SECONDS = 2;
+
+    private final ClientSession session;
+    private boolean ended;
+
+    private FrameFaults(ClientSession session) {
+        super(false);
+        this.session = session;
+    }
+
+    /** Puts the handler before the Vert.x connection handler at {@code connection}; on the socket's event loop. */
+    static void install(ChannelHandlerContext connection, ClientSession session) {
+        if (connection.pipeline().get(NAME) == null && !connection.isRemoved()) {
+            connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(session));
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (ended) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof CorruptedWebSocketFrameException)) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        CorruptedWebSocketFrameException fault = (CorruptedWebSocketFrameException) cause;
+        SessionEnd end = endFor(fault.closeStatus());
+        LOG.debugf("socket %s closed for a faulty frame (%s): %s", session.id(), end, fault.getMessage());
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (!session.endedByTransport() || !ctx.channel().isActive()) {
+            // the server had already begun to close it: its close frame went out, this one would be a second
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(new CloseWebSocketFrame(session.closeCode(end), session.closeReason(end)))
+                .addListener((ChannelFutureListener) written -> {
+                    if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                        written.channel().eventLoop().schedule(() -> {
+                            written.channel().close();
+                        }, LINGER_SECONDS, TimeUnit.SECONDS);
+                    } else {
+                        written.channel().close();
+                    }
+                });
+    }
+
+    static SessionEnd endFor(WebSocketCloseStatus status) {
+        if (status == null) {
+            return SessionEnd.PROTOCOL_ERROR;
+        }
+        int code = status.code();
+        if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            return SessionEnd.TOO_BIG;
+        }
+        if (code == WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code()) {
+            return SessionEnd.INVALID_TEXT;
+        }
+        return SessionEnd.PROTOCOL_ERROR;
+    }
+}
