@@ -172,7 +172,9 @@ def main():
         print(f"notify-service memory: RSS {m['rss_before_kb']:,} KiB → {m['rss_after_gc_kb']:,} KiB with "
               f"{c['held']:,} idle authenticated connections after GC.run = {m['rss_per_conn_bytes']:,} B/connection; "
               f"Java heap used {m.get('heap_used_before_kb', 0):,} → {m.get('heap_used_after_kb', 0):,} KiB = "
-              f"{m.get('heap_per_conn_bytes', 0):,} B/connection.")
+              f"{m.get('heap_per_conn_bytes', 0):,} B/connection"
+              + (f"; the heap was pre-touched, so an idle connection retains heap + RSS growth = "
+                 f"**{m['retained_per_conn_bytes']:,} B**." if "retained_per_conn_bytes" in m else "."))
 
     print()
     print("Every step (warm-up, then the measured window; deliveries counted for events created in the window):")

@@ -378,12 +378,24 @@ public final class Bench {
                 if (jvm) {
                     memory.put("heap_used_before_kb", heap0).put("heap_used_after_kb", heap1)
                             .put("heap_per_conn_bytes", Math.round((heap1 - heap0) * 1024.0 / held));
+                    // with the whole heap touched at start (-XX:+AlwaysPreTouch, -Xms = -Xmx) RSS no longer moves with
+                    // the pages the collector happened to touch: its growth is the memory outside the heap, and with
+                    // the live heap it adds up to what an idle connection keeps
+                    String flags = Proc.jcmd(pid, "VM.flags");
+                    if (flags != null && flags.contains("+AlwaysPreTouch")) {
+                        memory.put("retained_per_conn_bytes", memory.getLong("heap_per_conn_bytes")
+                                + memory.getLong("rss_per_conn_bytes"));
+                    }
                 }
                 out.put("memory", memory);
-                System.out.printf("[%s] memory: RSS %,d KiB -> %,d KiB with %,d idle subscribed connections (after GC): %,d bytes/connection%s%n",
+                System.out.printf("[%s] memory: RSS %,d KiB -> %,d KiB with %,d idle subscribed connections (after GC): %,d bytes/connection%s%s%n",
                         target.name, rss0, rss1, held, memory.getLong("rss_per_conn_bytes"),
                         jvm ? String.format("; Java heap used %,d -> %,d KiB: %,d bytes/connection", heap0, heap1,
-                                memory.getLong("heap_per_conn_bytes")) : "");
+                                memory.getLong("heap_per_conn_bytes")) : "",
+                        memory.containsKey("retained_per_conn_bytes")
+                                ? String.format("; heap pre-touched, so retained = heap + RSS growth = %,d bytes/connection",
+                                        memory.getLong("retained_per_conn_bytes"))
+                                : "");
             }
             if (nmt) {
                 String diff = Proc.jcmd(pid, "VM.native_memory summary.diff scale=KB");
