@@ -147,6 +147,49 @@ class BatchFramesTest {
         }
     }
 
+    /**
+     * JSON allows raw CR and LF between tokens, and a publisher may leave some there (pretty-printed, or a
+     * hand-written envelope): a batching client splits every frame on {@code \n}, the replayed ones too, so
+     * the event must reach it on one line both live and on recovery.
+     */
+    @Test
+    void rawLineBreaksBetweenAnEnvelopesTokensReachABatchClientOnOneLineLiveAndReplayed() throws Exception {
+        JetStream jetStream = TestBus.ownerOf(EventType.LEAD_CREATED).jetStream();
+        try (WsTestClient live = connect("provider", true)) {
+            live.send(Map.of("type", "subscribe", "channel", "leads"));
+            long since = live.awaitType("subscribed", WAIT).path("seq").asLong();
+            live.drain();
+
+            String id = "line-breaks-" + System.nanoTime();
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, "spread over lines"));
+            String json = new String(JsonCodec.encode(envelope), StandardCharsets.UTF_8)
+                    .replace(",\"type\":", ",\r\n  \"type\":").replace(",\"data\":", ",\n\"data\":");
+            assertThat(json).contains("\r\n", "\n\"data\"");
+            long seq = jetStream.publish(Channels.subjectOf(envelope), json.getBytes(StandardCharsets.UTF_8)).getSeqno();
+
+            assertOnOneLine(framesUntil(live, id), id, seq);
+            try (WsTestClient replaying = connect("provider", true)) {
+                replaying.send(Map.of("type", "subscribe", "channel", "leads", "since", since));
+                assertOnOneLine(framesUntil(replaying, id), id, seq);
+            }
+        }
+    }
+
+    private static void assertOnOneLine(List<String> frames, String id, long seq) {
+        assertThat(frames).allSatisfy(frame -> assertThat(frame).doesNotContain("\r"));
+        List<JsonNode> events = lines(frames); // every line is JSON on its own
+        assertThat(events).filteredOn(event -> id.equals(event.path("data").path("id").asText())).singleElement()
+                .satisfies(event -> {
+                    assertThat(event.path("seq").asLong()).isEqualTo(seq);
+                    assertThat(event.path("type").asText()).isEqualTo("lead_created");
+                });
+    }
+
+    private static LeadCreated lead(String id, String description) {
+        return new LeadCreated(id, "Lead " + id, description, "plumbing", "Austin", "TX", "medium", "residential", 2, 10,
+                3, Instant.now());
+    }
+
     private WsTestClient connect(String role, boolean batch) {
         URI uri = batch ? WsTestClient.withQuery(ws, "batch", "1") : ws;
         WsTestClient client = WsTestClient.withHeader(uri, TestTokens.token(String.valueOf(USERS.incrementAndGet()), role));
@@ -205,9 +248,7 @@ class BatchFramesTest {
         for (int i = 0; i < count; i++) {
             String id = prefix + "-" + i;
             ids.add(id);
-            LeadCreated lead = new LeadCreated(id, "Lead " + i, "batch test", "plumbing", "Austin", "TX", "medium",
-                    "residential", 2, 10, 3, Instant.now());
-            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead);
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, "batch test"));
             acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
         }
         for (CompletableFuture<PublishAck> ack : acks) {
