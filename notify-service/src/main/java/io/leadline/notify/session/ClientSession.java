@@ -270,7 +270,7 @@ public final class ClientSession {
                 return -1;
             }
             run.delivered += run.size();
-            run.framesWritten += batched ? 1 : run.size();
+            run.framesWritten += batched ? run.batchFrames() : run.size();
             run.bytesWritten += shared.readableBytes();
             return run.size();
         }

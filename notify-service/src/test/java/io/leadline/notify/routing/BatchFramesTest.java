@@ -3,6 +3,7 @@ package io.leadline.notify.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.EventType;
@@ -58,6 +59,9 @@ class BatchFramesTest {
 
     @Inject
     EventRouter router;
+
+    @Inject
+    GatewayConfig config;
 
     @Test
     void eventsQueuedForABusyLoopArriveAsLinesOfFewFramesForBatchClientsAndAsSingleFramesForOthers() throws Exception {
@@ -175,6 +179,32 @@ class BatchFramesTest {
         }
     }
 
+    /**
+     * {@code max-event-bytes} bounds what one frame of a publisher may make a client take (a client sized
+     * for the largest event must not be broken, docs/security.md); a batch of large events may not add up
+     * to more than that in one frame: it goes out as several frames, each of whole lines, still in order.
+     */
+    @Test
+    void aBatchFrameIsNeverLargerThanTheLargestEventFrameCanBe() throws Exception {
+        try (WsTestClient batched = connect("provider", true)) {
+            batched.send(Map.of("type", "subscribe", "channel", "leads"));
+            batched.awaitType("subscribed", WAIT);
+            batched.drain();
+
+            int count = 40;
+            String description = "x".repeat(20_000);
+            List<String> ids = whileLoopsAreBusy(() -> publishLeads("large", count, description));
+            List<String> frames = framesUntil(batched, ids.get(count - 1));
+
+            List<JsonNode> events = lines(frames);
+            assertThat(ids(events)).containsExactlyElementsOf(ids);
+            assertStrictlyIncreasingSeq(events);
+            assertThat(frames).allSatisfy(frame -> assertThat(frame.getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(config.maxEventBytes()));
+            assertThat(frames).as("still batched").anySatisfy(frame -> assertThat(frame).contains("\n"));
+        }
+    }
+
     private static void assertOnOneLine(List<String> frames, String id, long seq) {
         assertThat(frames).allSatisfy(frame -> assertThat(frame).doesNotContain("\r"));
         List<JsonNode> events = lines(frames); // every line is JSON on its own
@@ -242,13 +272,17 @@ class BatchFramesTest {
     private volatile long lastPublished;
 
     private List<String> publishLeads(String prefix, int count) throws Exception {
+        return publishLeads(prefix, count, "batch test");
+    }
+
+    private List<String> publishLeads(String prefix, int count, String description) throws Exception {
         List<String> ids = new ArrayList<>(count);
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(count);
         JetStream jetStream = TestBus.ownerOf(EventType.LEAD_CREATED).jetStream();
         for (int i = 0; i < count; i++) {
             String id = prefix + "-" + i;
             ids.add(id);
-            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, "batch test"));
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, description));
             acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
         }
         for (CompletableFuture<PublishAck> ack : acks) {
