@@ -54,6 +54,28 @@ class StreamEventCheckTest {
     }
 
     @Test
+    void anEnvelopeTheGatewayWouldReadOtherwiseThanAClientIsAmbiguous() {
+        String monitor = "ch.payments.payments.monitor";
+        String head = "{\"id\":\"i\",\"channel\":\"payments.monitor\",\"ts\":1,";
+        assertThat(reject(monitor, head + "\"type\":\"metrics_updated\",\"data\":{\"type\":\"fraud_alert\",\"seq\":3}}"))
+                .as("plain: type first, whatever the data holds").isNull();
+        assertThat(reject(monitor, head + "\"data\":{\"type\":\"metrics_updated\"},\"type\":\"metrics_updated\"}"))
+                .as("the scan finds the same type").isNull();
+        assertThat(reject(monitor, head + "\"data\":{\"type\":\"fraud_alert\"},\"type\":\"metrics_updated\"}"))
+                .as("after a nested type").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"fraud_alert\",\"data\":{},\"type\":\"metrics_updated\"}"))
+                .as("repeated").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"metrics\\u005fupdated\",\"data\":{}}"))
+                .as("escaped").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"metrics_updated\",\"data\":{},\"seq\":99}"))
+                .as("its own seq").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, "{\"seq\":{\"a\":[1]}," + head.substring(1) + "\"type\":\"metrics_updated\",\"data\":{}}"))
+                .isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject("ch.notify.news", "{\"id\":\"i\",\"type\":\"e\",\"channel\":\"news\",\"seq\":1,\"data\":1}"))
+                .as("an app event's own seq").isEqualTo(Rejection.AMBIGUOUS);
+    }
+
+    @Test
     void strictUtf8() {
         assertThat(StreamEventCheck.isUtf8("plain ascii".getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(StreamEventCheck.isUtf8("Zürich, 東京, 🚀".getBytes(StandardCharsets.UTF_8))).isTrue();
