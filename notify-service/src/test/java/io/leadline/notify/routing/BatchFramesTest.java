@@ -165,16 +165,18 @@ class BatchFramesTest {
             live.drain();
 
             String id = "line-breaks-" + System.nanoTime();
-            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, "spread over lines"));
+            // line and paragraph separators inside a string are JSON, and no line break for a \n split
+            String description = "spread over lines \u2028 \u2029 \u0085";
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, description));
             String json = new String(JsonCodec.encode(envelope), StandardCharsets.UTF_8)
                     .replace(",\"type\":", ",\r\n  \"type\":").replace(",\"data\":", ",\n\"data\":");
             assertThat(json).contains("\r\n", "\n\"data\"");
             long seq = jetStream.publish(Channels.subjectOf(envelope), json.getBytes(StandardCharsets.UTF_8)).getSeqno();
 
-            assertOnOneLine(framesUntil(live, id), id, seq);
+            assertOnOneLine(framesUntil(live, id), id, seq, description);
             try (WsTestClient replaying = connect("provider", true)) {
                 replaying.send(Map.of("type", "subscribe", "channel", "leads", "since", since));
-                assertOnOneLine(framesUntil(replaying, id), id, seq);
+                assertOnOneLine(framesUntil(replaying, id), id, seq, description);
             }
         }
     }
@@ -205,13 +207,14 @@ class BatchFramesTest {
         }
     }
 
-    private static void assertOnOneLine(List<String> frames, String id, long seq) {
+    private static void assertOnOneLine(List<String> frames, String id, long seq, String description) {
         assertThat(frames).allSatisfy(frame -> assertThat(frame).doesNotContain("\r"));
         List<JsonNode> events = lines(frames); // every line is JSON on its own
         assertThat(events).filteredOn(event -> id.equals(event.path("data").path("id").asText())).singleElement()
                 .satisfies(event -> {
                     assertThat(event.path("seq").asLong()).isEqualTo(seq);
                     assertThat(event.path("type").asText()).isEqualTo("lead_created");
+                    assertThat(event.path("data").path("description").asText()).isEqualTo(description);
                 });
     }
 

@@ -8,6 +8,7 @@ import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.json.JsonCodec;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
@@ -73,6 +74,22 @@ class StreamEventCheckTest {
                 .isEqualTo(Rejection.AMBIGUOUS);
         assertThat(reject("ch.notify.news", "{\"id\":\"i\",\"type\":\"e\",\"channel\":\"news\",\"seq\":1,\"data\":1}"))
                 .as("an app event's own seq").isEqualTo(Rejection.AMBIGUOUS);
+    }
+
+    /**
+     * Jackson guesses UTF-16 or UTF-32 from NUL bytes at the start of its input; bytes that are valid UTF-8
+     * (NUL included) and JSON only as UTF-16 must not pass as JSON that a client would then fail to parse.
+     */
+    @Test
+    void jsonInAnotherEncodingIsNotJson() {
+        String body = text(JsonCodec.encode(balance));
+        byte[] utf16 = body.getBytes(StandardCharsets.UTF_16LE);
+        byte[] endingInABrace = java.util.Arrays.copyOf(utf16, utf16.length + 1);
+        endingInABrace[utf16.length] = '}';
+        for (byte[] candidate : new byte[][] {utf16, endingInABrace, body.getBytes(Charset.forName("UTF-32LE"))}) {
+            assertThat(StreamEventCheck.isUtf8(candidate)).isTrue();
+            assertThat(reject("ch.payments.user.7", candidate)).isNotNull();
+        }
     }
 
     @Test
