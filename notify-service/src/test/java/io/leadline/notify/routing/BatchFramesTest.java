@@ -10,6 +10,7 @@ import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.leads.LeadCreated;
 import io.leadline.shared.event.monitor.FraudAlert;
 import io.leadline.shared.event.monitor.MetricsUpdated;
+import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.testing.LeadlineTestResources;
 import io.leadline.testing.TestTokens;
@@ -148,6 +149,44 @@ class BatchFramesTest {
             assertThat(received).extracting(event -> event.path("data").path("rule").asText())
                     .containsExactlyElementsOf(alerts);
             assertStrictlyIncreasingSeq(received);
+        }
+    }
+
+    /**
+     * A client subscribed to several channels whose events waited together gets them in stream order,
+     * and a frame never mixes channels (docs/protocol.md: a frame holds events of one channel).
+     */
+    @Test
+    void eventsOfSeveralChannelsKeepStreamOrderAndAFrameHoldsOneChannel() throws Exception {
+        String user = String.valueOf(USERS.incrementAndGet());
+        try (WsTestClient batched = WsTestClient.withHeader(WsTestClient.withQuery(ws, "batch", "1"),
+                TestTokens.token(user, "provider"))) {
+            batched.awaitType("connected", WAIT);
+            batched.send(Map.of("type", "subscribe", "channel", "leads"));
+            batched.awaitType("subscribed", WAIT);
+            batched.drain();
+
+            int rounds = 40;
+            List<String> leads = whileLoopsAreBusy(() -> {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    ids.addAll(publishLeads("mixed-" + i, 1));
+                    publish(EventEnvelope.of(Channels.user(user), new BalanceUpdated(i, 0, i, "top_up", "pi_" + i)));
+                }
+                ids.addAll(publishLeads("mixed-end", 1));
+                return ids;
+            });
+            List<String> frames = framesUntil(batched, leads.get(leads.size() - 1));
+
+            List<JsonNode> events = lines(frames);
+            assertThat(events).hasSize(2 * rounds + 1);
+            assertStrictlyIncreasingSeq(events);
+            assertThat(events.stream().filter(event -> "leads".equals(event.path("channel").asText())).toList())
+                    .extracting(event -> event.path("data").path("id").asText()).containsExactlyElementsOf(leads);
+            for (String frame : frames) {
+                assertThat(lines(List.of(frame))).extracting(event -> event.path("channel").asText()).as(frame)
+                        .containsOnly(lines(List.of(frame)).get(0).path("channel").asText());
+            }
         }
     }
 
