@@ -92,6 +92,23 @@ class StreamEventCheckTest {
         }
     }
 
+    /**
+     * The router turns every raw CR and LF of an envelope into a space so that it fits on one line of a
+     * batch frame; that only keeps the meaning because a raw control character inside a string is not JSON.
+     */
+    @Test
+    void aRawControlCharacterInsideAStringIsNotJson() {
+        String body = text(JsonCodec.encode(balance));
+        for (String raw : new String[] {"\n", "\r", "\u0000", "\t"}) {
+            assertThat(reject("ch.payments.user.7", body.replace("\"top_up\"", "\"top" + raw + "up\"")))
+                    .as("%x in a string", (int) raw.charAt(0)).isEqualTo(Rejection.NOT_JSON);
+        }
+        assertThat(reject("ch.payments.user.7", body.replace(",\"type\"", ",\u0000\"type\""))).as("NUL between tokens")
+                .isEqualTo(Rejection.NOT_JSON);
+        assertThat(reject("ch.payments.user.7", body.replace(",\"type\"", ",\r\n\t\"type\""))).as("whitespace between tokens")
+                .isNull();
+    }
+
     @Test
     void strictUtf8() {
         assertThat(StreamEventCheck.isUtf8("plain ascii".getBytes(StandardCharsets.US_ASCII))).isTrue();
