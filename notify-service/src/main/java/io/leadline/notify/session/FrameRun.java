@@ -32,7 +32,6 @@ public final class FrameRun {
     private String[] kinds = new String[4];
     private String[] excluded = new String[4];
     private int size;
-    private boolean anyKind;
     private boolean anyExcluded;
 
     private ByteBuf backToBack;
@@ -62,7 +61,6 @@ public final class FrameRun {
         frames[size] = frame;
         kinds[size] = kind;
         excluded[size] = excludedSocket;
-        anyKind |= kind != null;
         anyExcluded |= excludedSocket != null;
         size++;
     }
@@ -110,11 +108,6 @@ public final class FrameRun {
 
     long lastSeq() {
         return seqs[size - 1];
-    }
-
-    /** Whether some event of the run carries a monitor kind, so a filtering subscriber must look at each. */
-    boolean hasKinds() {
-        return anyKind;
     }
 
     /** Whether some event of the run must not reach {@code socketId}. */

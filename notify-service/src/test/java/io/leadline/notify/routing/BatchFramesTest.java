@@ -1,8 +1,11 @@
 package io.leadline.notify.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.pusher.PusherChannels;
+import io.leadline.notify.pusher.PusherPublisher;
 import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
@@ -12,6 +15,7 @@ import io.leadline.shared.event.monitor.FraudAlert;
 import io.leadline.shared.event.monitor.MetricsUpdated;
 import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.leadline.testing.TestTokens;
 import io.nats.client.JetStream;
@@ -149,6 +153,60 @@ class BatchFramesTest {
             assertThat(received).extracting(event -> event.path("data").path("rule").asText())
                     .containsExactlyElementsOf(alerts);
             assertStrictlyIncreasingSeq(received);
+        }
+    }
+
+    /**
+     * An application event on {@code payments.monitor} (the Pusher HTTP API on {@code private-payments.monitor})
+     * is of no monitor kind: a subscription filtered to kinds does not get it, batching or not, alone or
+     * among the kinds it asked for; an unfiltered one does.
+     */
+    @Test
+    void anAppEventOnTheMonitorIsOfNoKindAFilteredSubscriberAskedFor() throws Exception {
+        try (WsTestClient batched = connect("admin", true); WsTestClient single = connect("admin", false);
+                WsTestClient all = connect("admin", true)) {
+            for (WsTestClient client : List.of(batched, single)) {
+                client.send(Map.of("type", "subscribe", "channel", "payments.monitor",
+                        "filter", Map.of("kinds", List.of("fraud"))));
+                client.awaitType("subscribed", WAIT);
+            }
+            all.send(Map.of("type", "subscribe", "channel", "payments.monitor"));
+            all.awaitType("subscribed", WAIT);
+            for (WsTestClient client : List.of(batched, single, all)) {
+                client.drain();
+            }
+
+            PusherChannels.Channel monitor = PusherChannels.classify("private-payments.monitor");
+            JetStream notify = TestBus.as(NatsIdentity.NOTIFY).jetStream();
+            List<String> rules = whileLoopsAreBusy(() -> {
+                List<String> published = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    byte[] app = PusherPublisher.envelope(java.util.UUID.randomUUID().toString(),
+                            new PusherPublisher.AppEvent("order-shipped", monitor, null, TextNode.valueOf("app-" + i)),
+                            System.currentTimeMillis());
+                    lastPublished = Math.max(lastPublished, notify.publish(monitor.subject(), app).getSeqno());
+                    String rule = "app-rule-" + i;
+                    published.add(rule);
+                    publish(EventEnvelope.of(Channels.PAYMENTS_MONITOR,
+                            new FraudAlert(rule, "high", "tx-" + i, "cus-1", Map.of("count", i))));
+                }
+                return published;
+            });
+            String last = rules.get(rules.size() - 1);
+            for (WsTestClient client : List.of(batched, single, all)) {
+                List<JsonNode> received = new ArrayList<>();
+                while (received.isEmpty()
+                        || !last.equals(received.get(received.size() - 1).path("data").path("rule").asText())) {
+                    received.addAll(lines(List.of(client.awaitRaw(frame -> true, WAIT))));
+                }
+                List<String> types = received.stream().map(event -> event.path("type").asText()).toList();
+                if (client == all) {
+                    assertThat(types).containsExactly("order-shipped", "fraud_alert", "order-shipped", "fraud_alert",
+                            "order-shipped", "fraud_alert");
+                } else {
+                    assertThat(types).as("a subscription filtered to fraud").containsOnly("fraud_alert").hasSize(3);
+                }
+            }
         }
     }
 

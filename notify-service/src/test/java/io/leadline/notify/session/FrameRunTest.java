@@ -80,13 +80,12 @@ class FrameRunTest {
     }
 
     @Test
-    void anEventForAnotherSocketOrOfAKindMakesTheRunNeedALookPerEvent() {
+    void anEventForAnotherSocketMakesTheRunNeedALookPerEvent() {
         FrameRun run = new FrameRun("payments.monitor", UNBOUNDED);
         run.add(1, frame(json(3)), null, null);
-        assertThat(run.hasKinds()).isFalse();
         assertThat(run.excludes("1.2")).isFalse();
         run.add(2, frame(json(3)), "fraud", "1.2");
-        assertThat(run.hasKinds()).isTrue();
+        assertThat(run.kind(1)).isEqualTo("fraud");
         assertThat(run.excludes("1.2")).isTrue();
         assertThat(run.excludes("3.4")).isFalse();
         assertThat(run.excludes(null)).isFalse();
