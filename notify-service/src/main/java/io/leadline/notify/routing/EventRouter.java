@@ -245,7 +245,10 @@ public class EventRouter {
 
     private LoopDeliveries newDeliveries(EventLoop loop) {
         return new LoopDeliveries(loop, key -> subscriptions.of(key).getOrDefault(loop, Set.of()),
-                config.maxPendingBytes(), config.coalesce().toNanos(), new LoopDeliveries.Outcome() {
+                // a batch frame no larger than one event's may be: a publisher's run of large events must
+                // not add up to a frame that a client sized for max-event-bytes refuses (docs/security.md)
+                config.maxPendingBytes(), config.coalesce().toNanos(), config.maxEventBytes(),
+                new LoopDeliveries.Outcome() {
                     @Override
                     public void delivered(long events, long frames, long bytes) {
                         if (events > 0) {

@@ -53,6 +53,7 @@ final class LoopDeliveries implements Runnable {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final long coalesceNanos;
+    private final int maxBatchBytes;
     /** When the last drain started; written by the loop, read by the router to decide whether to wait. */
     private volatile long lastDrainNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
@@ -63,13 +64,17 @@ final class LoopDeliveries implements Runnable {
     private long drain;
     private long inOrderBytes;
 
-    /** {@code subscribers} gives this loop's sessions subscribed to a key (read when the drain runs). */
+    /**
+     * {@code subscribers} gives this loop's sessions subscribed to a key (read when the drain runs); a batch
+     * frame holds at most {@code maxBatchBytes} of payload unless it is a single event.
+     */
     LoopDeliveries(EventLoop loop, Function<String, Set<ClientSession>> subscribers, long maxPendingBytes,
-            long coalesceNanos, Outcome outcome) {
+            long coalesceNanos, int maxBatchBytes, Outcome outcome) {
         this.loop = loop;
         this.subscribers = subscribers;
         this.maxPendingBytes = maxPendingBytes;
         this.coalesceNanos = coalesceNanos;
+        this.maxBatchBytes = maxBatchBytes;
         this.outcome = outcome;
     }
 
@@ -117,7 +122,7 @@ final class LoopDeliveries implements Runnable {
         while (inOrder.size() < MAX_PER_DRAIN && (pending = queue.poll()) != null) {
             queued.decrementAndGet();
             inOrder.add(pending);
-            runs.computeIfAbsent(pending.key(), FrameRun::new)
+            runs.computeIfAbsent(pending.key(), key -> new FrameRun(key, maxBatchBytes))
                     .add(pending.seq(), pending.frame(), pending.kind(), pending.excluded());
         }
         if (inOrder.isEmpty()) {

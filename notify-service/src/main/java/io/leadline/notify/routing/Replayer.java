@@ -266,8 +266,10 @@ public class Replayer {
                 }
                 seq = message.metaData().streamSequence();
                 if (check.accept(seq, message.getSubject(), message.getData())) {
-                    chunk.add(seq, EventFrames.monitorKindOf(channel, message.getData()),
-                            EventFrames.encode(seq, message.getData()));
+                    // on one line, as the router sends it live: a batching client splits every frame on \n,
+                    // replayed ones too, so a raw line break a publisher left between tokens would cut the event
+                    byte[] envelope = EventFrames.onOneLine(message.getData());
+                    chunk.add(seq, EventFrames.monitorKindOf(channel, envelope), EventFrames.encode(seq, envelope));
                     replayed.increment();
                 }
                 if (chunk.size() == CHUNK || (seq >= until && chunk.size() > 0)) {

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Whether a message of the stream may reach sockets and inboxes: valid UTF-8 JSON, an object, within
  * the size limit, of a known type, with an id, published under its type's owner and on the channel its
- * subject names. The bus is not trusted: a process on it that got past the permissions, or a publisher
+ * subject names, and read by the gateway's scans as a client's parser reads it (no {@code seq} of its own,
+ * a platform type where the router looks for it). The bus is not trusted: a process on it that got past the permissions, or a publisher
  * with a bug, must not be able to break delivery or recovery, nor speak for another service. A message
  * that fails is dropped, counted by reason ({@code leadline.gateway.events.rejected}) and logged at most
  * once a minute.
@@ -48,7 +49,7 @@ public class StreamEventCheck {
     public static final int MAX_APP_EVENT_NAME_LENGTH = 200;
 
     public enum Rejection {
-        UNKNOWN_SUBJECT, TOO_LARGE, NOT_UTF8, NOT_JSON, UNKNOWN_TYPE, NO_ID, WRONG_OWNER, WRONG_CHANNEL
+        UNKNOWN_SUBJECT, TOO_LARGE, NOT_UTF8, NOT_JSON, UNKNOWN_TYPE, NO_ID, WRONG_OWNER, WRONG_CHANNEL, AMBIGUOUS
     }
 
     @Inject
@@ -116,6 +117,11 @@ public class StreamEventCheck {
         if (envelope == null) {
             return Rejection.NOT_JSON;
         }
+        if (envelope.seq) {
+            // the gateway puts the stream's seq in front; a client's parser would take the publisher's (the
+            // last of repeated keys) and recover from a position the stream never had
+            return Rejection.AMBIGUOUS;
+        }
         EventType type = EventType.fromWireName(envelope.type);
         if (type == null) {
             if (!appChannel || !isAppEventName(envelope.type)) {
@@ -128,6 +134,11 @@ public class StreamEventCheck {
         }
         if (envelope.id == null || envelope.id.isBlank()) {
             return Rejection.NO_ID;
+        }
+        if (!type.wireName().equals(EventFrames.typeOf(body))) {
+            // the router reads the type (the monitor kind filters) by a scan for the first "type":"…" of the
+            // bytes: a type repeated, escaped, or after a nested "type" would pass a filter as another kind
+            return Rejection.AMBIGUOUS;
         }
         if (type.owner() != owner) {
             return Rejection.WRONG_OWNER;
@@ -173,6 +184,7 @@ public class StreamEventCheck {
         String id;
         String type;
         String channel;
+        boolean seq;
     }
 
     private static Envelope read(byte[] body) {
@@ -190,6 +202,10 @@ public class StreamEventCheck {
                     case "id" -> envelope.id = text;
                     case "type" -> envelope.type = text;
                     case "channel" -> envelope.channel = text;
+                    case "seq" -> {
+                        envelope.seq = true;
+                        parser.skipChildren();
+                    }
                     default -> parser.skipChildren();
                 }
             }

@@ -267,7 +267,7 @@ public final class ClientSession {
             return 0;
         }
         boolean takesAll = !cursor.replaying && run.firstSeq() > cursor.lastSeq
-                && (cursor.kinds == null || !run.hasKinds()) && !run.excludes(socketId);
+                && cursor.kinds == null && !run.excludes(socketId);
         if (takesAll) {
             cursor.lastSeq = run.lastSeq();
             ByteBuf shared = run.shared(batched);
@@ -275,7 +275,7 @@ public final class ClientSession {
                 return -1;
             }
             run.delivered += run.size();
-            run.framesWritten += batched ? 1 : run.size();
+            run.framesWritten += batched ? run.batchFrames() : run.size();
             run.bytesWritten += shared.readableBytes();
             return run.size();
         }
@@ -462,8 +462,13 @@ public final class ClientSession {
             this.kinds = kinds;
         }
 
+        /**
+         * Without a filter, every event; with one, the events of its kinds only. An event of no kind on a
+         * filtered channel (an application event on payments.monitor, from the Pusher HTTP API) is none of
+         * the kinds the subscriber asked for.
+         */
         boolean accepts(String kind) {
-            return kinds == null || kind == null || kinds.contains(kind);
+            return kinds == null || kind != null && kinds.contains(kind);
         }
 
         void releaseHeld() {

@@ -15,29 +15,37 @@ import java.util.Objects;
  * a client that reads one event per frame, or a single text frame of the events' payloads joined by
  * {@code \n} for a client that asked for batches. Confined to its event loop; {@link #release} frees
  * the frames and the shared buffers once every subscriber has been written.
+ *
+ * <p>A batch frame holds at most {@code maxBatchBytes} of payload, or a single event: the events of a
+ * longer run go out as several batch frames back to back, each of whole lines. A client that takes the
+ * largest event frame ({@code leadline.gateway.max-event-bytes}) thus takes every batch frame, however
+ * many large events a publisher puts in one run.
  */
 public final class FrameRun {
 
     private static final byte NEWLINE = '\n';
 
     private final String key;
+    private final int maxBatchBytes;
     private long[] seqs = new long[4];
     private ByteBuf[] frames = new ByteBuf[4];
     private String[] kinds = new String[4];
     private String[] excluded = new String[4];
     private int size;
-    private boolean anyKind;
     private boolean anyExcluded;
 
     private ByteBuf backToBack;
     private ByteBuf lines;
+    private int linesFrames;
 
     long delivered;
     long framesWritten;
     long bytesWritten;
 
-    public FrameRun(String key) {
+    /** A run whose batch frames hold at most {@code maxBatchBytes} of payload each, unless of one event. */
+    public FrameRun(String key, int maxBatchBytes) {
         this.key = key;
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     /** Takes over one reference to {@code frame}. */
@@ -53,7 +61,6 @@ public final class FrameRun {
         frames[size] = frame;
         kinds[size] = kind;
         excluded[size] = excludedSocket;
-        anyKind |= kind != null;
         anyExcluded |= excludedSocket != null;
         size++;
     }
@@ -103,11 +110,6 @@ public final class FrameRun {
         return seqs[size - 1];
     }
 
-    /** Whether some event of the run carries a monitor kind, so a filtering subscriber must look at each. */
-    boolean hasKinds() {
-        return anyKind;
-    }
-
     /** Whether some event of the run must not reach {@code socketId}. */
     boolean excludes(String socketId) {
         if (!anyExcluded || socketId == null) {
@@ -150,20 +152,63 @@ public final class FrameRun {
         return all;
     }
 
+    /** Text frames written by {@link #shared shared(true)}: 1, or more when the run's lines exceed the bound. */
+    int batchFrames() {
+        return size == 1 ? 1 : linesFrames;
+    }
+
+    /**
+     * The payloads as lines, in as few text frames as the bound allows: a frame takes the next line while
+     * its payload stays within {@code maxBatchBytes}; a line longer than that on its own is a frame alone.
+     */
     private ByteBuf joinedLines() {
-        int payload = size - 1;
-        for (int i = 0; i < size; i++) {
-            payload += frames[i].readableBytes() - TextFrames.payloadOffset(frames[i]);
+        int total = 0;
+        int count = 0;
+        for (int start = 0; start < size; ) {
+            int end = endOfFrame(start);
+            int payload = payloadOf(start, end);
+            total += TextFrames.headerLength(payload) + payload;
+            count++;
+            start = end;
         }
-        ByteBuf frame = TextFrames.withRoomFor(payload);
-        for (int i = 0; i < size; i++) {
-            if (i > 0) {
-                frame.writeByte(NEWLINE);
+        ByteBuf all = PooledByteBufAllocator.DEFAULT.directBuffer(total);
+        for (int start = 0; start < size; ) {
+            int end = endOfFrame(start);
+            TextFrames.writeHeader(all, payloadOf(start, end));
+            for (int i = start; i < end; i++) {
+                if (i > start) {
+                    all.writeByte(NEWLINE);
+                }
+                int offset = TextFrames.payloadOffset(frames[i]);
+                all.writeBytes(frames[i], frames[i].readerIndex() + offset, frames[i].readableBytes() - offset);
             }
-            int offset = TextFrames.payloadOffset(frames[i]);
-            frame.writeBytes(frames[i], frames[i].readerIndex() + offset, frames[i].readableBytes() - offset);
+            start = end;
         }
-        return frame;
+        linesFrames = count;
+        return all;
+    }
+
+    /** The end (exclusive) of the batch frame that starts with event {@code start}. */
+    private int endOfFrame(int start) {
+        long payload = lineLength(start);
+        int end = start + 1;
+        while (end < size && payload + 1 + lineLength(end) <= maxBatchBytes) {
+            payload += 1 + lineLength(end);
+            end++;
+        }
+        return end;
+    }
+
+    private int payloadOf(int start, int end) {
+        int payload = end - start - 1;
+        for (int i = start; i < end; i++) {
+            payload += lineLength(i);
+        }
+        return payload;
+    }
+
+    private int lineLength(int index) {
+        return frames[index].readableBytes() - TextFrames.payloadOffset(frames[index]);
     }
 
     public void release() {

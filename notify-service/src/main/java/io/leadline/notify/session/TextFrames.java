@@ -17,17 +17,22 @@ public final class TextFrames {
     /** A buffer holding the header of a text frame of {@code payload} bytes, with room for them (to be written). */
     public static ByteBuf withRoomFor(int payload) {
         ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(headerLength(payload) + payload);
-        frame.writeByte(FIN_TEXT);
-        if (payload < 126) {
-            frame.writeByte(payload);
-        } else if (payload < 65536) {
-            frame.writeByte(126);
-            frame.writeShort(payload);
-        } else {
-            frame.writeByte(127);
-            frame.writeLong(payload);
-        }
+        writeHeader(frame, payload);
         return frame;
+    }
+
+    /** Writes the header of a text frame of {@code payload} bytes into {@code into}. */
+    static void writeHeader(ByteBuf into, int payload) {
+        into.writeByte(FIN_TEXT);
+        if (payload < 126) {
+            into.writeByte(payload);
+        } else if (payload < 65536) {
+            into.writeByte(126);
+            into.writeShort(payload);
+        } else {
+            into.writeByte(127);
+            into.writeLong(payload);
+        }
     }
 
     static int headerLength(int payload) {

@@ -1,15 +1,21 @@
 package io.leadline.notify.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.notify.pusher.PusherChannels;
+import io.leadline.notify.pusher.PusherPublisher;
+import io.leadline.notify.session.GatewayConfig;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.EventType;
 import io.leadline.shared.event.leads.LeadCreated;
 import io.leadline.shared.event.monitor.FraudAlert;
 import io.leadline.shared.event.monitor.MetricsUpdated;
+import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.json.JsonCodec;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
 import io.leadline.testing.TestTokens;
 import io.nats.client.JetStream;
@@ -58,6 +64,9 @@ class BatchFramesTest {
 
     @Inject
     EventRouter router;
+
+    @Inject
+    GatewayConfig config;
 
     @Test
     void eventsQueuedForABusyLoopArriveAsLinesOfFewFramesForBatchClientsAndAsSingleFramesForOthers() throws Exception {
@@ -147,6 +156,170 @@ class BatchFramesTest {
         }
     }
 
+    /**
+     * An application event on {@code payments.monitor} (the Pusher HTTP API on {@code private-payments.monitor})
+     * is of no monitor kind: a subscription filtered to kinds does not get it, batching or not, alone or
+     * among the kinds it asked for; an unfiltered one does.
+     */
+    @Test
+    void anAppEventOnTheMonitorIsOfNoKindAFilteredSubscriberAskedFor() throws Exception {
+        try (WsTestClient batched = connect("admin", true); WsTestClient single = connect("admin", false);
+                WsTestClient all = connect("admin", true)) {
+            for (WsTestClient client : List.of(batched, single)) {
+                client.send(Map.of("type", "subscribe", "channel", "payments.monitor",
+                        "filter", Map.of("kinds", List.of("fraud"))));
+                client.awaitType("subscribed", WAIT);
+            }
+            all.send(Map.of("type", "subscribe", "channel", "payments.monitor"));
+            all.awaitType("subscribed", WAIT);
+            for (WsTestClient client : List.of(batched, single, all)) {
+                client.drain();
+            }
+
+            PusherChannels.Channel monitor = PusherChannels.classify("private-payments.monitor");
+            JetStream notify = TestBus.as(NatsIdentity.NOTIFY).jetStream();
+            List<String> rules = whileLoopsAreBusy(() -> {
+                List<String> published = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    byte[] app = PusherPublisher.envelope(java.util.UUID.randomUUID().toString(),
+                            new PusherPublisher.AppEvent("order-shipped", monitor, null, TextNode.valueOf("app-" + i)),
+                            System.currentTimeMillis());
+                    lastPublished = Math.max(lastPublished, notify.publish(monitor.subject(), app).getSeqno());
+                    String rule = "app-rule-" + i;
+                    published.add(rule);
+                    publish(EventEnvelope.of(Channels.PAYMENTS_MONITOR,
+                            new FraudAlert(rule, "high", "tx-" + i, "cus-1", Map.of("count", i))));
+                }
+                return published;
+            });
+            String last = rules.get(rules.size() - 1);
+            for (WsTestClient client : List.of(batched, single, all)) {
+                List<JsonNode> received = new ArrayList<>();
+                while (received.isEmpty()
+                        || !last.equals(received.get(received.size() - 1).path("data").path("rule").asText())) {
+                    received.addAll(lines(List.of(client.awaitRaw(frame -> true, WAIT))));
+                }
+                List<String> types = received.stream().map(event -> event.path("type").asText()).toList();
+                if (client == all) {
+                    assertThat(types).containsExactly("order-shipped", "fraud_alert", "order-shipped", "fraud_alert",
+                            "order-shipped", "fraud_alert");
+                } else {
+                    assertThat(types).as("a subscription filtered to fraud").containsOnly("fraud_alert").hasSize(3);
+                }
+            }
+        }
+    }
+
+    /**
+     * A client subscribed to several channels whose events waited together gets them in stream order,
+     * and a frame never mixes channels (docs/protocol.md: a frame holds events of one channel).
+     */
+    @Test
+    void eventsOfSeveralChannelsKeepStreamOrderAndAFrameHoldsOneChannel() throws Exception {
+        String user = String.valueOf(USERS.incrementAndGet());
+        try (WsTestClient batched = WsTestClient.withHeader(WsTestClient.withQuery(ws, "batch", "1"),
+                TestTokens.token(user, "provider"))) {
+            batched.awaitType("connected", WAIT);
+            batched.send(Map.of("type", "subscribe", "channel", "leads"));
+            batched.awaitType("subscribed", WAIT);
+            batched.drain();
+
+            int rounds = 40;
+            List<String> leads = whileLoopsAreBusy(() -> {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    ids.addAll(publishLeads("mixed-" + i, 1));
+                    publish(EventEnvelope.of(Channels.user(user), new BalanceUpdated(i, 0, i, "top_up", "pi_" + i)));
+                }
+                ids.addAll(publishLeads("mixed-end", 1));
+                return ids;
+            });
+            List<String> frames = framesUntil(batched, leads.get(leads.size() - 1));
+
+            List<JsonNode> events = lines(frames);
+            assertThat(events).hasSize(2 * rounds + 1);
+            assertStrictlyIncreasingSeq(events);
+            assertThat(events.stream().filter(event -> "leads".equals(event.path("channel").asText())).toList())
+                    .extracting(event -> event.path("data").path("id").asText()).containsExactlyElementsOf(leads);
+            for (String frame : frames) {
+                assertThat(lines(List.of(frame))).extracting(event -> event.path("channel").asText()).as(frame)
+                        .containsOnly(lines(List.of(frame)).get(0).path("channel").asText());
+            }
+        }
+    }
+
+    /**
+     * JSON allows raw CR and LF between tokens, and a publisher may leave some there (pretty-printed, or a
+     * hand-written envelope): a batching client splits every frame on {@code \n}, the replayed ones too, so
+     * the event must reach it on one line both live and on recovery.
+     */
+    @Test
+    void rawLineBreaksBetweenAnEnvelopesTokensReachABatchClientOnOneLineLiveAndReplayed() throws Exception {
+        JetStream jetStream = TestBus.ownerOf(EventType.LEAD_CREATED).jetStream();
+        try (WsTestClient live = connect("provider", true)) {
+            live.send(Map.of("type", "subscribe", "channel", "leads"));
+            long since = live.awaitType("subscribed", WAIT).path("seq").asLong();
+            live.drain();
+
+            String id = "line-breaks-" + System.nanoTime();
+            // line and paragraph separators inside a string are JSON, and no line break for a \n split
+            String description = "spread over lines \u2028 \u2029 \u0085";
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, description));
+            String json = new String(JsonCodec.encode(envelope), StandardCharsets.UTF_8)
+                    .replace(",\"type\":", ",\r\n  \"type\":").replace(",\"data\":", ",\n\"data\":");
+            assertThat(json).contains("\r\n", "\n\"data\"");
+            long seq = jetStream.publish(Channels.subjectOf(envelope), json.getBytes(StandardCharsets.UTF_8)).getSeqno();
+
+            assertOnOneLine(framesUntil(live, id), id, seq, description);
+            try (WsTestClient replaying = connect("provider", true)) {
+                replaying.send(Map.of("type", "subscribe", "channel", "leads", "since", since));
+                assertOnOneLine(framesUntil(replaying, id), id, seq, description);
+            }
+        }
+    }
+
+    /**
+     * {@code max-event-bytes} bounds what one frame of a publisher may make a client take (a client sized
+     * for the largest event must not be broken, docs/security.md); a batch of large events may not add up
+     * to more than that in one frame: it goes out as several frames, each of whole lines, still in order.
+     */
+    @Test
+    void aBatchFrameIsNeverLargerThanTheLargestEventFrameCanBe() throws Exception {
+        try (WsTestClient batched = connect("provider", true)) {
+            batched.send(Map.of("type", "subscribe", "channel", "leads"));
+            batched.awaitType("subscribed", WAIT);
+            batched.drain();
+
+            int count = 40;
+            String description = "x".repeat(20_000);
+            List<String> ids = whileLoopsAreBusy(() -> publishLeads("large", count, description));
+            List<String> frames = framesUntil(batched, ids.get(count - 1));
+
+            List<JsonNode> events = lines(frames);
+            assertThat(ids(events)).containsExactlyElementsOf(ids);
+            assertStrictlyIncreasingSeq(events);
+            assertThat(frames).allSatisfy(frame -> assertThat(frame.getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(config.maxEventBytes()));
+            assertThat(frames).as("still batched").anySatisfy(frame -> assertThat(frame).contains("\n"));
+        }
+    }
+
+    private static void assertOnOneLine(List<String> frames, String id, long seq, String description) {
+        assertThat(frames).allSatisfy(frame -> assertThat(frame).doesNotContain("\r"));
+        List<JsonNode> events = lines(frames); // every line is JSON on its own
+        assertThat(events).filteredOn(event -> id.equals(event.path("data").path("id").asText())).singleElement()
+                .satisfies(event -> {
+                    assertThat(event.path("seq").asLong()).isEqualTo(seq);
+                    assertThat(event.path("type").asText()).isEqualTo("lead_created");
+                    assertThat(event.path("data").path("description").asText()).isEqualTo(description);
+                });
+    }
+
+    private static LeadCreated lead(String id, String description) {
+        return new LeadCreated(id, "Lead " + id, description, "plumbing", "Austin", "TX", "medium", "residential", 2, 10,
+                3, Instant.now());
+    }
+
     private WsTestClient connect(String role, boolean batch) {
         URI uri = batch ? WsTestClient.withQuery(ws, "batch", "1") : ws;
         WsTestClient client = WsTestClient.withHeader(uri, TestTokens.token(String.valueOf(USERS.incrementAndGet()), role));
@@ -199,15 +372,17 @@ class BatchFramesTest {
     private volatile long lastPublished;
 
     private List<String> publishLeads(String prefix, int count) throws Exception {
+        return publishLeads(prefix, count, "batch test");
+    }
+
+    private List<String> publishLeads(String prefix, int count, String description) throws Exception {
         List<String> ids = new ArrayList<>(count);
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(count);
         JetStream jetStream = TestBus.ownerOf(EventType.LEAD_CREATED).jetStream();
         for (int i = 0; i < count; i++) {
             String id = prefix + "-" + i;
             ids.add(id);
-            LeadCreated lead = new LeadCreated(id, "Lead " + i, "batch test", "plumbing", "Austin", "TX", "medium",
-                    "residential", 2, 10, 3, Instant.now());
-            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead);
+            EventEnvelope<?> envelope = EventEnvelope.of(Channels.LEADS, lead(id, description));
             acks.add(jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope)));
         }
         for (CompletableFuture<PublishAck> ack : acks) {

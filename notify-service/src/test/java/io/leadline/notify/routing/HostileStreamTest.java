@@ -6,6 +6,8 @@ import io.leadline.notify.WsTestClient;
 import io.leadline.shared.event.Channels;
 import io.leadline.shared.event.EventEnvelope;
 import io.leadline.shared.event.leads.LeadCreated;
+import io.leadline.shared.event.monitor.FraudAlert;
+import io.leadline.shared.event.monitor.MetricsUpdated;
 import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.json.JsonCodec;
@@ -19,6 +21,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,6 +112,59 @@ class HostileStreamTest {
                 "leadline_gateway_events_rejected_total{reason=\"not_json\"}",
                 "leadline_gateway_events_rejected_total{reason=\"unknown_type\"}",
                 "leadline_gateway_events_rejected_total{reason=\"wrong_channel\"}");
+    }
+
+    /**
+     * The gateway reads an envelope's {@code type} by a scan of its bytes (the monitor kind filters) and
+     * puts the stream sequence in front as {@code seq}; a client's JSON parser takes the last of repeated
+     * keys. So an envelope that names its own {@code seq}, or whose first {@code "type":"…"} in the bytes is
+     * not its type, would show a client a sequence that is not the stream's (its recovery position) or an
+     * event of a kind its filter left out: both are dropped, for batching and single-frame clients alike.
+     */
+    @Test
+    void envelopesTheGatewayWouldReadOtherwiseThanItsClientsAreDropped() throws Exception {
+        JetStream payments = TestBus.as(NatsIdentity.PAYMENTS).jetStream();
+        JetStream leads = TestBus.as(NatsIdentity.LEADS).jetStream();
+        try (WsTestClient batched = WsTestClient.withHeader(WsTestClient.withQuery(ws, "batch", "1"),
+                TestTokens.token("990001", "admin"));
+                WsTestClient single = WsTestClient.withHeader(ws, TestTokens.token("990002", "admin"))) {
+            for (WsTestClient client : java.util.List.of(batched, single)) {
+                client.awaitType("connected", WAIT);
+                client.send(Map.of("type", "subscribe", "channel", "payments.monitor",
+                        "filter", Map.of("kinds", java.util.List.of("fraud"))));
+                client.awaitType("subscribed", WAIT);
+                client.send(Map.of("type", "subscribe", "channel", "leads"));
+                client.awaitType("subscribed", WAIT);
+            }
+
+            // a metrics update (filtered out) whose first "type":"…" in the bytes is a fraud alert's
+            String metrics = new String(JsonCodec.encode(EventEnvelope.of(Channels.PAYMENTS_MONITOR,
+                    new MetricsUpdated(1, BigDecimal.ONE, BigDecimal.TEN, "24h"))), StandardCharsets.UTF_8);
+            String disguised = metrics.replace("\"type\":\"metrics_updated\",", "\"meta\":{\"type\":\"fraud_alert\"},");
+            disguised = disguised.substring(0, disguised.length() - 1) + ",\"type\":\"metrics_updated\"}";
+            assertThat(disguised).isNotEqualTo(metrics);
+            payments.publish("ch.payments.payments.monitor", disguised.getBytes(StandardCharsets.UTF_8));
+            // a lead that names its own sequence, far ahead of the stream's
+            String lead = new String(JsonCodec.encode(EventEnvelope.of(Channels.LEADS, lead("seq-forger"))),
+                    StandardCharsets.UTF_8);
+            leads.publish("ch.leads.leads", (lead.substring(0, lead.length() - 1) + ",\"seq\":9007199254740991}")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            EventEnvelope<FraudAlert> alert = EventEnvelope.of(Channels.PAYMENTS_MONITOR,
+                    new FraudAlert("marker-rule", "high", "tx-1", "cus-1", Map.of("count", 1)));
+            payments.publish(Channels.subjectOf(alert), JsonCodec.encode(alert));
+            publishLead(leads, "after-own-seq");
+
+            for (WsTestClient client : java.util.List.of(batched, single)) {
+                while (!client.awaitRaw(any -> true, WAIT).contains("after-own-seq")) {
+                    // the alert marker comes first, then the lead marker: every frame before is in seen()
+                }
+                assertThat(client.seen()).as("frames up to the markers").anySatisfy(frame -> assertThat(frame)
+                        .contains("marker-rule"));
+                assertThat(client.seen()).as("frames up to the markers").noneSatisfy(frame -> assertThat(frame)
+                        .containsAnyOf("metrics_updated", "seq-forger", "9007199254740991"));
+            }
+        }
     }
 
     private static void publishLead(JetStream leads, String id) throws Exception {

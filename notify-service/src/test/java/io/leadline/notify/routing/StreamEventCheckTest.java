@@ -8,6 +8,7 @@ import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.json.JsonCodec;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
@@ -51,6 +52,61 @@ class StreamEventCheckTest {
                 text(body).substring(0, text(body).length() - 1)}) {
             assertThat(reject("ch.payments.user.7", json)).as(json).isEqualTo(Rejection.NOT_JSON);
         }
+    }
+
+    @Test
+    void anEnvelopeTheGatewayWouldReadOtherwiseThanAClientIsAmbiguous() {
+        String monitor = "ch.payments.payments.monitor";
+        String head = "{\"id\":\"i\",\"channel\":\"payments.monitor\",\"ts\":1,";
+        assertThat(reject(monitor, head + "\"type\":\"metrics_updated\",\"data\":{\"type\":\"fraud_alert\",\"seq\":3}}"))
+                .as("plain: type first, whatever the data holds").isNull();
+        assertThat(reject(monitor, head + "\"data\":{\"type\":\"metrics_updated\"},\"type\":\"metrics_updated\"}"))
+                .as("the scan finds the same type").isNull();
+        assertThat(reject(monitor, head + "\"data\":{\"type\":\"fraud_alert\"},\"type\":\"metrics_updated\"}"))
+                .as("after a nested type").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"fraud_alert\",\"data\":{},\"type\":\"metrics_updated\"}"))
+                .as("repeated").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"metrics\\u005fupdated\",\"data\":{}}"))
+                .as("escaped").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, head + "\"type\":\"metrics_updated\",\"data\":{},\"seq\":99}"))
+                .as("its own seq").isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject(monitor, "{\"seq\":{\"a\":[1]}," + head.substring(1) + "\"type\":\"metrics_updated\",\"data\":{}}"))
+                .isEqualTo(Rejection.AMBIGUOUS);
+        assertThat(reject("ch.notify.news", "{\"id\":\"i\",\"type\":\"e\",\"channel\":\"news\",\"seq\":1,\"data\":1}"))
+                .as("an app event's own seq").isEqualTo(Rejection.AMBIGUOUS);
+    }
+
+    /**
+     * Jackson guesses UTF-16 or UTF-32 from NUL bytes at the start of its input; bytes that are valid UTF-8
+     * (NUL included) and JSON only as UTF-16 must not pass as JSON that a client would then fail to parse.
+     */
+    @Test
+    void jsonInAnotherEncodingIsNotJson() {
+        String body = text(JsonCodec.encode(balance));
+        byte[] utf16 = body.getBytes(StandardCharsets.UTF_16LE);
+        byte[] endingInABrace = java.util.Arrays.copyOf(utf16, utf16.length + 1);
+        endingInABrace[utf16.length] = '}';
+        for (byte[] candidate : new byte[][] {utf16, endingInABrace, body.getBytes(Charset.forName("UTF-32LE"))}) {
+            assertThat(StreamEventCheck.isUtf8(candidate)).isTrue();
+            assertThat(reject("ch.payments.user.7", candidate)).isNotNull();
+        }
+    }
+
+    /**
+     * The router turns every raw CR and LF of an envelope into a space so that it fits on one line of a
+     * batch frame; that only keeps the meaning because a raw control character inside a string is not JSON.
+     */
+    @Test
+    void aRawControlCharacterInsideAStringIsNotJson() {
+        String body = text(JsonCodec.encode(balance));
+        for (String raw : new String[] {"\n", "\r", "\u0000", "\t"}) {
+            assertThat(reject("ch.payments.user.7", body.replace("\"top_up\"", "\"top" + raw + "up\"")))
+                    .as("%x in a string", (int) raw.charAt(0)).isEqualTo(Rejection.NOT_JSON);
+        }
+        assertThat(reject("ch.payments.user.7", body.replace(",\"type\"", ",\u0000\"type\""))).as("NUL between tokens")
+                .isEqualTo(Rejection.NOT_JSON);
+        assertThat(reject("ch.payments.user.7", body.replace(",\"type\"", ",\r\n\t\"type\""))).as("whitespace between tokens")
+                .isNull();
     }
 
     @Test

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The shared buffers of a run are exactly its frames back to back, or one frame of their payloads as lines. */
 class FrameRunTest {
 
+    private static final int UNBOUNDED = Integer.MAX_VALUE;
+
     @Test
     void aBatchIsOneTextFrameOfThePayloadsJoinedByNewlinesWhateverTheirHeaderSizes() {
         List<String> payloads = List.of(json(10), json(200), json(70_000), json(1));
@@ -20,6 +22,25 @@ class FrameRunTest {
         ByteBuf lines = run.shared(true);
         assertThat(decode(lines)).containsExactly(String.join("\n", payloads));
         assertThat(run.shared(true)).as("built once per run").isSameAs(lines);
+        run.release();
+    }
+
+    @Test
+    void aBatchLargerThanTheBoundIsSeveralFramesOfWholeLinesEachWithinItUnlessOfOneEvent() {
+        // payloads of 100, 200, 300, 5 000, 50 and 60 bytes under a bound of 400
+        List<String> payloads = List.of(json(92), json(192), json(292), json(4_992), json(42), json(52));
+        FrameRun run = new FrameRun("leads", 400);
+        long seq = 1;
+        for (String payload : payloads) {
+            run.add(seq++, frame(payload), null, null);
+        }
+
+        List<String> frames = decode(run.shared(true));
+        assertThat(frames).containsExactly(payloads.get(0) + "\n" + payloads.get(1), payloads.get(2), payloads.get(3),
+                payloads.get(4) + "\n" + payloads.get(5));
+        assertThat(run.batchFrames()).isEqualTo(4);
+        assertThat(String.join("\n", frames)).isEqualTo(String.join("\n", payloads));
+        assertThat(decode(run.shared(false))).as("single frames unchanged").containsExactlyElementsOf(payloads);
         run.release();
     }
 
@@ -42,7 +63,7 @@ class FrameRunTest {
     @Test
     void releasingTheRunFreesEveryFrameAndSharedBuffer() {
         List<ByteBuf> frames = new ArrayList<>();
-        FrameRun run = new FrameRun("leads");
+        FrameRun run = new FrameRun("leads", UNBOUNDED);
         for (int i = 0; i < 3; i++) {
             ByteBuf frame = frame(json(40 + i));
             frames.add(frame);
@@ -59,13 +80,12 @@ class FrameRunTest {
     }
 
     @Test
-    void anEventForAnotherSocketOrOfAKindMakesTheRunNeedALookPerEvent() {
-        FrameRun run = new FrameRun("payments.monitor");
+    void anEventForAnotherSocketMakesTheRunNeedALookPerEvent() {
+        FrameRun run = new FrameRun("payments.monitor", UNBOUNDED);
         run.add(1, frame(json(3)), null, null);
-        assertThat(run.hasKinds()).isFalse();
         assertThat(run.excludes("1.2")).isFalse();
         run.add(2, frame(json(3)), "fraud", "1.2");
-        assertThat(run.hasKinds()).isTrue();
+        assertThat(run.kind(1)).isEqualTo("fraud");
         assertThat(run.excludes("1.2")).isTrue();
         assertThat(run.excludes("3.4")).isFalse();
         assertThat(run.excludes(null)).isFalse();
@@ -75,7 +95,7 @@ class FrameRunTest {
     }
 
     private static FrameRun runOf(List<String> payloads) {
-        FrameRun run = new FrameRun("leads");
+        FrameRun run = new FrameRun("leads", UNBOUNDED);
         long seq = 100;
         for (String payload : payloads) {
             run.add(seq++, frame(payload), null, null);
