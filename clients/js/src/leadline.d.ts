@@ -13,7 +13,9 @@ export type ConnectionState = (typeof States)[keyof typeof States];
 export declare const CloseCodes: {
   readonly NORMAL: 1000;
   readonly GOING_AWAY: 1001;
+  readonly PROTOCOL_ERROR: 1002;
   readonly ABNORMAL: 1006;
+  readonly INVALID_TEXT: 1007;
   readonly TOO_BIG: 1009;
   readonly SERVER_ERROR: 1011;
   readonly RESTARTING: 1012;

@@ -16,7 +16,9 @@ export const States = Object.freeze({
 export const CloseCodes = Object.freeze({
   NORMAL: 1000,
   GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
   ABNORMAL: 1006,
+  INVALID_TEXT: 1007,
   TOO_BIG: 1009,
   SERVER_ERROR: 1011,
   RESTARTING: 1012,
