@@ -56,7 +56,7 @@ final class Loader implements AutoCloseable {
     Loader(Target target, int connections, List<String> sources, int eventLoops) {
         this.target = target;
         target.loader = this;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2)
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2)
                 .setBlockedThreadCheckInterval(10_000));
         for (String source : sources) {
             WebSocketClientOptions options = new WebSocketClientOptions()
@@ -107,6 +107,7 @@ final class Loader implements AutoCloseable {
                 .put("failed", failed.sum())
                 .put("rate_limit_per_s", ratePerSecond)
                 .put("concurrency", concurrency)
+                .put("loader_transport", vertx.isNativeTransportEnabled() ? "epoll" : "nio")
                 .put("sources", clients.size())
                 .put("seconds_to_connected", round(upSeconds, 3))
                 .put("seconds_to_subscribed", round(readySeconds, 3))
