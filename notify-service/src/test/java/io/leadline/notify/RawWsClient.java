@@ -13,10 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * A WebSocket client written on a plain socket, for frames no well-behaved client library sends: text that is
- * not UTF-8, binary frames, frames of any size in one piece. Frames are masked as a client's must be.
+ * not UTF-8, binary frames, frames of any size in one piece, frames marked as compressed (RSV1). Frames are masked
+ * as a client's must be. The upgrade may offer extensions ({@code Sec-WebSocket-Extensions}); should the server
+ * accept permessage-deflate, its compressed frames are inflated on reading.
  */
 public final class RawWsClient implements AutoCloseable {
 
@@ -32,9 +39,12 @@ public final class RawWsClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** The 101 response's headers, names in lower case. */
+    private final Map<String, String> upgradeHeaders = new LinkedHashMap<>();
+    private final Inflater inflater = new Inflater(true);
 
-    /** A frame received: its opcode and payload. */
-    public record Frame(int opcode, byte[] payload) {
+    /** A frame received: its opcode and payload (inflated when the server sent it compressed). */
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -45,7 +55,7 @@ public final class RawWsClient implements AutoCloseable {
         }
     }
 
-    private RawWsClient(URI uri, String authorization) throws IOException {
+    private RawWsClient(URI uri, String authorization, String extensions) throws IOException {
         socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(30_000);
         in = new DataInputStream(socket.getInputStream());
@@ -60,6 +70,7 @@ public final class RawWsClient implements AutoCloseable {
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
                 + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
                 + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -67,17 +78,36 @@ public final class RawWsClient implements AutoCloseable {
         if (!status.startsWith("HTTP/1.1 101")) {
             throw new IOException("upgrade refused: " + status);
         }
-        while (!readLine().isEmpty()) {
-            // the response headers
+        for (String header = readLine(); !header.isEmpty(); header = readLine()) {
+            int colon = header.indexOf(':');
+            if (colon > 0) {
+                upgradeHeaders.merge(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        header.substring(colon + 1).trim(), (first, second) -> first + ", " + second);
+            }
         }
     }
 
     public static RawWsClient withHeader(URI uri, String token) throws IOException {
-        return new RawWsClient(uri, "Bearer " + token);
+        return new RawWsClient(uri, "Bearer " + token, null);
     }
 
     public static RawWsClient anonymous(URI uri) throws IOException {
-        return new RawWsClient(uri, null);
+        return new RawWsClient(uri, null, null);
+    }
+
+    /** A client whose upgrade offers {@code extensions} as its {@code Sec-WebSocket-Extensions} header. */
+    public static RawWsClient withHeader(URI uri, String token, String extensions) throws IOException {
+        return new RawWsClient(uri, "Bearer " + token, extensions);
+    }
+
+    /** An anonymous client whose upgrade offers {@code extensions}. */
+    public static RawWsClient anonymous(URI uri, String extensions) throws IOException {
+        return new RawWsClient(uri, null, extensions);
+    }
+
+    /** A header of the server's 101 response ({@code name} in any case), or null when it sent none. */
+    public String upgradeHeader(String name) {
+        return upgradeHeaders.get(name.toLowerCase(Locale.ROOT));
     }
 
     private String readLine() throws IOException {
@@ -96,22 +126,31 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Sends one complete (FIN) frame, masked. */
     public void send(int opcode, byte[] payload) throws IOException {
-        send(opcode, payload, true);
+        send(opcode, payload, true, false);
     }
 
     /** Sends one complete (FIN) frame without a mask, which only a server may do. */
     public void sendUnmasked(int opcode, byte[] payload) throws IOException {
-        send(opcode, payload, false);
+        send(opcode, payload, false, false);
     }
 
-    private void send(int opcode, byte[] payload, boolean masked) throws IOException {
+    /**
+     * Sends one complete (FIN) frame, masked, with RSV1 set: the mark of a compressed message under
+     * permessage-deflate (RFC 7692). {@code deflated} is sent as it is: raw DEFLATE data, without the final
+     * {@code 00 00 ff ff}.
+     */
+    public void sendCompressed(int opcode, byte[] deflated) throws IOException {
+        send(opcode, deflated, true, true);
+    }
+
+    private void send(int opcode, byte[] payload, boolean masked, boolean rsv1) throws IOException {
         byte[] mask = new byte[4];
         if (masked) {
             RANDOM.nextBytes(mask);
         }
         int maskBit = masked ? 0x80 : 0;
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write(0x80 | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(maskBit | payload.length);
         } else if (payload.length < 65536) {
@@ -132,6 +171,33 @@ public final class RawWsClient implements AutoCloseable {
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /** A compressed frame's payload inflated, with the context kept between frames as RFC 7692 has by default. */
+    private byte[] inflate(byte[] deflated) throws IOException {
+        inflater.setInput(concat(deflated, new byte[] {0, 0, (byte) 0xff, (byte) 0xff}));
+        ByteArrayOutputStream inflated = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            while (true) {
+                int n = inflater.inflate(chunk);
+                if (n > 0) {
+                    inflated.write(chunk, 0, n);
+                } else if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary()) {
+                    break;
+                }
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("a compressed frame that does not inflate", e);
+        }
+        return inflated.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     public void sendText(String text) throws IOException {
@@ -155,7 +221,8 @@ public final class RawWsClient implements AutoCloseable {
             }
             byte[] payload = new byte[Math.toIntExact(length)];
             in.readFully(payload);
-            return new Frame(first & 0x0f, payload);
+            boolean compressed = (first & 0x40) != 0;
+            return new Frame(first & 0x0f, compressed ? inflate(payload) : payload, compressed);
         } catch (EOFException e) {
             return null;
         } catch (SocketTimeoutException e) {
@@ -219,6 +286,7 @@ public final class RawWsClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        inflater.end();
         socket.close();
     }
 }
