@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Answers a client's faulty frames with a close frame, as RFC 6455 asks, instead of a dropped connection and an
  * error in the log. Sits in a socket's Netty pipeline just before the Vert.x connection handler, after the frame
- * decoder and any decompressor.
+ * decoder (there is no decompressor: {@link NoSocketCompression}).
  *
  * <p>Vert.x builds Netty's frame decoder with {@code closeOnProtocolViolation(false)} (hard-coded in
  * {@code Http1xServerConnection}, no option changes it), so a frame the decoder refuses (one frame over
