@@ -2,7 +2,11 @@ package io.leadline.notify.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadline.notify.RawWsClient;
+import io.leadline.notify.TestBus;
 import io.leadline.notify.WsTestClient;
+import io.leadline.shared.event.Channels;
+import io.leadline.shared.event.EventEnvelope;
+import io.leadline.shared.event.user.NotificationMessage;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.testing.LeadlineTestResources;
 import io.leadline.testing.TestTokens;
@@ -14,12 +18,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -27,13 +38,15 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.zip.Deflater;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Frames a client must not send, on both sockets ({@code /ws} and the Pusher {@code /app/{key}}): each is answered
  * as RFC 6455 and the docs say (1009 for a frame over the size limit, 1007 for text that is not UTF-8, an error
- * frame for a binary frame), no ERROR and no stack trace is logged for them, and the server keeps serving.
+ * frame for a binary frame), no ERROR and no stack trace is logged for them, and the server keeps serving. A client
+ * that offers compression gets none: a compressed frame is a protocol error (1002), never inflated.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LeadlineTestResources.class, initArgs = @ResourceArg(name = "database", value = "notify"))
@@ -205,6 +218,188 @@ class HostileFramesTest {
             assertThat(pong.path("event").asText()).isEqualTo("pusher:pong");
         }
         assertNothingLoud();
+    }
+
+    // ---- compression (RFC 7692 permessage-deflate, and the older per-frame deflate) ----
+
+    /** What browsers offer on every upgrade, and the older per-frame extensions Vert.x would also accept. */
+    private static final String DEFLATE_OFFER =
+            "permessage-deflate; client_max_window_bits, x-webkit-deflate-frame, deflate-frame";
+    /** Each extension offered alone, as a client hoping for that one would. */
+    private static final List<String> SINGLE_OFFERS =
+            List.of("permessage-deflate; client_max_window_bits", "x-webkit-deflate-frame", "deflate-frame");
+    /** Spaces in a JSON string: 60 MiB that deflate to about 60 KB, one frame under the 64 KiB limit. */
+    private static final int BOMB_SPACES = 60 << 20;
+    private static final Map<String, byte[]> BOMBS = new ConcurrentHashMap<>();
+
+    @Test
+    void aClientOfferingDeflateIsServedUncompressedOnWs() throws Exception {
+        String user = nextUser();
+        try (RawWsClient client = RawWsClient.withHeader(ws, TestTokens.token(user, "provider"), DEFLATE_OFFER)) {
+            assertThat(client.upgradeHeader("Sec-WebSocket-Extensions")).as("extensions accepted").isNull();
+            RawWsClient.Frame connected = textFrame(client);
+            assertThat(connected.compressed()).isFalse();
+            assertThat(type(connected.text())).isEqualTo("connected");
+
+            publish(Channels.user(user), new NotificationMessage("Hello", "offered deflate", "normal", "admin"));
+            RawWsClient.Frame event = textFrame(client);
+            assertThat(event.compressed()).isFalse();
+            JsonNode frame = JsonCodec.tree(event.payload());
+            assertThat(frame.path("type").asText()).isEqualTo("notification_message");
+            assertThat(frame.path("data").path("message").asText()).isEqualTo("offered deflate");
+
+            client.sendText("{\"type\":\"ping\",\"id\":\"plain\"}");
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("id").asText())
+                    .isEqualTo("plain");
+        }
+        assertNothingLoud();
+    }
+
+    @Test
+    void aClientOfferingDeflateIsServedUncompressedOnApp() throws Exception {
+        String user = nextUser();
+        try (RawWsClient client = RawWsClient.anonymous(app, DEFLATE_OFFER)) {
+            assertThat(client.upgradeHeader("Sec-WebSocket-Extensions")).as("extensions accepted").isNull();
+            RawWsClient.Frame established = textFrame(client);
+            assertThat(established.compressed()).isFalse();
+            JsonNode connection = JsonCodec.tree(established.payload());
+            assertThat(connection.path("event").asText()).isEqualTo("pusher:connection_established");
+            String socketId = JsonCodec.tree(connection.path("data").asText().getBytes(StandardCharsets.UTF_8))
+                    .path("socket_id").asText();
+
+            String channel = "private-user." + user;
+            client.sendText(JsonCodec.mapper().writeValueAsString(Map.of("event", "pusher:subscribe",
+                    "data", Map.of("channel", channel, "auth", pusherAuth(socketId + ":" + channel)))));
+            assertThat(pusherEvent(textFrame(client))).isEqualTo("pusher_internal:subscription_succeeded");
+
+            publish(Channels.user(user), new NotificationMessage("Hello", "offered deflate", "normal", "admin"));
+            RawWsClient.Frame event = textFrame(client);
+            assertThat(pusherEvent(event)).isEqualTo("notification_message");
+            assertThat(JsonCodec.tree(event.payload()).path("channel").asText()).isEqualTo(channel);
+        }
+        assertNothingLoud();
+    }
+
+    /**
+     * Run with {@code -Dvertx.disableWebsockets=false} (see {@link NoSocketCompression} for why Quarkus sets it to
+     * true) to check that the options, and not that side effect, keep compression off.
+     */
+    @Test
+    void aDeflateBombIsNeverInflatedOnWs() throws Exception {
+        for (String offer : SINGLE_OFFERS) {
+            try (RawWsClient client = RawWsClient.withHeader(ws, TestTokens.token(nextUser(), "provider"), offer)) {
+                assertThat(client.upgradeHeader("Sec-WebSocket-Extensions")).as("accepted of %s", offer).isNull();
+                assertThat(type(client.readText(WAIT))).isEqualTo("connected");
+                assertBombRefused(client, "{\"type\":\"ping\",\"id\":\"");
+            }
+            assertWsServes();
+        }
+        assertNothingLoud();
+    }
+
+    @Test
+    void aDeflateBombIsNeverInflatedOnApp() throws Exception {
+        for (String offer : SINGLE_OFFERS) {
+            try (RawWsClient client = RawWsClient.anonymous(app, offer)) {
+                assertThat(client.upgradeHeader("Sec-WebSocket-Extensions")).as("accepted of %s", offer).isNull();
+                client.readText(WAIT); // pusher:connection_established
+                assertBombRefused(client, "{\"event\":\"pusher:ping\",\"data\":\"");
+            }
+            assertAppServes();
+        }
+        assertNothingLoud();
+    }
+
+    /**
+     * Sends one compressed text frame (RSV1) that inflates to {@link #BOMB_SPACES} spaces inside a JSON string and
+     * checks that the server refused it without inflating it: a close for a protocol error, and the event loops,
+     * which would have held the whole inflated message, allocated no more than a few megabytes meanwhile.
+     */
+    private static void assertBombRefused(RawWsClient client, String head) throws Exception {
+        byte[] bomb = BOMBS.computeIfAbsent(head, h -> deflatedBomb(h, BOMB_SPACES, "\"}"));
+        assertThat(bomb.length).as("compressed size").isLessThan(65_536);
+        long allocatedBefore = eventLoopAllocatedBytes();
+        try {
+            client.sendCompressed(RawWsClient.TEXT, bomb);
+        } catch (IOException closedWhileSending) {
+            // the server may close before the client has written the whole frame; the close code is what counts
+        }
+        int code = client.awaitClose(WAIT);
+        long allocated = eventLoopAllocatedBytes() - allocatedBefore;
+        assertThat(code).as("close code for a compressed frame (the event loops allocated %d bytes meanwhile)",
+                allocated).isEqualTo(1002);
+        assertThat(allocated).as("bytes the event loops allocated for a %d-byte frame", bomb.length)
+                .isLessThan(8L << 20);
+        assertThat(client.awaitEnd(WAIT)).as("the server ends the connection").isTrue();
+    }
+
+    /** {@code head}, {@code spaces} spaces and {@code tail} as a permessage-deflate payload (no 00 00 ff ff). */
+    private static byte[] deflatedBomb(String head, int spaces, String tail) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        byte[] blank = new byte[1 << 20];
+        Arrays.fill(blank, (byte) ' ');
+        deflate(deflater, head.getBytes(StandardCharsets.UTF_8), buffer, out);
+        for (int left = spaces; left > 0; left -= blank.length) {
+            deflate(deflater, Arrays.copyOf(blank, Math.min(left, blank.length)), buffer, out);
+        }
+        deflate(deflater, tail.getBytes(StandardCharsets.UTF_8), buffer, out);
+        int n;
+        while ((n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH)) > 0) {
+            out.write(buffer, 0, n);
+        }
+        deflater.end();
+        byte[] flushed = out.toByteArray();
+        return Arrays.copyOf(flushed, flushed.length - 4); // the 00 00 ff ff of the sync flush
+    }
+
+    private static void deflate(Deflater deflater, byte[] input, byte[] buffer, ByteArrayOutputStream out) {
+        deflater.setInput(input);
+        while (!deflater.needsInput()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+    }
+
+    /** Bytes allocated so far by the threads that run the sockets (Vert.x's event loops). */
+    private static long eventLoopAllocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+            if (thread.getKey().getName().contains("eventloop")) {
+                total += Math.max(0, threads.getThreadAllocatedBytes(thread.getKey().getId()));
+            }
+        }
+        return total;
+    }
+
+    private static void publish(String channel, io.leadline.shared.event.Event event) throws Exception {
+        EventEnvelope<?> envelope = EventEnvelope.of(channel, event);
+        TestBus.publish(envelope, envelope.id());
+    }
+
+    /** The next text frame as it came (compressed or not), skipping the server's pings. */
+    private static RawWsClient.Frame textFrame(RawWsClient client) throws IOException {
+        while (true) {
+            RawWsClient.Frame frame = client.read(WAIT);
+            assertThat(frame).as("a frame before the connection ended").isNotNull();
+            if (frame.opcode() != RawWsClient.PING) {
+                assertThat(frame.opcode()).as("opcode").isEqualTo(RawWsClient.TEXT);
+                return frame;
+            }
+        }
+    }
+
+    private static String pusherEvent(RawWsClient.Frame frame) {
+        assertThat(frame.compressed()).as("compressed").isFalse();
+        return JsonCodec.tree(frame.payload()).path("event").asText();
+    }
+
+    /** The auth string of a private channel's subscription: the app key and the HMAC of {@code text}. */
+    private static String pusherAuth(String text) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("leadline-dev-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "leadline-key:" + HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     // ---- helpers ----
