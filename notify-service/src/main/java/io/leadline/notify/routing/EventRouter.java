@@ -84,6 +84,8 @@ public class EventRouter {
 
     private static final java.time.Duration RESUBSCRIBE_BACKOFF = java.time.Duration.ofMillis(250);
     private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofSeconds(5);
+    /** Failed attempts (each up to the JetStream request time-out, then the back-off: about 35 s) before reconnecting. */
+    private static final int FORCE_RECONNECT_AFTER = 6;
     private volatile boolean shuttingDown;
 
     private final AtomicLong lastSeq = new AtomicLong();
@@ -137,10 +139,15 @@ public class EventRouter {
                 return;
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 // routing is stopped until this succeeds: say why, with the cause, but not on every attempt
-                if (attempt == 3 || attempt % 20 == 0) {
-                    LOG.warnf(e, "routing not resumed after %d attempts since the NATS reconnect", attempt);
+                if (attempt == 3 || attempt % 5 == 0) {
+                    LOG.warnf(e, "routing not resumed after %d attempts since the NATS reconnect (connection %s)",
+                            attempt, nats.getStatus());
                 } else {
                     LOG.debugf("resubscribe attempt %d failed: %s", attempt, e.getMessage());
+                }
+                if (attempt % FORCE_RECONNECT_AFTER == 0 && forceReconnect()) {
+                    // a new reconnect event starts this again on the fresh connection
+                    return;
                 }
                 try {
                     Thread.sleep(Math.min(RESUBSCRIBE_BACKOFF.toMillis() * attempt, MAX_BACKOFF.toMillis()));
@@ -149,6 +156,24 @@ public class EventRouter {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * A reconnected connection whose JetStream requests keep timing out while the server answers others
+     * (seen once on a loaded machine: every attempt for over a minute) is dropped and made again.
+     */
+    private boolean forceReconnect() {
+        try {
+            LOG.warnf("JetStream did not answer for %d attempts after the NATS reconnect: reconnecting", FORCE_RECONNECT_AFTER);
+            nats.forceReconnect();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("forced reconnect failed: %s", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
