@@ -23,7 +23,7 @@ import java.util.function.Function;
  * loop; the loop drains whatever has accumulated in one task, so under load one drain writes many
  * events to a subscriber in one buffer (a batch frame, or frames back to back) and that buffer is
  * built once for all the loop's subscribers of the channel. After a quiet spell an event is drained at
- * once; under sustained load a drain waits until {@code coalesce} (2 ms) has passed since the last one,
+ * once; under sustained load a drain waits until {@code coalesce} (6 ms) has passed since the last one,
  * so each subscriber is written once per interval, whatever the event rate.
  *
  * <p>Bounded: the router waits while a loop has {@link #MAX_QUEUED} events queued; it runs on the NATS
