@@ -294,8 +294,13 @@ export declare function refreshDelay(expiresAtSeconds: number | null | undefined
 export declare function jwtExpiry(token: string): number | null;
 export declare function bearerSubprotocols(token: string): [string, string];
 
+/** How many of the newest event ids a client remembers, to recognise an event published twice. */
+export declare const REMEMBERED_EVENT_IDS: number;
+
 export declare class SeqTracker {
-  accept(channel: string, seq: number): boolean;
+  constructor(rememberedIds?: number);
+  /** False for a duplicate: a seq at or below the channel's last one, or an event id seen before. */
+  accept(channel: string, seq: number, id?: string): boolean;
   last(channel: string): number | undefined;
   noteWatermark(channel: string, seq: number): void;
   resumePoint(channel: string): number | undefined;

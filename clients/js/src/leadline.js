@@ -74,19 +74,26 @@ export function refreshDelay(expiresAtSeconds, nowMs, refreshBeforeMs = 60_000, 
   return Math.max(minDelayMs, Math.round(remaining - lead));
 }
 
+/** How many of the newest event ids a client remembers, to recognise an event published twice. */
+export const REMEMBERED_EVENT_IDS = 4096;
+
 /**
- * The last stream sequence seen per channel. Order is kept per channel by the server, so an event
- * whose seq is not above the last one seen is a duplicate (a replay overlapping live delivery, or a
- * reconnect replaying what had already arrived).
+ * The last stream sequence seen per channel, and the ids of the newest events. Order is kept per
+ * channel by the server, so an event whose seq is not above the last one seen is a duplicate (a replay
+ * overlapping live delivery, or a reconnect replaying what had already arrived). An event with a new
+ * seq but an id already seen is one a service published again after the stream's duplicate window (it
+ * died between publishing and recording that it had): the same event, a second time.
  */
 export class SeqTracker {
-  constructor() {
+  constructor(rememberedIds = REMEMBERED_EVENT_IDS) {
     this._last = new Map();
     this._watermark = new Map();
+    this._ids = new Set();
+    this._rememberedIds = rememberedIds;
   }
 
   /** True when the event is new (and records it), false for a duplicate. */
-  accept(channel, seq) {
+  accept(channel, seq, id) {
     if (typeof seq !== 'number' || !Number.isFinite(seq)) {
       return true; // not a stream event: nothing to compare
     }
@@ -94,7 +101,17 @@ export class SeqTracker {
     if (last !== undefined && seq <= last) {
       return false;
     }
+    // the stream position moves past a republished copy too: a resubscription must not replay it
     this._last.set(channel, seq);
+    if (typeof id === 'string' && id !== '') {
+      if (this._ids.has(id)) {
+        return false;
+      }
+      this._ids.add(id);
+      if (this._ids.size > this._rememberedIds) {
+        this._ids.delete(this._ids.values().next().value); // the oldest: a Set keeps insertion order
+      }
+    }
     return true;
   }
 
@@ -883,7 +900,7 @@ export class LeadlineClient {
     if (state && state.gate) {
       return; // will be replayed by the pending subscribe-with-since
     }
-    if (!this._seq.accept(channel, frame.seq)) {
+    if (!this._seq.accept(channel, frame.seq, frame.id)) {
       this.stats.duplicatesDropped += 1;
       return;
     }

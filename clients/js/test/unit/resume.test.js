@@ -18,6 +18,20 @@ test('SeqTracker drops a seq at or below the last one, per channel', () => {
   assert.equal(t.resumePoint('leads'), 9);
 });
 
+test('SeqTracker drops an event published again under a new seq, and still moves past it', () => {
+  const t = new SeqTracker(3);
+  assert.equal(t.accept('leads', 5, 'A'), true);
+  assert.equal(t.accept('leads', 6, 'B'), true);
+  assert.equal(t.accept('leads', 9, 'A'), false, 'the same event id: published twice');
+  assert.equal(t.resumePoint('leads'), 9, 'a resubscription starts after the copy');
+  assert.equal(t.accept('escrow.1', 2, 'B'), false, 'an event id is the event, whatever the channel');
+  assert.equal(t.accept('leads', 10), true, 'an event without an id is compared by seq only');
+  assert.equal(t.accept('leads', 11, 'C'), true);
+  assert.equal(t.accept('leads', 12, 'D'), true);
+  assert.equal(t.accept('leads', 13, 'A'), true, 'only the newest ids are remembered (3 here)');
+  assert.equal(t.accept('leads', 14, 'D'), false);
+});
+
 test('SeqTracker resumes from the subscription watermark when no event arrived', () => {
   const t = new SeqTracker();
   assert.equal(t.resumePoint('leads'), undefined);
@@ -117,6 +131,31 @@ test('events replayed after a reconnect reach the application once', async () =>
   for (const seq of [12, 13, 14, 15, 15, 16]) WS.last().serverSend(event('leads', seq));
   assert.deepEqual(seen, [11, 12, 13, 14, 15, 16]);
   assert.equal(c.stats.duplicatesDropped, 3);
+  c.close();
+});
+
+test('an event a service published twice (a new seq, the same id) reaches the application once', async () => {
+  const { c, clock, WS } = setup();
+  const seen = [];
+  c.subscribe('leads', (e) => seen.push(e.id + '@' + e.seq));
+  c.connect();
+  await flush();
+  WS.last().accept();
+  WS.last().answerSubscribes({ seq: 10 });
+  WS.last().serverSend({ ...event('leads', 11), id: '01JLEAD' });
+  WS.last().serverSend({ ...event('leads', 12), id: '01JOTHER' });
+  // the relay died before recording its publish and published again after the stream's duplicate window
+  WS.last().serverSend({ ...event('leads', 13), id: '01JLEAD' });
+
+  await reconnect(WS, clock);
+  WS.last().accept();
+  const resumed = WS.last().framesOfType('subscribe').find((f) => f.channel === 'leads');
+  assert.equal(resumed.since, 13, 'resumes after the copy');
+  WS.last().answerSubscribes({ seq: 20 });
+  WS.last().serverSend({ ...event('leads', 14), id: '01JLEAD' });
+  WS.last().serverSend({ ...event('leads', 15), id: '01JNEW' });
+  assert.deepEqual(seen, ['01JLEAD@11', '01JOTHER@12', '01JNEW@15']);
+  assert.equal(c.stats.duplicatesDropped, 2);
   c.close();
 });
 
