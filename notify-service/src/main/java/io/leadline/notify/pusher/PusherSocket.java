@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Pusher protocol 7 at {@code /app/{key}}, for pusher-js and laravel-echo clients. The socket is not
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @WebSocket(path = "/app/{key}")
 public class PusherSocket {
+
+    /** The answer to a frame over the inbound rate, text or binary. */
+    private static final Supplier<String> SLOW_DOWN = () -> PusherFrames.error(null, "Too many messages; slow down");
 
     private static final String PROTOCOL_VERSION = "7";
     /** Pusher's own limit on client events per connection. */
@@ -136,7 +140,7 @@ public class PusherSocket {
             return;
         }
         ClientSession session = pusher.session();
-        if (!sockets.admit(session, text, () -> PusherFrames.error(null, "Too many messages; slow down"))) {
+        if (!sockets.admit(session, text, SLOW_DOWN)) {
             return;
         }
         PusherFrames.Result frame = PusherFrames.parse(text);
@@ -165,7 +169,7 @@ public class PusherSocket {
             return;
         }
         ClientSession session = pusher.session();
-        if (sockets.admit(session, data.length(), () -> PusherFrames.error(null, "Too many messages; slow down"))) {
+        if (sockets.admit(session, data.length(), SLOW_DOWN)) {
             session.sendText(PusherFrames.error(null, "Binary frames are not supported; send JSON text frames"));
         }
     }
