@@ -35,6 +35,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The client protocol at {@code /ws}: authenticated on the upgrade, one connection multiplexing many
@@ -45,6 +46,9 @@ import java.util.List;
 @WebSocket(path = "/ws")
 public class GatewaySocket {
 
+    /** The answer to a frame over the inbound rate, text or binary. */
+    private static final Supplier<String> SLOW_DOWN =
+            () -> ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null);
 
     @Inject
     Sessions sessions;
@@ -143,7 +147,7 @@ public class GatewaySocket {
             return;
         }
         if (!sockets.admit(session, text,
-                () -> ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null))) {
+                SLOW_DOWN)) {
             return;
         }
         ClientFrames.Result frame = ClientFrames.parse(text);
@@ -169,7 +173,7 @@ public class GatewaySocket {
     public void onBinary(WebSocketConnection connection, Buffer data) {
         ClientSession session = sessions.get(connection.id());
         if (session == null || !sockets.admit(session, data.length(),
-                () -> ServerFrames.error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null))) {
+                SLOW_DOWN)) {
             return;
         }
         session.sendText(ServerFrames.error(ErrorCodes.BAD_REQUEST, "binary frames are not supported", null));
@@ -280,7 +284,12 @@ public class GatewaySocket {
     private void join(ClientSession session, ClientFrame.Subscribe frame) {
         String channel = frame.channel();
         SecurityIdentity identity = UpgradeIdentity.of(session.connection());
-        if (identity == null || !presence.join(session, channel, identity.getPrincipal().getName())) {
+        if (identity == null) {
+            // read on open, so gone only if websockets-next replaced it: end as on open, never guess who this is
+            session.end(SessionEnd.SERVER_ERROR);
+            return;
+        }
+        if (!presence.join(session, channel, identity.getPrincipal().getName())) {
             session.sendText(ServerFrames.error(ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
                     "the presence of " + channel + " is full", frame.id()));
             return;
