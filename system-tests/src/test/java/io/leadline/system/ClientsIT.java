@@ -43,6 +43,12 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 class ClientsIT {
 
     private static final List<String> SCRIPTS = List.of("test:unit", "test:integration", "test:browser");
+    /**
+     * {@code -Dleadline.clients.files=browser-tests/a.test.js,test/unit/b.test.js} runs only those node test
+     * files ({@code npm run test:files}) against the platform, instead of the three scripts: for working on
+     * one page or one test without the others.
+     */
+    private static final String FILES = System.getProperty("leadline.clients.files", "").trim();
     /** Only against a hung process: each script normally ends by itself within minutes. */
     private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(30);
 
@@ -79,6 +85,11 @@ class ClientsIT {
 
     @TestFactory
     Stream<DynamicNode> sdkAndBrowserTests() {
+        if (!FILES.isEmpty()) {
+            List<String> files = List.of(FILES.split("\\s*,\\s*"));
+            return Stream.of(dynamicContainer("npm run test:files " + FILES,
+                    Stream.of(files).flatMap(f -> node.run("test:files", f, environment()))));
+        }
         // each container's stream is consumed when JUnit runs it: the scripts run one after the other
         return SCRIPTS.stream().map(script -> dynamicContainer("npm run " + script,
                 Stream.of(script).flatMap(s -> node.run(s, environment()))));

@@ -96,6 +96,11 @@ public final class NodeTests {
      * dynamic test per node test and the final exit-code test.
      */
     public Stream<DynamicNode> run(String script, Map<String, String> environment) {
+        return run(script, List.of(), environment);
+    }
+
+    /** As {@link #run(String, Map)}, with arguments after {@code --} (the test files of {@code test:files}). */
+    public Stream<DynamicNode> run(String script, List<String> arguments, Map<String, String> environment) {
         String slug = script.replace(':', '-');
         Path results = work.resolve(slug + ".jsonl");
         Path log = work.resolve(slug + ".log");
@@ -104,7 +109,12 @@ public final class NodeTests {
             Files.deleteIfExists(results);
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("NODE_OPTIONS", reporters(results));
-            exit = npm(List.of("npm", "run", "--silent", script), env, log, script);
+            List<String> command = new ArrayList<>(List.of("npm", "run", "--silent", script));
+            if (!arguments.isEmpty()) {
+                command.add("--");
+                command.addAll(arguments);
+            }
+            exit = npm(command, env, log, script);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run npm run " + script + " in " + clients, e);
         }
