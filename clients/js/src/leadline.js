@@ -464,6 +464,13 @@ export class LeadlineClient {
         // already closed
       }
     }
+    // the server forgets this socket's subscriptions: a later connect() sends them again, with since
+    this._pending.clear();
+    for (const state of this._channels.values()) {
+      state.sent = false;
+      state.gate = false;
+      if (state.outcome && !state.outcome.error) state.outcome = null;
+    }
     if (this._rejectConnect) {
       this._rejectConnect(new LeadlineError('closed', 'the client was closed before it connected'));
       this._resolveConnect = this._rejectConnect = null;

@@ -291,3 +291,29 @@ test('a batch frame (one event per line) is read as its events, in order, duplic
   assert.deepEqual(errors, ['bad_frame']);
   c.close();
 });
+
+test('a client closed and connected again (an app back from the background) resubscribes its channels with since', async () => {
+  const WebSocket = fakeWebSocketClass();
+  const client = new LeadlineClient({ url: 'ws://x/ws', token: 't', WebSocket, onlineEvents: false });
+  const seen = [];
+  client.subscribe('leads', (e) => seen.push(e.seq));
+  client.connect();
+  await flush();
+  WebSocket.last().accept();
+  WebSocket.last().answerSubscribes();
+  WebSocket.last().serverSend(event('leads', 150));
+  client.close();
+
+  client.connect();
+  await flush();
+  const socket = WebSocket.last();
+  assert.equal(WebSocket.sockets.length, 2);
+  socket.accept();
+  const leads = socket.framesOfType('subscribe').find((f) => f.channel === 'leads');
+  assert.equal(leads?.since, 150, 'leads again, from where it stopped');
+  socket.answerSubscribes();
+  socket.serverSend(event('leads', 150));
+  socket.serverSend(event('leads', 151));
+  assert.deepEqual(seen, [150, 151]);
+  client.close();
+});
