@@ -59,7 +59,7 @@ class ClientsIT {
     @BeforeAll
     static void start() throws IOException {
         node = NodeTests.forClients(SCRIPT_LIMIT);
-        node.ensureNodeModules("ws", "playwright-core");
+        node.ensureNodeModules("ws", "playwright-core", "react", "react-dom", "happy-dom", "vite");
         platform = Platform.start(ClientsIT.class, p -> {
             // the dashboards are served by notify-service and call the other two from its origin
             String origins = String.join(",", origin("127.0.0.1", p.notifyService()), origin("localhost", p.notifyService()));
