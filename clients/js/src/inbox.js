@@ -96,7 +96,7 @@ export class Inbox {
     try {
       const page = await this._request('GET', `/api/notifications?size=${this.size}`);
       if (read !== this._reads) return; // a newer reload is under way
-      this._counter.apply(page);
+      if (!this._counter.apply(page) && page.as_of_seq < this._counter.asOfSeq) return; // older than what is shown
       // the page is exact up to as_of_seq; what the socket delivered after it stays on top
       const later = this._items.filter((n) => n.seq > page.as_of_seq && !page.items.some((i) => i.event_id === n.event_id));
       this._items = [...later, ...page.items].sort(bySeqNewestFirst).slice(0, this.size);
