@@ -271,7 +271,7 @@ export declare class LeadlineClient {
 
   /** Starts connecting; resolves with the first `connected` frame. */
   connect(): Promise<ConnectedFrame>;
-  /** Closes for good; no reconnect. */
+  /** Closes; no reconnect until connect() is called again, which resubscribes every channel with since. */
   close(code?: number, reason?: string): void;
   on<K extends keyof LifecycleEvents>(name: K, fn: (payload: LifecycleEvents[K]) => void): () => void;
   /** One event type on every channel, or '*' for all events. */
