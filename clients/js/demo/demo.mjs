@@ -66,7 +66,7 @@ function summarize(event) {
     case 'transaction_created':
     case 'transaction_updated': return `#${d.id} ${d.amount} ${d.currency} ${d.status}`;
     case 'status_change': return `escrow ${d.escrow_id}: ${d.old_status} → ${d.new_status}`;
-    case 'fraud_alert': return `${d.rule} (${d.severity}) on ${d.transaction_id}`;
+    case 'fraud_alert': return `${d.rule} (${d.severity}) on ${d.transaction_id}${d.summary ? ': ' + d.summary : ''}`;
     default: return Object.entries(d).slice(0, 3).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
   }
 }

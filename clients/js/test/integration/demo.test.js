@@ -32,6 +32,9 @@ describe('the demo', opts, () => {
       const output = await runDemo();
       assert.match(output, new RegExp(`Done: ${STEPS} steps ok, 0 skipped, 0 failed\\.`), `run ${run}:\n${output}`);
       assert.match(output, /fraud_alert published for customer #\d+: /, `run ${run}:\n${output}`);
+      // the alert says in words what happened (its summary)
+      assert.match(output, /← admin: fraud_alert on payments\.monitor #\d+ repeated_failures \(high\) on \d+: 3 failed payments within 1 hour/,
+        `run ${run}:\n${output}`);
       const seen = eventsSeen(output);
       for (const type of ['lead_created', 'lead_claimed', 'transaction_created', 'transaction_updated',
         'refund_processed', 'webhook_processed', 'fraud_alert']) {
