@@ -82,7 +82,10 @@ export interface TransactionEvent {
 export interface MetricsUpdated { transaction_count: number; success_rate: number | string; revenue_total: number | string; window: string }
 export interface WebhookEvent { provider: string; event_id: string; type: string; status: string; error?: string | null }
 export interface FraudAlert {
-  rule: string; severity: string; transaction_id: string; customer_ref: string; details: Record<string, unknown>;
+  rule: string; severity: string; transaction_id: string; customer_ref: string;
+  /** The alert in one sentence for people, e.g. "6 payments within 10 minutes, more than the 5 allowed". */
+  summary: string;
+  details: Record<string, unknown>;
 }
 
 export interface EventDataByType {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -36,7 +37,7 @@ class DistributionTest {
         Profiles.save(excellent.token(), Profiles.form("hvac", city, "OR", "97201"));
         var fair = Api.register("property_manager");
         Map<String, Object> farForm = Profiles.form("hvac", "Elsewhere", "OR", null);
-        farForm.put("property_types", java.util.List.of("commercial"));
+        farForm.put("property_types", List.of("commercial"));
         Profiles.save(fair.token(), farForm);
         var otherCategory = Api.register("provider");
         Profiles.save(otherCategory.token(), Profiles.form("roofing", city, "OR", "97201"));
@@ -85,6 +86,59 @@ class DistributionTest {
         assertThat(database.count("SELECT count(*) FROM lead_distributions WHERE lead_id = ?", leadId)).isEqualTo(2);
         assertThat(database.count("SELECT count(*) FROM lead_distributions WHERE lead_id = ? AND account_id = ? "
                 + "AND score = 100 AND tier = 'excellent'", leadId, excellent.id())).isEqualTo(1);
+    }
+
+    @Test
+    void aPropertyClassMatchesItsMembersForLeadsAndProviders() {
+        String city = "Classville" + Api.uniqueName("x").replaceAll("[^a-z]", "");
+        var servesResidential = serving("property_manager", city, "residential");
+        var servesCondos = serving("provider", city, "condo");
+        var servesCommercial = serving("provider", city, "commercial");
+
+        long fineLead = verifiedLead(city, "condo");
+        assertThat(propertyReason(fineLead, servesResidential.id()))
+                .isEqualTo("property type: condo is residential, which you serve (+25)");
+        assertThat(propertyReason(fineLead, servesCondos.id())).isEqualTo("property type: condo is one you serve (+25)");
+        assertThat(propertyReason(fineLead, servesCommercial.id()))
+                .isEqualTo("property type: condo is not one you serve (+0)");
+
+        long classLead = verifiedLead(city, "residential");
+        assertThat(propertyReason(classLead, servesResidential.id()))
+                .isEqualTo("property type: residential is one you serve (+25)");
+        assertThat(propertyReason(classLead, servesCondos.id()))
+                .isEqualTo("property type: residential includes condo, which you serve (+25)");
+        assertThat(propertyReason(classLead, servesCommercial.id()))
+                .isEqualTo("property type: residential is not one you serve (+0)");
+
+        long mixedLead = verifiedLead(city, "mixed_use");
+        assertThat(propertyReason(mixedLead, servesResidential.id())).endsWith("which you serve (+25)");
+        assertThat(propertyReason(mixedLead, servesCommercial.id()))
+                .isEqualTo("property type: mixed_use is commercial, which you serve (+25)");
+        assertThat(propertyReason(mixedLead, servesCondos.id())).endsWith("is not one you serve (+0)");
+    }
+
+    private static Api.User serving(String role, String city, String propertyType) {
+        var account = Api.register(role);
+        Map<String, Object> profile = Profiles.form("electrical", city, "NM", null);
+        profile.put("property_types", List.of(propertyType));
+        Profiles.save(account.token(), profile);
+        return account;
+    }
+
+    private static long verifiedLead(String city, String propertyType) {
+        Map<String, Object> form = Api.validLeadForm();
+        form.putAll(Map.of("category", "electrical", "city", city, "state", "NM", "zip", "87501",
+                "property_type", propertyType));
+        long leadId = Api.submitLead(form);
+        given().auth().oauth2(Api.adminToken()).post("/api/leads/{id}/verify", leadId)
+                .then().statusCode(200).body("status", equalTo("distributed"));
+        return leadId;
+    }
+
+    /** The property type's reason in the score the lead was distributed with to the account. */
+    private String propertyReason(long leadId, long accountId) {
+        return database.text("SELECT reason FROM lead_distributions, jsonb_array_elements_text(reasons) AS reason "
+                + "WHERE lead_id = ? AND account_id = ? AND reason LIKE 'property type:%'", leadId, accountId);
     }
 
     @Test

@@ -169,6 +169,30 @@ class LeadFormTest {
         assertThat(database.rows("leads")).isEqualTo(before);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"residential", "commercial", "condo", "mixed_use"})
+    void aBroadClassIsAcceptedAsWellAsAFineType(String propertyType) {
+        Map<String, Object> form = Api.validLeadForm();
+        form.put("property_type", propertyType);
+        long id = given().contentType(ContentType.JSON).body(form)
+                .post("/api/leads")
+                .then().statusCode(201).body("property_type", equalTo(propertyType))
+                .extract().jsonPath().getLong("id");
+        assertThat(database.text("SELECT property_type FROM leads WHERE id = ?", id)).isEqualTo(propertyType);
+    }
+
+    @Test
+    void anUnknownPropertyTypeIsAnsweredWithTheAcceptedOnes() {
+        Map<String, Object> form = Api.validLeadForm();
+        form.put("property_type", "castle");
+        given().contentType(ContentType.JSON).body(form)
+                .post("/api/leads")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("property_type"))
+                .body("errors[0].message", equalTo("must be one of residential, commercial (the broad classes), "
+                        + "single_family, multi_family, condo, townhouse, apartment, industrial, mixed_use"));
+    }
+
     @Test
     void unknownPropertiesAreIgnoredAndCannotSetStatusOrPrice() {
         Map<String, Object> form = Api.validLeadForm();

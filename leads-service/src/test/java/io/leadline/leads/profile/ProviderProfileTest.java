@@ -58,6 +58,19 @@ class ProviderProfileTest {
     }
 
     @Test
+    void aProfileMayServeBroadClassesAndFineTypes() {
+        var manager = Api.register("property_manager");
+        Map<String, Object> form = Profiles.form("plumbing", "Austin", "TX", null);
+        form.put("property_types", List.of("residential", "commercial", "industrial"));
+        Profiles.save(manager.token(), form);
+        given().auth().oauth2(manager.token()).get("/api/providers/me")
+                .then().statusCode(200)
+                .body("property_types", equalTo(List.of("residential", "commercial", "industrial")));
+        assertThat(database.count("SELECT count(*) FROM provider_profiles WHERE account_id = ? "
+                + "AND property_types = ARRAY['residential', 'commercial', 'industrial']", manager.id())).isEqualTo(1);
+    }
+
+    @Test
     void propertyManagersHaveProfilesOthersDoNot() {
         Profiles.save(Api.register("property_manager").token(), Profiles.form("plumbing", "Austin", "TX", null));
         Map<String, Object> form = Profiles.form("plumbing", "Austin", "TX", null);
@@ -81,6 +94,7 @@ class ProviderProfileTest {
                 Arguments.of("service_areas", List.of(Map.of("city", "Austin", "state", "TX", "zip", "7870")),
                         "service_areas[0].zip"),
                 Arguments.of("property_types", List.of("castle"), "property_types"),
+                Arguments.of("property_types", List.of("Residential"), "property_types"),
                 Arguments.of("min_units", 0, "min_units"),
                 Arguments.of("max_units", -1, "max_units"),
                 Arguments.of("max_units", "lots", "max_units"));

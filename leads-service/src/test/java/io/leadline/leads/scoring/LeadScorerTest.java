@@ -71,6 +71,26 @@ class LeadScorerTest {
                 "freshness: submitted within the hour (+10)");
     }
 
+    @ParameterizedTest(name = "lead {0}, provider serves {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # lead type     | provider serves         | fraction | reason
+            single_family   | residential             | 1.0      | property type: single_family is residential, which you serve
+            residential     | condo,single_family     | 1.0      | property type: residential includes condo, which you serve
+            mixed_use       | commercial              | 1.0      | property type: mixed_use is commercial, which you serve
+            commercial      | industrial              | 1.0      | property type: commercial includes industrial, which you serve
+            residential     | residential             | 1.0      | property type: residential is one you serve
+            residential     | commercial              | 0.0      | property type: residential is not one you serve
+            industrial      | residential             | 0.0      | property type: industrial is not one you serve
+            townhouse       | condo,apartment         | 0.0      | property type: townhouse is not one you serve
+            """)
+    void aClassMatchesItsMembersForLeadsAndProviders(String leadType, String served, double fraction, String reason) {
+        // only the property type counts, so the score is its fraction
+        LeadScorer typeOnly = new LeadScorer(new ScoringWeights(0, 1, 0, 0, 0));
+        LeadScore result = typeOnly.score(lead(leadType, 1, "low", 10), profile("Austin,TX,", served, null, null), NOW);
+        assertThat(result.score()).isEqualTo((int) Math.round(100 * fraction));
+        assertThat(result.reasons()).contains(reason + " (+" + Math.round(100 * fraction) + ")");
+    }
+
     @Test
     void weightsAreConfigurableAndNormalised() {
         // only the area counts: a ZIP match alone is a perfect score, a state match 30
@@ -91,8 +111,12 @@ class LeadScorerTest {
     }
 
     private static Lead lead(int units, String urgency, int ageMinutes) {
+        return lead("single_family", units, urgency, ageMinutes);
+    }
+
+    private static Lead lead(String propertyType, int units, String urgency, int ageMinutes) {
         return new Lead(7, "Roof leak", "Water coming through the ceiling", "roofing",
-                new Contact("A", "a@example.com", "5550001111"), "Austin", "TX", "78701", "single_family", units,
+                new Contact("A", "a@example.com", "5550001111"), "Austin", "TX", "78701", propertyType, units,
                 urgency, LeadStatus.VERIFIED, 40, 3, 0, NOW.minus(Duration.ofMinutes(ageMinutes)), NOW);
     }
 

@@ -242,7 +242,7 @@ class GatewaySocketTest {
             admin.send(Map.of("type", "subscribe", "channel", "payments.monitor", "filter", Map.of("kinds", List.of("fraud"))));
             admin.awaitType("subscribed", WAIT);
             publish(Channels.PAYMENTS_MONITOR, new MetricsUpdated(1, BigDecimal.ONE, BigDecimal.TEN, "24h"));
-            publish(Channels.PAYMENTS_MONITOR, new FraudAlert("velocity", "high", "tx-1", "cus-1", Map.of("count", 6)));
+            publish(Channels.PAYMENTS_MONITOR, new FraudAlert("velocity", "high", "tx-1", "cus-1", "6 payments", Map.of("count", 6)));
             JsonNode first = admin.await(frame -> frame.has("seq"), WAIT);
             assertThat(first.path("type").asText()).isEqualTo("fraud_alert");
 

@@ -139,7 +139,7 @@ class BatchFramesTest {
                         String rule = "rule-" + i;
                         rules.add(rule);
                         publish(EventEnvelope.of(Channels.PAYMENTS_MONITOR,
-                                new FraudAlert(rule, "high", "tx-" + i, "cus-1", Map.of("count", i))));
+                                new FraudAlert(rule, "high", "tx-" + i, "cus-1", i + " payments", Map.of("count", i))));
                     }
                 }
                 return rules;
@@ -188,7 +188,7 @@ class BatchFramesTest {
                     String rule = "app-rule-" + i;
                     published.add(rule);
                     publish(EventEnvelope.of(Channels.PAYMENTS_MONITOR,
-                            new FraudAlert(rule, "high", "tx-" + i, "cus-1", Map.of("count", i))));
+                            new FraudAlert(rule, "high", "tx-" + i, "cus-1", i + " payments", Map.of("count", i))));
                 }
                 return published;
             });

@@ -151,7 +151,7 @@ class HostileStreamTest {
                     .getBytes(StandardCharsets.UTF_8));
 
             EventEnvelope<FraudAlert> alert = EventEnvelope.of(Channels.PAYMENTS_MONITOR,
-                    new FraudAlert("marker-rule", "high", "tx-1", "cus-1", Map.of("count", 1)));
+                    new FraudAlert("marker-rule", "high", "tx-1", "cus-1", "1 payment", Map.of("count", 1)));
             payments.publish(Channels.subjectOf(alert), JsonCodec.encode(alert));
             publishLead(leads, "after-own-seq");
 

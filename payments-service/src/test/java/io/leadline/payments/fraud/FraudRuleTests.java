@@ -42,12 +42,14 @@ class FraudRuleTests {
             alerts(user, "velocity").body("", hasSize(1))
                     .body("[0].severity", equalTo("medium"))
                     .body("[0].details.payments", equalTo(6))
+                    .body("[0].summary", equalTo("6 payments within 10 minutes, more than the 5 allowed"))
                     .body("[0].customer_ref", equalTo(String.valueOf(user)));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(fraudEvents(monitor, user, "velocity")).hasSize(1));
             JsonNode alert = fraudEvents(monitor, user, "velocity").get(0).path("data");
             assertThat(alert.path("transaction_id").asText()).isNotBlank();
             assertThat(alert.path("details").path("max_payments").asInt()).isEqualTo(5);
+            assertThat(alert.path("summary").asText()).isEqualTo("6 payments within 10 minutes, more than the 5 allowed");
         }
     }
 
@@ -62,7 +64,8 @@ class FraudRuleTests {
 
         alerts(user, "amount_threshold").body("", hasSize(1))
                 .body("[0].severity", equalTo("high"))
-                .body("[0].details.amount", equalTo(5000.0f));
+                .body("[0].details.amount", equalTo(5000.0f))
+                .body("[0].summary", equalTo("a payment of 5000 USD, at or above the alert threshold of 1000"));
     }
 
     @Test
@@ -77,9 +80,12 @@ class FraudRuleTests {
             fail(Payments.topUp(user, 10, "stripe").getString("provider_reference"));
             fail(Payments.topUp(user, 10, "stripe").getString("provider_reference"));
 
-            alerts(user, "repeated_failures").body("", hasSize(1)).body("[0].details.failures", equalTo(3));
+            alerts(user, "repeated_failures").body("", hasSize(1)).body("[0].details.failures", equalTo(3))
+                    .body("[0].summary", equalTo("3 failed payments within 1 hour, 3 or more raise an alert"));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(fraudEvents(monitor, user, "repeated_failures")).hasSize(1));
+            assertThat(fraudEvents(monitor, user, "repeated_failures").get(0).path("data").path("summary").asText())
+                    .isEqualTo("3 failed payments within 1 hour, 3 or more raise an alert");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.leadline.leads.lead.rest;
 
+import io.leadline.leads.lead.PropertyType;
 import io.leadline.leads.lead.validation.KnownCategory;
 import io.leadline.leads.lead.validation.UsState;
 import jakarta.validation.constraints.Email;
@@ -27,17 +28,13 @@ public record LeadForm(
         @NotNull @UsState String state,
         @NotNull @Pattern(regexp = "\\d{5}(-\\d{4})?", message = "must be a US ZIP code: 12345 or 12345-6789")
         String zip,
-        @NotNull @Pattern(regexp = PROPERTY_TYPES, message = "must be one of " + PROPERTY_TYPE_LIST)
+        @NotNull @Pattern(regexp = PropertyType.PATTERN, message = PropertyType.MESSAGE)
         String propertyType,
         @NotNull @Min(1) @Max(MAX_UNITS) Integer units,
         @NotNull @Pattern(regexp = "low|medium|high|urgent", message = "must be one of low, medium, high, urgent")
         String urgency) {
 
     public static final int MAX_UNITS = 100_000;
-    public static final String PROPERTY_TYPES =
-            "single_family|multi_family|condo|townhouse|apartment|commercial|industrial|mixed_use";
-    static final String PROPERTY_TYPE_LIST =
-            "single_family, multi_family, condo, townhouse, apartment, commercial, industrial, mixed_use";
     /** 7 to 15 digits, optionally a leading +, with the usual separators. */
     static final String PHONE = "(?=(?:\\D*\\d){7,15}\\D*$)\\+?[0-9() .-]{7,25}";
 }

@@ -1,5 +1,6 @@
 package io.leadline.leads.profile.rest;
 
+import io.leadline.leads.lead.PropertyType;
 import io.leadline.leads.lead.rest.LeadForm;
 import io.leadline.leads.lead.validation.KnownCategory;
 import jakarta.validation.Valid;
@@ -12,12 +13,15 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 
-/** The whole profile, replaced on every PUT. Empty {@code property_types} means any type. */
+/**
+ * The whole profile, replaced on every PUT. Empty {@code property_types} means any type; a class
+ * ({@code residential}, {@code commercial}) means every type in it.
+ */
 public record ProfileForm(
         @NotEmpty @Size(max = 20) List<@NotNull @KnownCategory String> categories,
         @NotEmpty @Size(max = 50) List<@NotNull @Valid ServiceAreaForm> serviceAreas,
-        @Size(max = 10) List<@NotNull @Pattern(regexp = LeadForm.PROPERTY_TYPES,
-                message = "is not a known property type") String> propertyTypes,
+        @Size(max = 10) List<@NotNull @Pattern(regexp = PropertyType.PATTERN,
+                message = PropertyType.MESSAGE) String> propertyTypes,
         @Min(1) @Max(LeadForm.MAX_UNITS) Integer minUnits,
         @Min(1) @Max(LeadForm.MAX_UNITS) Integer maxUnits) {
 }

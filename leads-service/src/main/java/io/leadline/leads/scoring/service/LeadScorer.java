@@ -1,6 +1,7 @@
 package io.leadline.leads.scoring.service;
 
 import io.leadline.leads.lead.Lead;
+import io.leadline.leads.lead.PropertyType;
 import io.leadline.leads.profile.ProviderProfile;
 import io.leadline.leads.profile.ServiceArea;
 import io.leadline.leads.scoring.ScoringWeights;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Scores a lead for one provider, 0 to 100, from weighted factors each worth between 0 and 1.
@@ -83,10 +85,21 @@ public final class LeadScorer {
         if (profile.propertyTypes().isEmpty()) {
             return new Factor(weights.propertyType(), 0.6, "property type: you accept any type");
         }
-        if (profile.propertyTypes().contains(lead.propertyType())) {
-            return new Factor(weights.propertyType(), 1.0, "property type: " + lead.propertyType() + " is one you serve");
+        String leadType = lead.propertyType();
+        if (profile.propertyTypes().contains(leadType)) {
+            return new Factor(weights.propertyType(), 1.0, "property type: " + leadType + " is one you serve");
         }
-        return new Factor(weights.propertyType(), 0.0, "property type: " + lead.propertyType() + " is not one you serve");
+        Optional<PropertyType> ofLead = PropertyType.fromWireName(leadType);
+        for (String served : profile.propertyTypes()) {
+            boolean matches = ofLead.isPresent()
+                    && PropertyType.fromWireName(served).filter(ofLead.get()::matches).isPresent();
+            if (matches) {
+                String why = ofLead.get().isClass() ? " includes " : " is ";
+                return new Factor(weights.propertyType(), 1.0,
+                        "property type: " + leadType + why + served + ", which you serve");
+            }
+        }
+        return new Factor(weights.propertyType(), 0.0, "property type: " + leadType + " is not one you serve");
     }
 
     private Factor unitFit(Lead lead, ProviderProfile profile) {

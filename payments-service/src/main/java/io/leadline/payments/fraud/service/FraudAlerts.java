@@ -21,7 +21,7 @@ public class FraudAlerts {
     FraudAlertRepository alerts;
 
     public record AlertView(long id, String rule, String severity, String customerRef, String transactionId,
-            JsonNode details, Instant windowStart, Instant createdAt) {
+            String summary, JsonNode details, Instant windowStart, Instant createdAt) {
     }
 
     public Uni<List<AlertView>> list(String rule, Long customerId, int page, int size) {
@@ -30,8 +30,9 @@ public class FraudAlerts {
     }
 
     private static AlertView view(FraudAlertRecord a) {
+        JsonNode details = JsonCodec.tree(a.details().getBytes(StandardCharsets.UTF_8));
         return new AlertView(a.id(), a.rule(), a.severity(), String.valueOf(a.customerId()),
                 a.transactionId() == null ? null : String.valueOf(a.transactionId()),
-                JsonCodec.tree(a.details().getBytes(StandardCharsets.UTF_8)), a.windowStart(), a.createdAt());
+                FraudAlertSummary.of(a.rule(), details), details, a.windowStart(), a.createdAt());
     }
 }

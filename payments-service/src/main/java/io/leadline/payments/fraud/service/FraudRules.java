@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -81,10 +82,13 @@ public class FraudRules implements PaymentObserver {
     private Uni<Void> alert(String rule, String severity, Payment payment, Duration window,
             Map<String, Object> details) {
         details.put("provider", payment.provider());
-        return alerts.insertOnce(rule, severity, payment.customerId(), payment.id(), JsonCodec.encodeToString(details),
+        String encoded = JsonCodec.encodeToString(details);
+        // from the encoded details, as the REST list reads them back: the two say the same
+        String summary = FraudAlertSummary.of(rule, JsonCodec.tree(encoded.getBytes(StandardCharsets.UTF_8)));
+        return alerts.insertOnce(rule, severity, payment.customerId(), payment.id(), encoded,
                 window).flatMap(stored -> stored.isEmpty() ? Uni.createFrom().voidItem()
                         : outbox.append(Channels.PAYMENTS_MONITOR, new FraudAlert(rule, severity,
-                                String.valueOf(payment.id()), String.valueOf(payment.customerId()), details))
+                                String.valueOf(payment.id()), String.valueOf(payment.customerId()), summary, details))
                                 .replaceWithVoid());
     }
 

@@ -5,7 +5,8 @@ import io.leadline.shared.event.EventType;
 
 import java.util.Map;
 
-public record FraudAlert(String rule, String severity, String transactionId, String customerRef,
+/** {@code summary} is the alert in one sentence for people; {@code details} what the rule measured, for programs. */
+public record FraudAlert(String rule, String severity, String transactionId, String customerRef, String summary,
         Map<String, Object> details) implements Event {
 
     @Override
