@@ -125,6 +125,17 @@ describe('admin payment monitoring', opts, () => {
     await screenshot(page, 'admin-resync');
   });
 
+  test('the network coming back re-reads what the page shows', async () => {
+    const resyncs = () => page.evaluate(() => window.__leadlineMonitor.resyncs);
+    const before = await resyncs();
+    await context.setOffline(true);
+    const payment = await system.api.topUp(customer.token, 5, 'stripe'); // from here, not from the offline browser
+    await context.setOffline(false);
+    await eventually(async () => (await resyncs()) > before, 'the page to re-read over REST once online');
+    await page.locator(`#tx-body tr[data-id="${payment.id}"]`).waitFor({ timeout: Waits.ROUND_TRIP_MS });
+    await liveUpdatesActive(page);
+  });
+
   test('a provider opening the page sees "not allowed", not a blank page', async () => {
     const provider = await system.api.register('provider', 'ui_nosy');
     const other = await system.browser.newContext();
