@@ -51,19 +51,27 @@ export function h(tag, attrs = {}, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+// Formatters are made once: building one costs far more than formatting, and a busy table formats often.
+const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const moneyFormats = new Map(); // currency -> Intl.NumberFormat, or null when the currency is unknown
+
 export function formatTime(value) {
   const date = typeof value === 'number' ? new Date(value) : new Date(value || Date.now());
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(date.getTime()) ? '' : timeFormat.format(date);
 }
 
 export function formatMoney(amount, currency = 'USD') {
   const n = Number(amount);
   if (!Number.isFinite(n)) return String(amount ?? '');
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(n);
-  } catch {
-    return n.toFixed(2) + ' ' + currency;
+  if (!moneyFormats.has(currency)) {
+    try {
+      moneyFormats.set(currency, new Intl.NumberFormat(undefined, { style: 'currency', currency }));
+    } catch {
+      moneyFormats.set(currency, null);
+    }
   }
+  const format = moneyFormats.get(currency);
+  return format ? format.format(n) : n.toFixed(2) + ' ' + currency;
 }
 
 export function uuid() {
