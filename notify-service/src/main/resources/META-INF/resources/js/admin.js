@@ -608,8 +608,11 @@ function durationInWords(value) {
   return parts.join(' ') || '0 seconds';
 }
 
-/** Why the rule fired, in a sentence, from the alert's details. */
-function fraudReason(rule, details = {}) {
+/**
+ * Why the rule fired, in a sentence: from the details for the rules the page knows (amounts in the
+ * page's money format), else the server's own summary of the alert.
+ */
+function fraudReason(rule, details = {}, summary) {
   const currency = details.currency || 'USD';
   switch (rule) {
     case 'velocity':
@@ -619,6 +622,7 @@ function fraudReason(rule, details = {}) {
     case 'repeated_failures':
       return `${details.failures} failed payments within ${durationInWords(details.window)} (the limit is ${details.max_failures})`;
     default:
+      if (summary) return summary;
       return Object.entries(details).filter(([key]) => key !== 'provider')
         .map(([key, value]) => `${inWords(key)}: ${typeof value === 'object' ? JSON.stringify(value) : value}`).join(', ');
   }
@@ -639,7 +643,7 @@ function showFraud(d, ts, live) {
   if (details.provider) where.push(providerName(details.provider));
   const item = h('li', { id, class: `sev-${severity}`, dataset: { at: String(ts || 0), rule: d.rule } },
     h('strong', {}, `${ruleName(d.rule)} · ${severity}`),
-    h('div', {}, fraudReason(d.rule, details)),
+    h('div', {}, fraudReason(d.rule, details, d.summary)),
     h('div', { class: 'note' }, `${where.join(' · ')} · ${formatTime(ts)}`));
   const list = $('#fraud');
   let before = list.firstElementChild;
