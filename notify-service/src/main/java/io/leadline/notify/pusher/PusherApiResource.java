@@ -22,6 +22,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -89,6 +96,20 @@ public class PusherApiResource {
     @Path("/events")
     @Blocking
     @Operation(summary = "Trigger an event on one or more channels (Pusher HTTP API)")
+    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
+    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
+            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
+    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
+            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
+    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
+            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
+    @Parameter(name = "body_md5", in = ParameterIn.QUERY, required = true, description = "MD5 of the body, hex")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PusherApiBodies.TriggerEvent.class)))
+    @APIResponse(responseCode = "200", description = "Stored on the stream: {}",
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.Refusal.class)))
     public CompletionStage<Response> trigger(@PathParam("app_id") String appId, byte[] body) {
         try {
             authenticate(appId, body);
@@ -103,6 +124,20 @@ public class PusherApiResource {
     @Path("/batch_events")
     @Blocking
     @Operation(summary = "Trigger up to 10 events, each on one channel (Pusher HTTP API)")
+    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
+    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
+            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
+    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
+            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
+    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
+            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
+    @Parameter(name = "body_md5", in = ParameterIn.QUERY, required = true, description = "MD5 of the body, hex")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PusherApiBodies.TriggerBatch.class)))
+    @APIResponse(responseCode = "200", description = "Stored on the stream",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.TriggeredBatch.class)))
+    @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.Refusal.class)))
     public CompletionStage<Response> triggerBatch(@PathParam("app_id") String appId, byte[] body) {
         try {
             authenticate(appId, body);
@@ -131,6 +166,19 @@ public class PusherApiResource {
     @Path("/channels")
     @Blocking
     @Operation(summary = "Occupied channels, by prefix (Pusher HTTP API)")
+    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
+    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
+            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
+    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
+            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
+    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
+            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
+    @Parameter(name = "filter_by_prefix", in = ParameterIn.QUERY, description = "presence- with info=user_count")
+    @Parameter(name = "info", in = ParameterIn.QUERY, description = "user_count")
+    @APIResponse(responseCode = "200", description = "The occupied channels",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.ChannelList.class)))
+    @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.Refusal.class)))
     public Response channels(@PathParam("app_id") String appId) {
         try {
             authenticate(appId, null);
@@ -159,6 +207,19 @@ public class PusherApiResource {
     @Path("/channels/{channel_name}")
     @Blocking
     @Operation(summary = "One channel's state (Pusher HTTP API)")
+    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
+    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
+            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
+    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
+            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
+    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
+            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
+    @Parameter(name = "info", in = ParameterIn.QUERY,
+            description = "user_count (presence channels), subscription_count")
+    @APIResponse(responseCode = "200", description = "The channel's state",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.ChannelState.class)))
+    @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.Refusal.class)))
     public Response channel(@PathParam("app_id") String appId, @PathParam("channel_name") String name) {
         try {
             authenticate(appId, null);
@@ -189,6 +250,17 @@ public class PusherApiResource {
     @Path("/channels/{channel_name}/users")
     @Blocking
     @Operation(summary = "The users present on a presence channel (Pusher HTTP API)")
+    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
+    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
+            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
+    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
+            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
+    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
+            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
+    @APIResponse(responseCode = "200", description = "The users present",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.UserList.class)))
+    @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",
+            content = @Content(schema = @Schema(implementation = PusherApiBodies.Refusal.class)))
     public Response users(@PathParam("app_id") String appId, @PathParam("channel_name") String name) {
         try {
             authenticate(appId, null);

@@ -8,6 +8,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -42,6 +45,8 @@ public class WsTicketResource {
     @Operation(summary = "A single-use ticket for one WebSocket upgrade",
             description = "Valid for leadline.gateway.ticket-ttl (30 s) and never beyond the token; the socket it opens "
                     + "belongs to the token's user and ends with the token's expiry unless refreshed in band.")
+    @APIResponse(responseCode = "201", description = "The ticket; the answer is not to be cached",
+            content = @Content(schema = @Schema(implementation = TicketView.class)))
     public Uni<RestResponse<TicketView>> issue() {
         Set<String> roles = token.getGroups() == null ? Set.of() : token.getGroups();
         return tickets.issue(new WsTickets.Holder(caller.userIdText(), roles, token.getExpirationTime()))

@@ -12,13 +12,13 @@ import java.util.TreeMap;
  * Pusher HTTP API requests signed as Pusher documents it, written here independently of the server's
  * {@link PusherSignatures}, with the test app's key and secret.
  */
-final class PusherApiSigning {
+public final class PusherApiSigning {
 
     private PusherApiSigning() {
     }
 
     /** The query of a signed request: auth_key, auth_timestamp, auth_version, body_md5 (with a body), auth_signature. */
-    static Map<String, String> signed(String method, String path, String body, long timestamp) {
+    public static Map<String, String> signed(String method, String path, String body, long timestamp) {
         Map<String, String> query = new TreeMap<>();
         query.put("auth_key", PusherSockets.KEY);
         query.put("auth_timestamp", Long.toString(timestamp));
@@ -31,7 +31,7 @@ final class PusherApiSigning {
     }
 
     /** {@code k=v&k=v} of the query in key order, auth_signature left out. */
-    static String joined(Map<String, String> query) {
+    public static String joined(Map<String, String> query) {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(query).forEach((key, value) -> {
             if (!key.equals("auth_signature")) {
@@ -49,7 +49,7 @@ final class PusherApiSigning {
         }
     }
 
-    static String hmac(String secret, String message) {
+    public static String hmac(String secret, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -21,6 +21,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/auth")
@@ -43,6 +46,8 @@ public class AuthResource {
 
     @POST
     @Path("/register")
+    @APIResponse(responseCode = "201", description = "The new account",
+            content = @Content(schema = @Schema(implementation = AccountView.class)))
     public Uni<Response> register(@NotNull(message = "a JSON body is required") @Valid RegisterRequest request) {
         Role role = Role.fromWireName(request.role()).orElseThrow();
         return accounts.register(request.username(), request.password(), role)

@@ -14,6 +14,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.regex.Pattern;
@@ -35,6 +38,10 @@ public class ClaimResource {
     /** 201 for a new claim; 200 with the same body when the key was already used for this claim. */
     @POST
     @RolesAllowed({Roles.PROVIDER, Roles.PROPERTY_MANAGER})
+    @APIResponse(responseCode = "201", description = "The new claim",
+            content = @Content(schema = @Schema(implementation = ClaimView.class)))
+    @APIResponse(responseCode = "200", description = "The claim this Idempotency-Key made before, the very same body",
+            content = @Content(schema = @Schema(implementation = ClaimView.class)))
     public Uni<Response> claim(@PathParam("id") long leadId, @HeaderParam(IDEMPOTENCY_KEY) String key) {
         if (key == null || key.isBlank()) {
             throw ProblemException.invalidField(IDEMPOTENCY_KEY, "header is required");

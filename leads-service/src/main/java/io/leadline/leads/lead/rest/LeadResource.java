@@ -31,6 +31,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Locale;
@@ -57,6 +60,8 @@ public class LeadResource {
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "The lead, waiting as new for an admin to verify it",
+            content = @Content(schema = @Schema(implementation = LeadView.class)))
     public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid LeadForm form) {
         return leads.submit(new LeadSubmission(form.title().strip(), form.description().strip(), form.category(),
                 new Contact(form.contactName().strip(), form.contactEmail().strip(), form.contactPhone().strip()),

@@ -30,6 +30,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -117,6 +120,7 @@ public class NotificationResource {
 
     /** Clears the caller's whole inbox: everything it could have seen, up to the stream's head. */
     @DELETE
+    @APIResponse(responseCode = "204", description = "The inbox is empty")
     public Uni<Response> clear() {
         String user = userId();
         return position.awaitStreamHead().chain(() -> inbox.clear(user)).map(cleared -> Response.noContent().build());
@@ -126,6 +130,8 @@ public class NotificationResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "202", description = "Written to the outbox; delivery follows within moments",
+            content = @Content(schema = @Schema(implementation = SendResult.class)))
     public Uni<Response> send(@NotNull(message = "a JSON body is required") @Valid SendRequest request) {
         String from = token.getName() != null ? token.getName() : userId();
         return sender.send(request.userId(), request.role(),

@@ -18,6 +18,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Escrows between a buyer (the creator) and a seller. Someone who is neither party nor admin gets 404
@@ -39,6 +42,8 @@ public class EscrowResource {
     Caller caller;
 
     @POST
+    @APIResponse(responseCode = "201", description = "The escrow, with the payment the buyer makes",
+            content = @Content(schema = @Schema(implementation = EscrowView.class)))
     public Uni<Response> create(@NotNull @Valid CreateEscrowRequest body) {
         Actor buyer = actor();
         return escrows.requireSeller(buyer, body.sellerId()) // answered on this request's context

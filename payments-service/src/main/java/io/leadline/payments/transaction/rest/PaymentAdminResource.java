@@ -26,6 +26,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -83,6 +86,10 @@ public class PaymentAdminResource {
     @POST
     @Path("/{id}/refund")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "The refund",
+            content = @Content(schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "200", description = "The refund this Idempotency-Key made before (replayed)",
+            content = @Content(schema = @Schema(implementation = RefundView.class)))
     public Uni<Response> refund(@PathParam("id") long id, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Valid RefundRequest body) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {

@@ -16,6 +16,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Buying credits: a pending payment of the credits' price in the chosen currency, whose provider
@@ -38,6 +41,8 @@ public class TopUpResource {
     CreditPrices prices;
 
     @POST
+    @APIResponse(responseCode = "201", description = "The pending payment whose provider reference the client pays",
+            content = @Content(schema = @Schema(implementation = PaymentView.class)))
     public Uni<Response> create(@NotNull @Valid TopUpRequest body) {
         Money price = prices.price(body.amount(), body.currency()).orElseThrow(() -> ProblemException.invalidField(
                 "currency", "credits have no price in " + body.currency() + "; they can be bought in "

@@ -20,6 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.UUID;
 
@@ -45,6 +48,10 @@ public class WalletResource {
     @POST
     @Path("/{userId}/grants")
     @RolesAllowed(Roles.ADMIN)
+    @APIResponse(responseCode = "201", description = "The credits were booked",
+            content = @Content(schema = @Schema(implementation = GrantResponse.class)))
+    @APIResponse(responseCode = "200", description = "This Idempotency-Key was used before: nothing new was booked",
+            content = @Content(schema = @Schema(implementation = GrantResponse.class)))
     public Uni<Response> grant(@PathParam("userId") long userId, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @NotNull @Valid GrantRequest body) {
         if (userId <= 0) {

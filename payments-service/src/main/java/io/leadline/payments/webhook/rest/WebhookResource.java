@@ -19,6 +19,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import java.io.InputStream;
 
@@ -52,6 +56,8 @@ public class WebhookResource {
 
     @POST
     @Path("/stripe")
+    @RequestBody(required = true, description = "Stripe's event object, exactly as signed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Uni<WebhookOutcome> stripe(@HeaderParam("Stripe-Signature") String signature,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
         byte[] read = read("stripe", length, body);
@@ -61,6 +67,8 @@ public class WebhookResource {
     /** Razorpay's {@code X-Razorpay-Event-Id} header is not signed and not used: the event's identity comes from its body. */
     @POST
     @Path("/razorpay")
+    @RequestBody(required = true, description = "Razorpay's event, exactly as signed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Uni<WebhookOutcome> razorpay(@HeaderParam("X-Razorpay-Signature") String signature,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length, InputStream body) {
         byte[] read = read("razorpay", length, body);
