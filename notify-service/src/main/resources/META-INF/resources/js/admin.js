@@ -1,5 +1,6 @@
 // Admin payment monitoring: live metrics, transactions (sortable, filterable), webhooks and fraud alerts.
 import { h, $, api, withSession, liveClient, toast, mountHeader, formatTime, formatMoney, beep } from './app.js';
+import { showMetrics, loadMetrics } from './monitor-metrics.js';
 
 const KIND_OF = {
   transaction_created: 'transactions', transaction_updated: 'transactions', refund_processed: 'transactions',
@@ -45,7 +46,7 @@ function selectedKinds() {
 function applyKindVisibility() {
   const kinds = new Set(selectedKinds());
   for (const section of document.querySelectorAll('[data-kind]')) section.hidden = !kinds.has(section.dataset.kind);
-  document.querySelector('.stats').hidden = !kinds.has('metrics');
+  $('#metrics').hidden = !kinds.has('metrics');
 }
 
 function subscribeMonitor() {
@@ -75,12 +76,7 @@ function subscribeMonitor() {
 }
 
 async function loadInitial() {
-  try {
-    const metrics = await api.payments('/api/payments/metrics');
-    showMetrics(metrics);
-  } catch (e) {
-    $('#m-window').textContent = e.status === 404 ? 'n/a' : 'error';
-  }
+  await loadMetrics();
   try {
     const page = await api.payments('/api/payments/transactions?size=50');
     for (const tx of page.items || []) upsertTransaction(tx, false);
@@ -122,15 +118,6 @@ function handle(event) {
     default:
       break;
   }
-}
-
-function showMetrics(m) {
-  $('#m-count').textContent = String(m.transaction_count ?? '–');
-  $('#m-count').dataset.value = String(m.transaction_count ?? '');
-  const rate = Number(m.success_rate);
-  $('#m-rate').textContent = Number.isFinite(rate) ? (rate <= 1 ? rate * 100 : rate).toFixed(1) + ' %' : '–';
-  $('#m-revenue').textContent = formatMoney(m.revenue_total ?? 0);
-  $('#m-window').textContent = `${m.window || ''} · ${formatTime(Date.now())}`;
 }
 
 function upsertTransaction(t, live) {
