@@ -4,6 +4,7 @@
 // per webhook, so a burst costs a few small DOM changes per frame instead of a rebuild per event, and a
 // tab in the background (no frames) keeps one pending entry per id rather than every event.
 import { h, $, api, withSession, liveClient, toast, mountHeader, formatTime, formatMoney, beep } from './app.js';
+import { showMetrics, loadMetrics } from './monitor-metrics.js';
 
 const KIND_OF = {
   transaction_created: 'transactions', transaction_updated: 'transactions', refund_processed: 'transactions',
@@ -90,7 +91,7 @@ function selectedKinds() {
 
 function applyKindVisibility() {
   for (const section of document.querySelectorAll('[data-kind]')) section.hidden = !kinds.has(section.dataset.kind);
-  document.querySelector('.stats').hidden = !kinds.has('metrics');
+  $('#metrics').hidden = !kinds.has('metrics');
 }
 
 /** Subscribes with the selected kinds; once the server confirms, re-reads `reread` (all kinds at first). */
@@ -152,15 +153,6 @@ function resync(which) {
     }
   });
   return resyncing;
-}
-
-async function loadMetrics() {
-  try {
-    const metrics = await api.payments('/api/payments/metrics');
-    showMetrics(metrics);
-  } catch (e) {
-    $('#m-window').textContent = e.status === 404 ? 'n/a' : 'error';
-  }
 }
 
 async function loadTransactions() {
@@ -335,15 +327,6 @@ function announce(items, summary, options) {
   if (items.length === 0) return;
   if (items.length > MAX_TOASTS_PER_FRAME) toast({ ...options, ...summary(items.length) });
   else for (const item of items) toast({ ...options, ...item });
-}
-
-function showMetrics(m) {
-  $('#m-count').textContent = String(m.transaction_count ?? '–');
-  $('#m-count').dataset.value = String(m.transaction_count ?? '');
-  const rate = Number(m.success_rate);
-  $('#m-rate').textContent = Number.isFinite(rate) ? (rate <= 1 ? rate * 100 : rate).toFixed(1) + ' %' : '–';
-  $('#m-revenue').textContent = formatMoney(m.revenue_total ?? 0);
-  $('#m-window').textContent = `${m.window || ''} · ${formatTime(Date.now())}`;
 }
 
 // ---- the transactions table ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io.leadline.payments.money.Money;
 import io.leadline.shared.database.NativeSql;
 import io.leadline.payments.persistence.QueryFilter;
 import io.leadline.payments.transaction.Metrics;
+import io.leadline.payments.transaction.MetricsSeries;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.Refund;
@@ -113,35 +114,92 @@ public class PaymentRepository implements PanacheRepositoryBase<PaymentRow, Long
     }
 
     /**
-     * Metrics of the payments created within {@code window} (all of them when null). Revenue is kept
-     * per currency: amounts in different currencies are never added up.
+     * Raises the metrics version and holds its row until the transaction ends, so that transactions
+     * announcing metrics run from here to their commit one after the other (V8__payment_metrics_version.sql).
+     * Call it after the payment change and before {@link #metrics}: under READ COMMITTED the next
+     * statement sees every transaction that held the row before. No transaction waits for it while holding
+     * what its holder waits for: each takes it after locking the payment it changes and after booking the
+     * wallet, and what it locks afterwards (the payment's escrow, the fraud rules' keys) others lock only
+     * under that payment's lock or after this row.
+     */
+    public Uni<Long> raiseMetricsVersion() {
+        return NativeSql.<Long>scalar("UPDATE payment_metrics_version SET version = version + 1 RETURNING version")
+                .map(Optional::orElseThrow);
+    }
+
+    /**
+     * Metrics of the payments created within {@code window} (all of them when null), with the metrics
+     * version they belong to, read in one statement so both come from one snapshot. Revenue is kept per
+     * currency: amounts in different currencies are never added up.
      */
     public Uni<Metrics> metrics(Duration window, String windowName, String revenueCurrency) {
         Instant since = window == null ? Instant.EPOCH : Instant.now().minus(window);
-        return NativeSql.row(row -> new PaymentCounts(row.longValue(), row.longValue(), row.longValue()), """
-                SELECT count(*),
-                       count(*) FILTER (WHERE status IN ('succeeded', 'refunded')),
-                       count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed'))
-                FROM payments WHERE created_at >= ?""", since)
-                .map(Optional::orElseThrow)
-                .flatMap(counts -> NativeSql.rows(row -> Map.entry(row.string().trim(),
-                                new BigDecimal(row.string()).setScale(2, RoundingMode.HALF_UP)), """
-                        SELECT CAST(currency AS text), CAST(sum(amount - refunded_amount) AS text) FROM payments
-                        WHERE created_at >= ? AND status IN ('succeeded', 'refunded')
-                        GROUP BY currency""", since)
-                        .map(rows -> {
-                            Map<String, BigDecimal> revenue = new TreeMap<>();
-                            rows.forEach(row -> revenue.put(row.getKey(), row.getValue()));
-                            BigDecimal rate = counts.settled() == 0 ? BigDecimal.ZERO
-                                    : BigDecimal.valueOf(counts.succeeded())
-                                            .divide(BigDecimal.valueOf(counts.settled()), 4, RoundingMode.HALF_UP);
-                            BigDecimal total = revenue.getOrDefault(revenueCurrency, BigDecimal.ZERO.setScale(2));
-                            return new Metrics(counts.all(), rate, total, revenueCurrency, revenue, windowName);
-                        }));
+        return NativeSql.row(row -> {
+            long version = row.longValue();
+            long all = row.longValue();
+            long succeeded = row.longValue();
+            long settled = row.longValue();
+            Map<String, BigDecimal> revenue = revenueByCurrency(row.string());
+            BigDecimal rate = settled == 0 ? BigDecimal.ZERO
+                    : BigDecimal.valueOf(succeeded).divide(BigDecimal.valueOf(settled), 4, RoundingMode.HALF_UP);
+            BigDecimal total = revenue.getOrDefault(revenueCurrency, BigDecimal.ZERO.setScale(2));
+            return new Metrics(all, rate, total, revenueCurrency, revenue, windowName, version);
+        }, """
+                WITH windowed AS (
+                    SELECT status, currency, amount - refunded_amount AS kept FROM payments WHERE created_at >= ?)
+                SELECT (SELECT version FROM payment_metrics_version),
+                       (SELECT count(*) FROM windowed),
+                       (SELECT count(*) FROM windowed WHERE status IN ('succeeded', 'refunded')),
+                       (SELECT count(*) FROM windowed WHERE status IN ('succeeded', 'refunded', 'failed')),
+                       (SELECT string_agg(currency || '=' || revenue, ' ' ORDER BY currency) FROM (
+                            SELECT CAST(currency AS text) AS currency, CAST(sum(kept) AS text) AS revenue
+                            FROM windowed WHERE status IN ('succeeded', 'refunded') GROUP BY currency) AS kept)""",
+                since).map(Optional::orElseThrow);
     }
 
-    /** Payments in a metrics window: all of them, those that succeeded, and those that came to an end. */
-    private record PaymentCounts(long all, long succeeded, long settled) {
+    /** {@code USD=12.50 INR=800.00} as the metrics statement aggregates it; null when nothing was captured. */
+    private static Map<String, BigDecimal> revenueByCurrency(String aggregated) {
+        Map<String, BigDecimal> revenue = new TreeMap<>();
+        if (aggregated != null) {
+            for (String entry : aggregated.split(" ")) {
+                int equals = entry.indexOf('=');
+                revenue.put(entry.substring(0, equals).trim(),
+                        new BigDecimal(entry.substring(equals + 1)).setScale(2, RoundingMode.HALF_UP));
+            }
+        }
+        return revenue;
+    }
+
+    /**
+     * Payments created from {@code since} in buckets of {@code step}, oldest first, every bucket present
+     * (empty ones with zeros): how many were created, succeeded and came to an end, and the revenue in
+     * {@code revenueCurrency} of those that succeeded. With the metrics version, in one statement.
+     */
+    public Uni<MetricsSeries> series(Instant since, Instant until, Duration step, String windowName, String stepName,
+            String revenueCurrency) {
+        return NativeSql.rows(row -> new MetricsSeries.Row(row.longValue(), row.instant(), row.longValue(),
+                        row.longValue(), row.longValue(), row.decimal()), """
+                WITH step AS (SELECT make_interval(secs => CAST(? AS float8)) AS length),
+                buckets AS (
+                    SELECT generate_series(date_bin(step.length, CAST(? AS timestamptz), TIMESTAMPTZ 'epoch'),
+                                           CAST(? AS timestamptz), step.length) AS starts_at
+                    FROM step),
+                counted AS (
+                    SELECT date_bin(step.length, created_at, TIMESTAMPTZ 'epoch') AS starts_at,
+                           count(*) AS created,
+                           count(*) FILTER (WHERE status IN ('succeeded', 'refunded')) AS succeeded,
+                           count(*) FILTER (WHERE status IN ('succeeded', 'refunded', 'failed')) AS settled,
+                           sum(amount - refunded_amount) FILTER (WHERE status IN ('succeeded', 'refunded')
+                               AND CAST(currency AS text) = CAST(? AS text)) AS revenue
+                    FROM payments, step
+                    WHERE created_at >= (SELECT min(starts_at) FROM buckets)
+                    GROUP BY 1)
+                SELECT (SELECT version FROM payment_metrics_version), buckets.starts_at,
+                       coalesce(counted.created, 0), coalesce(counted.succeeded, 0), coalesce(counted.settled, 0),
+                       coalesce(counted.revenue, 0)
+                FROM buckets LEFT JOIN counted USING (starts_at)
+                ORDER BY buckets.starts_at""", (double) step.toSeconds(), since, until, revenueCurrency)
+                .map(rows -> MetricsSeries.of(rows, windowName, stepName, revenueCurrency));
     }
 
     /** Payments of a customer created since {@code since}, optionally only those with {@code status}. */

@@ -1,6 +1,7 @@
 package io.leadline.payments.transaction.rest;
 
 import io.leadline.payments.transaction.Metrics;
+import io.leadline.payments.transaction.MetricsSeries;
 import io.leadline.payments.transaction.Payment;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.Refund;
@@ -77,6 +78,20 @@ public class PaymentAdminResource {
     public Uni<Metrics> metrics(@QueryParam("window") @DefaultValue("24h") @Pattern(regexp = "1h|24h|7d|30d|all",
             message = "must be one of 1h, 24h, 7d, 30d, all") String window) {
         return queries.metrics(window);
+    }
+
+    /**
+     * The monitor's charts: payments of the last {@code window} (1h, 6h or 24h) in buckets of {@code step}
+     * (1m, 5m, 15m or 1h), at most 1,441 of them.
+     */
+    @GET
+    @Path("/metrics/series")
+    public Uni<MetricsSeries> series(
+            @QueryParam("window") @DefaultValue("1h") @Pattern(regexp = "1h|6h|24h",
+                    message = "must be one of 1h, 6h, 24h") String window,
+            @QueryParam("step") @DefaultValue("1m") @Pattern(regexp = "1m|5m|15m|1h",
+                    message = "must be one of 1m, 5m, 15m, 1h") String step) {
+        return queries.series(window, step);
     }
 
     /**

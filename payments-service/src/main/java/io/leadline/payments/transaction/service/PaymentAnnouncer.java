@@ -17,7 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Tells {@code payments.monitor} about every payment change, with fresh metrics, in the changing transaction. */
+/**
+ * Tells {@code payments.monitor} about every payment change, with fresh metrics, in the changing transaction.
+ * The metrics version is raised first: its row lock makes announcing transactions take their metrics and
+ * write their outbox rows one after the other until they commit, so every snapshot includes the ones
+ * before it and the outbox publishes them in version order (docs/architecture.md, Payment metrics).
+ */
 @ApplicationScoped
 public class PaymentAnnouncer {
 
@@ -53,12 +58,14 @@ public class PaymentAnnouncer {
                     String.valueOf(refund.id()), refund.amount(), payment.currency(),
                     String.valueOf(payment.customerId()))));
         }
-        return payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW, config.revenueCurrency()).flatMap(metrics -> {
-            events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, new MetricsUpdated(metrics.transactionCount(),
-                    metrics.successRate(), metrics.revenueTotal(), metrics.window(), metrics.revenueCurrency(),
-                    metrics.revenueByCurrency())));
-            return outbox.appendAll(events);
-        }).replaceWithVoid();
+        return payments.raiseMetricsVersion()
+                .chain(() -> payments.metrics(LIVE_WINDOW_DURATION, LIVE_WINDOW, config.revenueCurrency()))
+                .flatMap(metrics -> {
+                    events.add(new Outbox.Pending(Channels.PAYMENTS_MONITOR, new MetricsUpdated(
+                            metrics.transactionCount(), metrics.successRate(), metrics.revenueTotal(), metrics.window(),
+                            metrics.revenueCurrency(), metrics.revenueByCurrency(), metrics.version())));
+                    return outbox.appendAll(events);
+                }).replaceWithVoid();
     }
 
     public static TransactionEvent transaction(Payment payment, boolean created) {

@@ -2,6 +2,7 @@ package io.leadline.payments.transaction.service;
 
 import io.leadline.payments.config.PaymentsConfig;
 import io.leadline.payments.transaction.Metrics;
+import io.leadline.payments.transaction.MetricsSeries;
 import io.leadline.payments.transaction.PaymentFilter;
 import io.leadline.payments.transaction.repository.PaymentRepository;
 import io.leadline.shared.outbox.Outbox;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 
 /** The admin views of payments, and the admin refund as its own transaction. */
 @ApplicationScoped
@@ -42,6 +44,24 @@ public class PaymentQueries {
             default -> null;
         };
         return Panache.withTransaction(() -> payments.metrics(duration, window, config.revenueCurrency()));
+    }
+
+    /** Payments of the last {@code window} in buckets of {@code step}; both already validated. */
+    public Uni<MetricsSeries> series(String window, String step) {
+        Instant now = Instant.now();
+        return Panache.withTransaction(() -> payments.series(now.minus(duration(window)), now, duration(step), window,
+                step, config.revenueCurrency()));
+    }
+
+    /** {@code 1m}, {@code 6h}, {@code 7d}: a number and a unit of minutes, hours or days. */
+    static Duration duration(String text) {
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            case 'd' -> Duration.ofDays(amount);
+            default -> throw new IllegalArgumentException("not a duration: " + text);
+        };
     }
 
     public Uni<PaymentService.RefundResult> refund(long paymentId, BigDecimal amount, String reason, String key) {
