@@ -121,6 +121,10 @@ class ApiContractTests {
                 .then().statusCode(200).body("window", equalTo("1h"));
         given().header("Authorization", Users.admin()).queryParam("window", "2h").get("/api/payments/metrics")
                 .then().statusCode(400).contentType(PROBLEM).body("errors.field", hasItem("window"));
+        given().header("Authorization", Users.admin()).queryParam("window", "1h").queryParam("step", "5m")
+                .get("/api/payments/metrics/series").then().statusCode(200);
+        given().header("Authorization", Users.admin()).queryParam("step", "7m").get("/api/payments/metrics/series")
+                .then().statusCode(400).contentType(PROBLEM).body("errors.field", hasItem("step"));
 
         String key = "refund-" + UUID.randomUUID();
         refund(paymentId, Map.of("amount", 10, "reason", "asked"), key).statusCode(201)
