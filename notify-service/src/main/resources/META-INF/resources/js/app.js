@@ -225,9 +225,10 @@ export const api = {
  */
 export function withSession(root, start, { title = 'Sign in' } = {}) {
   const current = session();
-  followSignInsOfOtherTabs(current);
   // the same margin as getToken(): a token it would not hand out does not start the page either
-  if (current && fresh(current.token)) {
+  const starts = current && fresh(current.token);
+  followSignInsOfOtherTabs(starts ? current.user.id : null);
+  if (starts) {
     start(current);
     return;
   }
@@ -261,11 +262,11 @@ export function withSession(root, start, { title = 'Sign in' } = {}) {
 }
 
 /**
- * Another tab of this origin signed out, or signed in as someone else: this page follows (closing its
- * connection first, so nothing more arrives for the user who left). Renewing a token changes nothing.
+ * Another tab of this origin signed out, or signed in (as someone else, or on this page's sign-in form):
+ * this page follows, closing its connection first so nothing more arrives for a user who left. Renewing
+ * a token changes nothing.
  */
-function followSignInsOfOtherTabs(current) {
-  const shownUser = current ? current.user.id : null;
+function followSignInsOfOtherTabs(shownUser) {
   window.addEventListener('storage', (e) => {
     if (e.key !== SESSION_KEY && e.key !== null) return; // null: the whole storage was cleared
     let user = null;
@@ -305,8 +306,11 @@ const STATE_TEXT = {
  */
 export function liveClient(indicator) {
   const debug = debugWanted();
-  // a single-use ticket per (re)connect: the token itself never goes on the upgrade
-  const client = new LeadlineClient({ url: config.wsUrl, auth: 'ticket', ticketUrl: config.ticketUrl, getToken, debug });
+  // a single-use ticket per (re)connect: the token itself never goes on the upgrade; a handler that throws
+  // is reported in the console, not swallowed
+  const client = new LeadlineClient({
+    url: config.wsUrl, auth: 'ticket', ticketUrl: config.ticketUrl, getToken, debug, logger: console,
+  });
   liveConnection = client;
   const reconnect = h('button', {
     type: 'button', class: 'reconnect', id: 'reconnect-now', hidden: true, onclick: () => client.reconnectNow(),
