@@ -120,6 +120,29 @@ describe('sessions', opts, () => {
     }
   });
 
+  test('?debug=1 logs the frames in the console, and only then', async () => {
+    const provider = await system.api.register('provider', 'ui_debug');
+    const context = await system.browser.newContext();
+    try {
+      const page = await signIn(context, system.pageUrl('index.html'), provider);
+      const logged = [];
+      page.on('console', (m) => {
+        if (m.type() === 'debug' && m.text().startsWith('[leadline]')) logged.push(m.text());
+      });
+      await liveUpdatesActive(page);
+      await subscribed(page, 'leads');
+      assert.deepEqual(logged, [], 'nothing without ?debug=1');
+      await page.goto(system.pageUrl('index.html', { debug: '1' }));
+      await liveUpdatesActive(page);
+      await subscribed(page, 'leads');
+      for (const line of ['[leadline] ← connected', '[leadline] → subscribe', '[leadline] ← subscribed']) {
+        assert.ok(logged.some((text) => text.startsWith(line)), `${line} in the console (${logged.length} lines logged)`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   test('signing out in one tab signs out the other tabs, and their connections close; signing in brings them back', async () => {
     const provider = await system.api.register('provider', 'ui_signout');
     const context = await system.browser.newContext({ viewport: PHONE });
