@@ -187,6 +187,10 @@ describe('after a notify-service restart', system.skip ? opts : hooks.skip ? { s
       const page = await signIn(context, system.pageUrl('index.html'), provider);
       await liveUpdatesActive(page);
       await subscribed(page, 'leads');
+      await page.evaluate(() => {
+        window.__waits = [];
+        window.__leadline.client.on('reconnecting', (e) => window.__waits.push(e.delayMs));
+      });
       await hooks.stop();
       await page.locator('#conn', { hasText: 'Reconnecting…' }).waitFor({ timeout: Waits.RECONNECT_MS });
       // down long enough for an uncapped backoff to have grown far past the cap (it waited 16 s and more)
@@ -195,7 +199,11 @@ describe('after a notify-service restart', system.skip ? opts : hooks.skip ? { s
       const backAt = Date.now();
       await liveUpdatesActive(page, 120_000);
       const tookMs = Date.now() - backAt;
-      t.diagnostic(`live ${tookMs} ms after notify-service was back`);
+      const waits = await page.evaluate(() => window.__waits);
+      t.diagnostic(`live ${tookMs} ms after notify-service was back; waits between attempts ${waits.join(', ')} ms`);
+      // full jitter makes one wait short by chance; every wait of the outage within the cap cannot be
+      assert.ok(waits.length >= 4, `attempts while notify-service was down: ${waits.length}`);
+      assert.ok(Math.max(...waits) <= CAP_MS, `no wait above the cap: ${waits.join(', ')} ms`);
       assert.ok(tookMs <= CAP_MS + MARGIN_MS, `live ${tookMs} ms after notify-service was back`);
       await screenshot(page, 'restart-live-within-cap');
     } finally {
