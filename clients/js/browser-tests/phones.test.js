@@ -132,7 +132,6 @@ describe('dashboards on a phone', opts, () => {
       await system.api.stripeWebhook('payment_intent.succeeded', system.api.stripeIntent(payment));
       await page.locator(`#tx-body tr[data-id="${payment.id}"][data-status="succeeded"]`).waitFor({ timeout: Waits.ROUND_TRIP_MS });
       await page.locator('#webhooks li').first().waitFor({ timeout: Waits.ROUND_TRIP_MS });
-      assert.doesNotMatch(await page.locator('#webhooks li').first().textContent(), /processed \(processed\)/);
       await atBothWidths(page, 'payments-monitor');
 
       await page.goto(system.pageUrl('index.html'));

@@ -1,5 +1,5 @@
 // Admin payment monitoring: live metrics, transactions (sortable, filterable), webhooks and fraud alerts.
-import { h, $, api, withSession, liveClient, toast, mountHeader, formatTime, formatMoney, beep, readableFields } from './app.js';
+import { h, $, api, withSession, liveClient, toast, mountHeader, formatTime, formatMoney, beep } from './app.js';
 
 const KIND_OF = {
   transaction_created: 'transactions', transaction_updated: 'transactions', refund_processed: 'transactions',
@@ -17,7 +17,7 @@ withSession($('#main'), start, { title: 'Sign in to monitor payments' });
 
 function start(current) {
   mountHeader(current);
-  client = liveClient($('#conn'));
+  client = liveClient($('#conn'), { onLoginRequired: () => location.reload() });
   subscribeMonitor();
   $('#kinds').addEventListener('change', () => {
     applyKindVisibility();
@@ -181,7 +181,7 @@ function showWebhook(type, d, ts) {
   const id = `wh-${d.provider}-${d.event_id}`;
   const stage = type.replace('webhook_', '');
   const item = h('li', { id, class: stage === 'failed' ? 'failed' : stage === 'processed' ? 'ok' : '', dataset: { stage } },
-    h('strong', {}, `${d.provider} ${d.type || ''}`), ` — ${stage}`, d.status && d.status !== stage ? ` (${d.status})` : '',
+    h('strong', {}, `${d.provider} ${d.type || ''}`), ` — ${stage}`, d.status ? ` (${d.status})` : '',
     d.error ? h('div', { class: 'error-text' }, d.error) : null,
     h('div', { class: 'note' }, `${d.event_id} · ${formatTime(ts)}`));
   const existing = document.getElementById(id);
@@ -195,7 +195,7 @@ function showFraud(d, ts) {
   $('#fraud').prepend(h('li', { class: `sev-${severity}` },
     h('strong', {}, `${d.rule} · ${severity}`),
     h('div', {}, `transaction ${d.transaction_id ?? '–'} · customer ${d.customer_ref ?? '–'}`),
-    d.details && Object.keys(d.details).length ? h('div', { class: 'note' }, readableFields(d.details)) : null,
+    d.details && Object.keys(d.details).length ? h('div', { class: 'note' }, JSON.stringify(d.details)) : null,
     h('div', { class: 'note' }, formatTime(ts))));
   toast({ title: 'Fraud alert: ' + d.rule, message: `severity ${severity}, transaction ${d.transaction_id ?? '–'}`, kind: 'error', urgent: true, durationMs: 12000 });
   if (severity === 'high' || severity === 'critical') beep();

@@ -66,14 +66,6 @@ export function formatMoney(amount, currency = 'USD') {
   }
 }
 
-/** An object's fields for people: `amount: 950 · attempts last hour: 6`, nested values inline. */
-export function readableFields(fields) {
-  const value = (v) => (v !== null && typeof v === 'object'
-    ? (Array.isArray(v) ? v.map(value).join(', ') : Object.entries(v).map(([k, x]) => `${k.replace(/_/g, ' ')} ${value(x)}`).join(', '))
-    : String(v));
-  return Object.entries(fields).map(([key, v]) => `${key.replace(/_/g, ' ')}: ${value(v)}`).join(' · ');
-}
-
 export function uuid() {
   if (globalThis.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2);
