@@ -154,7 +154,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export interface BackoffOptions {
   /** First ceiling of the jittered delay; default 500 ms. */
   initialMs?: number;
-  /** Largest delay; default 30 000 ms. There is no cap on the number of attempts. */
+  /** Largest delay (the cap of the full jitter); default 5 000 ms. There is no cap on the number of attempts. */
   maxMs?: number;
   /** Growth of the ceiling per attempt; default 2. */
   factor?: number;
@@ -210,7 +210,15 @@ export interface ClientOptions {
   random?: () => number;
   /** Where `online`/`offline` events come from: `window` by default in browsers; false to ignore them. */
   onlineEvents?: EventTargetLike | false;
-  logger?: { warn(...args: unknown[]): void };
+  /**
+   * Where `visibilitychange` comes from (an object with `visibilityState`): `document` by default in
+   * browsers, none elsewhere (Node, React Native); false to ignore it. Becoming visible during a backoff
+   * wait makes the attempt at once.
+   */
+  visibilityEvents?: (EventTargetLike & { readonly visibilityState: string }) | false;
+  /** Logs every frame in and out with `logger.debug` (tokens left out); the logger is `console` unless given. */
+  debug?: boolean;
+  logger?: { warn(...args: unknown[]): void; debug?(...args: unknown[]): void };
 }
 
 export interface SubscribeOptions {
@@ -286,12 +294,19 @@ export declare class LeadlineClient {
   channels(): string[];
   refreshToken(): Promise<boolean>;
   ping(): Promise<{ type: 'pong' }>;
+  /**
+   * Tries to connect now instead of waiting out the backoff; false (nothing done) while a connection is up
+   * or being opened, or before connect().
+   */
+  reconnectNow(): boolean;
   /** Drops the connection as a network failure would (tests, demos); the client reconnects. */
   simulateDrop(): void;
 }
 
 export declare function connect(options: ClientOptions): LeadlineClient;
 
+/** The reconnect delay's defaults: 500 ms doubling per attempt, capped at 5 000 ms, full jitter from 0. */
+export declare const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>>;
 export declare function backoffDelay(attempt: number, options?: BackoffOptions, random?: () => number): number;
 export declare function refreshDelay(expiresAtSeconds: number | null | undefined, nowMs: number, refreshBeforeMs?: number, minDelayMs?: number): number | null;
 export declare function jwtExpiry(token: string): number | null;

@@ -47,12 +47,18 @@ export class LeadlineError extends Error {
 // Algorithms, exported so that they can be tested (and reused) on their own.
 
 /**
+ * The reconnect delay's defaults: the ceiling is a few seconds, so a client is back within about that
+ * long after a server that was down for minutes returns (full jitter still spreads a crowd of clients).
+ */
+export const DEFAULT_BACKOFF = Object.freeze({ initialMs: 500, maxMs: 5_000, factor: 2, minMs: 0 });
+
+/**
  * Exponential backoff with full jitter: a delay drawn uniformly from [minMs, min(maxMs, initialMs *
  * factor^attempt)]. There is no cap on the number of attempts, only on the delay.
  */
 export function backoffDelay(attempt, options = {}, random = Math.random) {
-  const initialMs = options.initialMs ?? 500;
-  const maxMs = options.maxMs ?? 30_000;
+  const initialMs = options.initialMs ?? DEFAULT_BACKOFF.initialMs;
+  const maxMs = options.maxMs ?? DEFAULT_BACKOFF.maxMs;
   const factor = options.factor ?? 2;
   const minMs = Math.min(options.minMs ?? 0, maxMs);
   const ceiling = Math.min(maxMs, initialMs * Math.pow(factor, Math.max(0, attempt)));
@@ -359,21 +365,21 @@ export class LeadlineClient {
     }
     this._clock = { ...defaultClock, ...(options.clock || {}) };
     this._random = options.random || Math.random;
-    this._backoff = {
-      initialMs: 500,
-      maxMs: 30_000,
-      factor: 2,
-      minMs: 0,
-      ...(options.backoff || {}),
-    };
+    this._backoff = { ...DEFAULT_BACKOFF, ...(options.backoff || {}) };
     this._restartJitterMs = options.restartJitterMs ?? 1_000;
     this._pingIntervalMs = options.pingIntervalMs ?? 20_000;
     this._deadAfterMs = options.deadAfterMs ?? 45_000;
     this._refreshBeforeMs = options.refreshBeforeMs ?? 60_000;
     this._stableAfterMs = options.stableAfterMs ?? 10_000;
-    this._logger = options.logger || null;
+    this._debugFrames = options.debug === true;
+    this._logger = options.logger || (this._debugFrames && typeof console !== 'undefined' ? console : null);
     this._onlineTarget = options.onlineEvents === false ? null
       : options.onlineEvents || (typeof globalThis.addEventListener === 'function' ? globalThis : null);
+    // a page coming back to the foreground tries at once instead of finishing a wait it slept through
+    const doc = globalThis.document;
+    this._visibilityTarget = options.visibilityEvents === false ? null
+      : options.visibilityEvents
+        || (doc && typeof doc.addEventListener === 'function' && 'visibilityState' in doc ? doc : null);
 
     this._events = new Emitter();
     this._typeHandlers = new Emitter();
@@ -399,6 +405,7 @@ export class LeadlineClient {
 
     this._onOnline = () => this._handleOnline();
     this._onOffline = () => this._handleOffline();
+    this._onVisibility = () => this._handleVisibility();
   }
 
   // ---- public API ----------------------------------------------------------------------------
@@ -538,6 +545,18 @@ export class LeadlineClient {
       }
       this._send({ type: 'ping' }, { kind: 'ping', resolve });
     });
+  }
+
+  /**
+   * Tries to connect now instead of waiting out the backoff (a "Reconnect now" button). Does nothing
+   * while a connection is up or being opened, or before connect().
+   */
+  reconnectNow() {
+    if (!this._started || this._ws || this._opening) return false;
+    this._paused = false;
+    this._attempt = 0;
+    this._open();
+    return true;
   }
 
   /** For tests and demos: drops the connection as a network failure would; the client reconnects. */
@@ -727,6 +746,7 @@ export class LeadlineClient {
       return;
     }
     if (!frame || typeof frame.type !== 'string') return;
+    if (this._debugFrames) this._logFrame('←', frame);
     this._events.emit('frame', frame, (e) => this._log('handler failed', e));
     if (CONTROL_FRAMES.has(frame.type)) {
       this._onControl(frame);
@@ -934,6 +954,7 @@ export class LeadlineClient {
       frame.id = id;
       this._pending.set(id, pending);
     }
+    if (this._debugFrames) this._logFrame('→', frame);
     try {
       ws.send(JSON.stringify(frame));
       return true;
@@ -1044,6 +1065,10 @@ export class LeadlineClient {
   // ---- online / offline ---------------------------------------------------------------------
 
   _attachOnline() {
+    if (this._visibilityTarget && !this._visibilityAttached) {
+      this._visibilityTarget.addEventListener('visibilitychange', this._onVisibility);
+      this._visibilityAttached = true;
+    }
     if (!this._onlineTarget || this._onlineAttached) return;
     this._onlineTarget.addEventListener('online', this._onOnline);
     this._onlineTarget.addEventListener('offline', this._onOffline);
@@ -1051,10 +1076,21 @@ export class LeadlineClient {
   }
 
   _detachOnline() {
+    if (this._visibilityTarget && this._visibilityAttached) {
+      this._visibilityTarget.removeEventListener('visibilitychange', this._onVisibility);
+      this._visibilityAttached = false;
+    }
     if (!this._onlineTarget || !this._onlineAttached) return;
     this._onlineTarget.removeEventListener('online', this._onOnline);
     this._onlineTarget.removeEventListener('offline', this._onOffline);
     this._onlineAttached = false;
+  }
+
+  _handleVisibility() {
+    if (!this._started || this._paused || this._ws || this._visibilityTarget.visibilityState !== 'visible') return;
+    if (this._timers.reconnect !== null) {
+      this._open(); // the attempt counter stays: a server that is still down is not asked more often
+    }
   }
 
   _handleOffline() {
@@ -1110,6 +1146,13 @@ export class LeadlineClient {
   _emitError(error) {
     const heard = this._events.emit('error', error, (e) => this._log('handler failed', e));
     if (!heard) this._log(error.code + ': ' + error.message);
+  }
+
+  _logFrame(direction, frame) {
+    if (!this._logger || typeof this._logger.debug !== 'function') return;
+    // a refresh frame carries the token: it never goes to a console someone may screenshot
+    const shown = frame.token === undefined ? frame : { ...frame, token: '…' };
+    this._logger.debug('[leadline] ' + direction + ' ' + frame.type, shown);
   }
 
   _log(message, error) {

@@ -108,7 +108,7 @@ test('offline pauses (no attempts), online reconnects at once', async () => {
 
 test('online during a backoff wait cuts the wait short', async () => {
   const win = new FakeWindow();
-  const { c, clock, WS } = setup({ onlineEvents: win, random: () => 1, backoff: { initialMs: 20_000 } });
+  const { c, clock, WS } = setup({ onlineEvents: win, random: () => 1, backoff: { initialMs: 20_000, maxMs: 30_000 } });
   c.connect();
   await flush();
   WS.last().serverClose(1006);

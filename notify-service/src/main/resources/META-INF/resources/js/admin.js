@@ -36,7 +36,7 @@ let subscription;
 
 function start(current) {
   mountHeader(current);
-  client = liveClient($('#conn'), { onLoginRequired: () => location.reload() });
+  client = liveClient($('#conn'));
   kinds = new Set(selectedKinds());
   subscribeMonitor();
   $('#kinds').addEventListener('change', () => {

@@ -82,6 +82,8 @@ export function uuid() {
 // ---- session -------------------------------------------------------------------------------------
 
 const SESSION_KEY = 'leadline.session';
+// why the last session of this browser ended ('expired' or 'signed_out'): the sign-in form says so
+const ENDED_KEY = 'leadline.sessionEnded';
 // The SDK asks for a new token 60 s before expiry (half-way for short-lived tokens): a token that close
 // to its end is not handed out again.
 const TOKEN_MARGIN_S = 90;
@@ -132,25 +134,55 @@ export async function login(username, pass) {
   const me = await request(config.leadsUrl + '/api/auth/me', { token: answer.access_token });
   const stored = { token: answer.access_token, user: { id: String(me.id), username: me.username, role: me.role } };
   localStorage.setItem(SESSION_KEY, JSON.stringify(stored));
+  localStorage.removeItem(ENDED_KEY);
   password = pass;
+  refusedToken = null;
   return stored;
 }
 
-export function logout() {
-  localStorage.removeItem(SESSION_KEY);
+let ending = false;
+
+/**
+ * Ends the session of every tab of this origin: the others see the stored session go (the storage event)
+ * and close their connections too. The reason is kept for the sign-in form.
+ */
+function endSession(reason) {
+  if (ending) return;
+  ending = true;
+  liveConnection?.close();
   password = null;
+  localStorage.setItem(ENDED_KEY, reason);
+  localStorage.removeItem(SESSION_KEY);
   location.reload();
 }
+
+export function logout() {
+  endSession('signed_out');
+}
+
+/** The services refused the stored token (expired, or signed with a key they no longer accept). */
+export function sessionExpired() {
+  endSession('expired');
+}
+
+// a token a service answered 401 to, though it has not expired by its own claims: not handed out again
+let refusedToken = null;
 
 /** The token provider of the live connection: the stored token while it lasts, else a new one. */
 export async function getToken() {
   const current = session();
-  if (current && fresh(current.token)) return current.token;
+  if (current && fresh(current.token) && current.token !== refusedToken) return current.token;
   if (current && password) {
     const renewed = await login(current.user.username, password);
     return renewed.token;
   }
   throw new LoginRequired();
+}
+
+/** A 401 to `token`: with the password still in memory a new token is asked for, else the session is over. */
+function refused(token) {
+  refusedToken = token;
+  if (!password) sessionExpired();
 }
 
 async function request(url, { method = 'GET', body, headers = {}, token, anonymous = false } = {}) {
@@ -173,6 +205,7 @@ async function request(url, { method = 'GET', body, headers = {}, token, anonymo
   } catch {
     parsed = text;
   }
+  if (response.status === 401 && !anonymous && !token) refused(h2.Authorization.slice('Bearer '.length));
   if (!response.ok) {
     const detail = parsed && typeof parsed === 'object' ? parsed.detail || parsed.title : null;
     throw new ApiError(response.status, detail || `HTTP ${response.status}`, parsed);
@@ -193,10 +226,15 @@ export const api = {
 export function withSession(root, start, { title = 'Sign in' } = {}) {
   const current = session();
   // the same margin as getToken(): a token it would not hand out does not start the page either
-  if (current && fresh(current.token)) {
+  const starts = current && fresh(current.token);
+  followSignInsOfOtherTabs(starts ? current.user.id : null);
+  if (starts) {
     start(current);
     return;
   }
+  const ended = localStorage.getItem(ENDED_KEY);
+  const why = current || ended === 'expired' ? 'Session expired — sign in again.'
+    : ended === 'signed_out' ? 'You signed out. Sign in to continue.' : null;
   const error = h('p', { class: 'error-text', role: 'alert', id: 'login-error' });
   const form = h('form', { 'aria-describedby': 'login-error' },
     h('label', {}, 'Username', h('input', { name: 'username', autocomplete: 'username', required: true })),
@@ -216,12 +254,44 @@ export function withSession(root, start, { title = 'Sign in' } = {}) {
     }
   });
   const section = h('section', { class: 'panel login', 'aria-labelledby': 'login-title' },
-    h('h2', { id: 'login-title' }, title), form);
+    h('h2', { id: 'login-title' }, title),
+    why && h('p', { class: 'session-note', id: 'session-note', role: 'status' }, why),
+    form);
   root.append(section);
   form.querySelector('input').focus();
 }
 
+/**
+ * Another tab of this origin signed out, or signed in (as someone else, or on this page's sign-in form):
+ * this page follows, closing its connection first so nothing more arrives for a user who left. Renewing
+ * a token changes nothing.
+ */
+function followSignInsOfOtherTabs(shownUser) {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== SESSION_KEY && e.key !== null) return; // null: the whole storage was cleared
+    let user = null;
+    try {
+      user = JSON.parse(e.key === null ? null : e.newValue)?.user?.id ?? null;
+    } catch {
+      user = null;
+    }
+    if (user === shownUser || ending) return;
+    ending = true;
+    liveConnection?.close();
+    location.reload();
+  });
+}
+
 // ---- live connection -----------------------------------------------------------------------------
+
+let liveConnection = null;
+
+/** Frame logging in the console: `?debug=1` on the page, or localStorage `leadline.debug` = `1`. */
+function debugWanted() {
+  const asked = new URLSearchParams(location.search).get('debug');
+  if (asked !== null) return asked !== '0' && asked !== 'false';
+  return localStorage.getItem('leadline.debug') === '1';
+}
 
 const STATE_TEXT = {
   connecting: 'Connecting…',
@@ -230,21 +300,39 @@ const STATE_TEXT = {
   disconnected: 'Offline',
 };
 
-/** The live connection of this page, with its state shown in `indicator`. */
-export function liveClient(indicator, { onLoginRequired } = {}) {
-  // a single-use ticket per (re)connect: the token itself never goes on the upgrade
-  const client = new LeadlineClient({ url: config.wsUrl, auth: 'ticket', ticketUrl: config.ticketUrl, getToken });
+/**
+ * The live connection of this page, with its state shown in `indicator` and a "Reconnect now" button
+ * beside it while it is down. When the session can no longer be renewed the page goes to its sign-in form.
+ */
+export function liveClient(indicator) {
+  const debug = debugWanted();
+  // a single-use ticket per (re)connect: the token itself never goes on the upgrade; a handler that throws
+  // is reported in the console, not swallowed
+  const client = new LeadlineClient({
+    url: config.wsUrl, auth: 'ticket', ticketUrl: config.ticketUrl, getToken, debug, logger: console,
+  });
+  liveConnection = client;
+  const reconnect = h('button', {
+    type: 'button', class: 'reconnect', id: 'reconnect-now', hidden: true, onclick: () => client.reconnectNow(),
+  }, 'Reconnect now');
+  indicator.after(reconnect);
+  indicator.hidden = false;
   const show = (state) => {
     indicator.dataset.state = state;
     indicator.textContent = STATE_TEXT[state] || state;
+    reconnect.hidden = state !== 'reconnecting' && state !== 'disconnected';
   };
   show('connecting');
-  client.on('state', (s) => show(s.state));
+  client.on('state', (s) => {
+    if (debug) console.debug('[leadline] state', s);
+    show(s.state);
+  });
   client.on('error', (e) => {
+    if (debug) console.debug('[leadline] error', e);
     if (e.cause instanceof LoginRequired || (e.code === 'token_expired' && !password)) {
-      client.close();
-      show('disconnected');
-      if (onLoginRequired) onLoginRequired();
+      sessionExpired(); // the sign-in form says why
+    } else if (e.code === 'ticket_failed' && e.cause?.status === 401) {
+      refused(session()?.token);
     }
   });
   client.connect().catch(() => {});
@@ -268,16 +356,33 @@ function toasts() {
   return toastRoot;
 }
 
-/** A toast: `kind` styles it (event type), `urgent` announces it assertively, `durationMs` how long it stays. */
-export function toast({ title, message = '', kind = 'info', durationMs = 6000, urgent = false }) {
+/** More would cover a phone's screen: the oldest goes. */
+const MAX_TOASTS = 3;
+let toastsShown = 0;
+
+/**
+ * A toast: `kind` styles it (event type), `urgent` announces it assertively, `durationMs` how long it stays.
+ * Toasts with the same `key` are one toast (one per lead, however many events tell of it): a new one
+ * replaces a shown one of the same or a lower `rank`, and one of a lower rank than the shown one is dropped.
+ */
+export function toast({ title, message = '', kind = 'info', durationMs = 6000, urgent = false, key, rank = 0 }) {
   const root = toasts();
-  const item = h('div', { class: `toast ${kind}`, dataset: { kind } },
+  const same = key === undefined ? null : [...root.querySelectorAll('.toast')].find((t) => t.dataset.key === key);
+  if (same) {
+    if (Number(same.dataset.rank) > rank) return same;
+    clearTimeout(same.timer);
+    same.remove();
+  }
+  const item = h('div', { class: `toast ${kind}`, dataset: { kind, rank: String(rank), order: String(++toastsShown), ...(key === undefined ? {} : { key }) } },
     h('div', {}, h('strong', {}, title), message ? h('span', {}, message) : null),
     h('button', { type: 'button', 'aria-label': 'Dismiss notification', onclick: () => item.remove() }, '×'));
   (urgent ? root.querySelector('.assertive') : root.querySelector('.polite')).append(item);
-  const all = root.querySelectorAll('.toast');
-  if (all.length > 5) all[0].remove();
-  setTimeout(() => item.remove(), durationMs);
+  const all = [...root.querySelectorAll('.toast')].sort((a, b) => a.dataset.order - b.dataset.order);
+  for (const old of all.slice(0, Math.max(0, all.length - MAX_TOASTS))) {
+    clearTimeout(old.timer);
+    old.remove();
+  }
+  item.timer = setTimeout(() => item.remove(), durationMs);
   return item;
 }
 

@@ -21,7 +21,7 @@ function start(current) {
     return;
   }
   $('#escrow-title').textContent = `Escrow ${id}`;
-  const client = liveClient($('#conn'), { onLoginRequired: () => location.reload() });
+  const client = liveClient($('#conn'));
   const sub = client.subscribe(`escrow.${id}`, (event) => onEvent(event));
   sub.ready().then(() => {
     $('#escrow').hidden = false;

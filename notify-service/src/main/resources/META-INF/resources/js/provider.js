@@ -3,6 +3,11 @@ import { h, $, api, withSession, liveClient, toast, beep, mountHeader, formatTim
 import { UnreadCounter } from '../sdk/leadline.js';
 
 const MAX_LEADS = 50;
+// One new lead comes as lead_created (everyone), lead_distributed (to each provider it suits) and, for an
+// excellent one, lead_alert: one toast tells of it, the one most about this provider (later, competition
+// on it replaces that toast).
+const TOAST_RANK = Object.freeze({ created: 0, distributed: 1, alert: 2, claimed: 2 });
+const leadToast = (leadId, rank) => (leadId === undefined || leadId === null ? {} : { key: `lead-${leadId}`, rank });
 const leads = new Map(); // lead id (string) -> entry
 // the badge: the newest inbox snapshot (REST answers, notification_read) plus inbox events seen since
 const unread = new UnreadCounter();
@@ -15,7 +20,7 @@ function start(current) {
   $('#leads-panel').hidden = false;
   $('#balance-box').hidden = false;
   $('#bell').hidden = false;
-  const client = liveClient($('#conn'), { onLoginRequired: () => location.reload() });
+  const client = liveClient($('#conn'));
 
   const leadsSub = client.subscribe('leads', {
     lead_created: (e) => onLeadCreated(e.data),
@@ -30,6 +35,7 @@ function start(current) {
   client.onEvent('lead_alert', (e) => toast({
     title: e.data.title || 'Lead alert', message: e.data.message || '', kind: 'lead_alert',
     urgent: e.data.priority === 'high' || e.data.priority === 'urgent',
+    ...leadToast(e.data.lead_id, TOAST_RANK.alert),
   }));
   client.onEvent('balance_updated', (e) => onBalance(e.data));
   client.onEvent('notification_message', (e) => toast({
@@ -79,7 +85,10 @@ function onLeadCreated(data) {
     lead: data,
     claims: { current: 0, total: data.max_claims ?? 0, available: true },
   }, true);
-  toast({ title: 'New lead: ' + data.title, message: [data.category, [data.city, data.state].filter(Boolean).join(', ')].filter(Boolean).join(' · '), kind: 'lead_created' });
+  toast({
+    title: 'New lead: ' + data.title, message: [data.category, [data.city, data.state].filter(Boolean).join(', ')].filter(Boolean).join(' · '),
+    kind: 'lead_created', ...leadToast(data.id, TOAST_RANK.created),
+  });
 }
 
 function onLeadClaimed(data) {
@@ -93,6 +102,7 @@ function onLeadClaimed(data) {
       title: 'Competition on a lead',
       message: `${entry.lead.title}: ${data.current_claims} of ${data.total_claims} claimed`,
       kind: 'lead_claimed',
+      ...leadToast(data.lead_id, TOAST_RANK.claimed),
     });
   }
 }
@@ -110,6 +120,7 @@ function onLeadDistributed(data) {
     kind: excellent ? 'excellent' : 'lead_distributed',
     durationMs: excellent ? 15000 : 6000,
     urgent: excellent,
+    ...leadToast(lead.id, TOAST_RANK.distributed),
   });
   if (excellent) beep();
 }

@@ -36,7 +36,7 @@ class DashboardHeadersTest {
     @Test
     void everyDashboardPageAndScriptCarriesThePolicyAndIsRevalidated() {
         for (String path : List.of("/", "/index.html", "/escrow.html", "/admin.html", "/js/app.js", "/css/app.css",
-                "/sdk/leadline.js", "/config.json")) {
+                "/favicon.svg", "/sdk/leadline.js", "/config.json")) {
             Response page = get(path);
             assertThat(page.statusCode()).as(path).isEqualTo(200);
             Map<String, String> policy = directives(page.header("Content-Security-Policy"));
@@ -71,6 +71,17 @@ class DashboardHeadersTest {
             String html = get(path).asString();
             assertThat(html).as(path).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>")
                     .doesNotContain("style=").doesNotContainPattern("\\son[a-z]+=");
+        }
+    }
+
+    @Test
+    void everyPageHasAnIconThePolicyAllows() {
+        Response icon = get("/favicon.svg");
+        assertThat(icon.contentType()).startsWith("image/svg+xml");
+        assertThat(icon.asString()).startsWith("<svg").doesNotContain("<script");
+        assertThat(directives(icon.header("Content-Security-Policy"))).containsEntry("img-src", "'self' data:");
+        for (String path : List.of("/index.html", "/escrow.html", "/admin.html")) {
+            assertThat(get(path).asString()).as(path).contains("<link rel=\"icon\" href=\"favicon.svg\" type=\"image/svg+xml\">");
         }
     }
 
