@@ -52,7 +52,7 @@ import java.util.concurrent.CompletionStage;
  * Events go onto the CHANNELS stream ({@link PusherPublisher}) and the request completes once the stream
  * acknowledged all of them.
  */
-@Path("/apps/{app_id}")
+@Path(PusherSignedQueryDocument.PATHS)
 @Tag(name = "pusher")
 @Produces(MediaType.APPLICATION_JSON)
 public class PusherApiResource {
@@ -96,14 +96,6 @@ public class PusherApiResource {
     @Path("/events")
     @Blocking
     @Operation(summary = "Trigger an event on one or more channels (Pusher HTTP API)")
-    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
-    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
-            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
-    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
-            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
-    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
-            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
-    @Parameter(name = "body_md5", in = ParameterIn.QUERY, required = true, description = "MD5 of the body, hex")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = PusherApiBodies.TriggerEvent.class)))
     @APIResponse(responseCode = "200", description = "Stored on the stream: {}",
@@ -124,14 +116,6 @@ public class PusherApiResource {
     @Path("/batch_events")
     @Blocking
     @Operation(summary = "Trigger up to 10 events, each on one channel (Pusher HTTP API)")
-    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
-    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
-            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
-    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
-            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
-    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
-            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
-    @Parameter(name = "body_md5", in = ParameterIn.QUERY, required = true, description = "MD5 of the body, hex")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = PusherApiBodies.TriggerBatch.class)))
     @APIResponse(responseCode = "200", description = "Stored on the stream",
@@ -166,13 +150,6 @@ public class PusherApiResource {
     @Path("/channels")
     @Blocking
     @Operation(summary = "Occupied channels, by prefix (Pusher HTTP API)")
-    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
-    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
-            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
-    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
-            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
-    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
-            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
     @Parameter(name = "filter_by_prefix", in = ParameterIn.QUERY, description = "presence- with info=user_count")
     @Parameter(name = "info", in = ParameterIn.QUERY, description = "user_count")
     @APIResponse(responseCode = "200", description = "The occupied channels",
@@ -207,13 +184,6 @@ public class PusherApiResource {
     @Path("/channels/{channel_name}")
     @Blocking
     @Operation(summary = "One channel's state (Pusher HTTP API)")
-    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
-    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
-            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
-    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
-            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
-    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
-            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
     @Parameter(name = "info", in = ParameterIn.QUERY,
             description = "user_count (presence channels), subscription_count")
     @APIResponse(responseCode = "200", description = "The channel's state",
@@ -250,13 +220,6 @@ public class PusherApiResource {
     @Path("/channels/{channel_name}/users")
     @Blocking
     @Operation(summary = "The users present on a presence channel (Pusher HTTP API)")
-    @Parameter(name = "auth_key", in = ParameterIn.QUERY, required = true, description = "The app key")
-    @Parameter(name = "auth_timestamp", in = ParameterIn.QUERY, required = true,
-            description = "Seconds since the epoch, within leadline.pusher.api-timestamp-window of the server's clock")
-    @Parameter(name = "auth_version", in = ParameterIn.QUERY, required = true,
-            schema = @Schema(type = SchemaType.STRING, enumeration = "1.0"))
-    @Parameter(name = "auth_signature", in = ParameterIn.QUERY, required = true,
-            description = "HMAC-SHA256 with the app secret of the method, path and sorted query (Pusher HTTP API)")
     @APIResponse(responseCode = "200", description = "The users present",
             content = @Content(schema = @Schema(implementation = PusherApiBodies.UserList.class)))
     @APIResponse(responseCode = "default", description = "Refused: {\"error\": \"...\"} with the status",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
 import io.restassured.filter.FilterContext;
 import io.restassured.response.Response;
@@ -71,6 +72,26 @@ public final class OpenApiContract implements Filter {
                     + String.join("\n  ", violations));
         }
         return response;
+    }
+
+    /** Calls made while the contract holds them: a test's own, and those of the support code it uses. */
+    @FunctionalInterface
+    public interface Calls {
+        void make() throws Exception;
+    }
+
+    /**
+     * Makes {@code calls} with this contract as a global RestAssured filter (so the calls of support code
+     * that builds its own requests are held to the document too), then puts the filters back as they were.
+     */
+    public void holdDuring(Calls calls) throws Exception {
+        List<Filter> before = new ArrayList<>(RestAssured.filters());
+        RestAssured.filters(this);
+        try {
+            calls.make();
+        } finally {
+            RestAssured.replaceFiltersWith(before);
+        }
     }
 
     /** Fails naming every operation of the document that no call reached. */
