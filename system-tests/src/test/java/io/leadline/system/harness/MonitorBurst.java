@@ -56,8 +56,11 @@ public final class MonitorBurst implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MonitorBurst.class);
 
-    /** Publishes awaiting their acknowledgement, at most: the relay's own batches are of this order. */
-    private static final int MAX_OUTSTANDING_ACKS = 1_000;
+    /**
+     * Publishes awaiting their acknowledgement, at most: two seconds of the issue's rate, so that a stream
+     * slowed by a loaded machine slows the burst (the report shows by how much) instead of piling up.
+     */
+    private static final int MAX_OUTSTANDING_ACKS = 2_000;
     private static final int MAX_RATE = 10_000;
     private static final int MAX_SECONDS = 60;
     private static final EventType[] CYCLE = {EventType.TRANSACTION_CREATED, EventType.WEBHOOK_RECEIVED,
@@ -65,11 +68,12 @@ public final class MonitorBurst implements AutoCloseable {
 
     /**
      * What a burst published: {@code achievedRate} is published events per second of publishing
-     * ({@code publishMs}, the first publish to the last), {@code events} counts them by type.
+     * ({@code publishMs}, the first publish to the last), {@code acknowledgedRate} the same up to the last
+     * acknowledgement ({@code ackWaitMs} after the last publish), {@code events} counts them by type.
      */
     public record Report(int rate, int seconds, long published, long acknowledged, long failed, long publishMs,
-            long achievedRate, long ackWaitMs, int maxOutstandingAcks, long firstVersion, long lastVersion,
-            Map<String, Long> events) {
+            long achievedRate, long ackWaitMs, long acknowledgedRate, int maxOutstandingAcks, long firstVersion,
+            long lastVersion, Map<String, Long> events) {
     }
 
     private final HttpServer server;
@@ -141,7 +145,8 @@ public final class MonitorBurst implements AutoCloseable {
             body = "burst failed: " + e.getMessage();
         }
         byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", status == 200 ? "application/json" : "text/plain; charset=utf-8");
+        String contentType = status == 200 ? "application/json" : "text/plain; charset=utf-8";
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (var out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -183,8 +188,9 @@ public final class MonitorBurst implements AutoCloseable {
                     transactions++;
                     event = transaction(true, transactionId, amount, "pending");
                 }
-                case WEBHOOK_RECEIVED, WEBHOOK_PROCESSED -> event = new WebhookEvent(type, "stripe", "evt_" + transactionId,
-                        "payment_intent.succeeded", type == EventType.WEBHOOK_RECEIVED ? "received" : "processed", null);
+                case WEBHOOK_RECEIVED, WEBHOOK_PROCESSED -> event = new WebhookEvent(type, "stripe",
+                        "evt_" + transactionId, "payment_intent.succeeded",
+                        type == EventType.WEBHOOK_RECEIVED ? "received" : "processed", null);
                 case TRANSACTION_UPDATED -> {
                     succeeded++;
                     revenue = revenue.add(amount);
@@ -197,10 +203,12 @@ public final class MonitorBurst implements AutoCloseable {
                             revenue, "1h", "USD", Map.of("USD", revenue), version);
                 }
             }
+            // the envelope after the wait: its ts then times the bus and the page, not this loop's waiting
+            outstanding.acquireUninterruptibly();
             EventEnvelope<Event> envelope = EventEnvelope.of(Channels.PAYMENTS_MONITOR, event);
             PublishOptions options = PublishOptions.builder().messageId(envelope.id()).expectedStream(stream).build();
-            outstanding.acquireUninterruptibly();
-            CompletableFuture<?> ack = jetStream.publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope), options)
+            CompletableFuture<?> ack = jetStream
+                    .publishAsync(Channels.subjectOf(envelope), JsonCodec.encode(envelope), options)
                     .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
                     .whenComplete((done, failure) -> {
                         outstanding.release();
@@ -215,7 +223,9 @@ public final class MonitorBurst implements AutoCloseable {
         long ackWaitMs = Duration.ofNanos(System.nanoTime() - started - publishNanos).toMillis();
         long publishMs = Math.max(1, Duration.ofNanos(publishNanos).toMillis());
         return new Report(rate, seconds, total, acknowledged.get(), failed.get(), publishMs,
-                Math.round(total * 1000.0 / publishMs), ackWaitMs, MAX_OUTSTANDING_ACKS, firstVersion, version, events);
+                Math.round(total * 1000.0 / publishMs), ackWaitMs,
+                Math.round(acknowledged.get() * 1000.0 / (publishMs + ackWaitMs)), MAX_OUTSTANDING_ACKS, firstVersion,
+                version, events);
     }
 
     private static TransactionEvent transaction(boolean created, String id, BigDecimal amount, String status) {
@@ -247,7 +257,8 @@ public final class MonitorBurst implements AutoCloseable {
         } catch (NumberFormatException notANumber) {
             // answered below
         }
-        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", not " + value);
+        throw new IllegalArgumentException(
+                name + " must be a whole number from " + min + " to " + max + ", not " + value);
     }
 
     private static void closeQuietly(Connection connection) {
