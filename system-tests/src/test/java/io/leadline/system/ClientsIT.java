@@ -1,5 +1,6 @@
 package io.leadline.system;
 
+import io.leadline.system.harness.MonitorBurst;
 import io.leadline.system.harness.NodeTests;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.ServiceControl;
@@ -37,6 +38,10 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
  * {@link ServiceProcess#start()} (the same command line and port; returns once ready) the platform's
  * notify-service, which this class keeps owning and closes at the end.
  *
+ * <p>The monitor's burst test asks {@code LEADLINE_MONITOR_BURST_URL} ({@link MonitorBurst}: loopback, a
+ * free port) to publish {@code payments.monitor} events on the platform's bus, as payments-service, at a
+ * rate the real services do not reach on a small machine.
+ *
  * <p>Needs Node 20+ with npm, {@code clients/js/node_modules} ({@code npm ci}, run here when missing) and
  * {@code /usr/bin/chromium} for the browser tests; {@code ./leadline test} installs them.
  */
@@ -54,6 +59,7 @@ class ClientsIT {
 
     private static Platform platform;
     private static ServiceControl control;
+    private static MonitorBurst monitorBurst;
     private static NodeTests node;
 
     @BeforeAll
@@ -71,10 +77,14 @@ class ClientsIT {
             p.notifyService().property("leadline.dashboard.payments-url", p.payments().baseUri().toString());
         });
         control = ServiceControl.start(platform.notifyService(), node.work(), "notify", "ClientsIT");
+        monitorBurst = MonitorBurst.start(platform.nats());
     }
 
     @AfterAll
     static void stop() {
+        if (monitorBurst != null) {
+            monitorBurst.close();
+        }
         if (control != null) {
             control.close();
         }
@@ -112,6 +122,7 @@ class ClientsIT {
         env.put("LEADLINE_DASHBOARD_URL", notify);
         env.put("LEADLINE_NOTIFY_STOP_CMD", control.stopCommand());
         env.put("LEADLINE_NOTIFY_START_CMD", control.startCommand());
+        env.put("LEADLINE_MONITOR_BURST_URL", monitorBurst.url());
         return env;
     }
 }
