@@ -3,9 +3,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
-import { eventually, notBuiltYet, Waits } from '../testing/env.js';
+import { eventually, notBuiltYet, sleep, Waits } from '../testing/env.js';
 
 const system = await browserSystem();
+/** Longer than the monitor's RESYNC_AFTER_HIDDEN_MS (15 s): an absence after which it re-reads. */
+const BACKGROUND_MS = 16_000;
 const opts = system.skip ? { skip: system.skip }
   : !system.config.paymentsUrl ? { skip: 'set LEADLINE_PAYMENTS_URL: the monitor shows payments-service events' } : {};
 
@@ -134,6 +136,31 @@ describe('admin payment monitoring', opts, () => {
     await eventually(async () => (await resyncs()) > before, 'the page to re-read over REST once online');
     await page.locator(`#tx-body tr[data-id="${payment.id}"]`).waitFor({ timeout: Waits.ROUND_TRIP_MS });
     await liveUpdatesActive(page);
+  });
+
+  test('coming back after a long time in the background re-reads what the page shows', async () => {
+    const resyncs = () => page.evaluate(() => window.__leadlineMonitor.resyncs);
+    // headless Chromium keeps every tab visible, so the page is told as a browser tells a tab it hides
+    const setVisibility = (state) => page.evaluate((visibility) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility === 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    const before = await resyncs();
+    try {
+      await setVisibility('hidden');
+      const payment = await system.api.topUp(customer.token, 6, 'stripe');
+      await sleep(BACKGROUND_MS); // the page re-reads only after a real absence (admin.js RESYNC_AFTER_HIDDEN_MS)
+      assert.equal(await resyncs(), before, 'no re-read while hidden');
+      await setVisibility('visible');
+      await eventually(async () => (await resyncs()) > before, 'the page to re-read over REST on coming back');
+      await page.locator(`#tx-body tr[data-id="${payment.id}"]`).waitFor({ timeout: Waits.ROUND_TRIP_MS });
+    } finally {
+      await page.evaluate(() => {
+        delete document.visibilityState;
+        delete document.hidden;
+      });
+    }
   });
 
   test('a provider opening the page sees "not allowed", not a blank page', async () => {
