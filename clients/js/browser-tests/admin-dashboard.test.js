@@ -2,7 +2,7 @@
 // back on re-read what they missed; a provider is told "not allowed".
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
+import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed, openAdminMonitor } from './support/browser.js';
 import { eventually, notBuiltYet, sleep, Waits } from '../testing/env.js';
 
 const system = await browserSystem();
@@ -17,9 +17,7 @@ describe('admin payment monitoring', opts, () => {
   let customer;
 
   before(async () => {
-    context = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await signIn(context, system.pageUrl('admin.html'),
-      { username: system.config.adminUsername, password: system.config.adminPassword });
+    ({ context, page } = await openAdminMonitor(system));
     customer = await system.api.register('provider', 'ui_buyer');
   });
 

@@ -4,7 +4,7 @@
 // page at the rate a small machine's services cannot reach, through the bus.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
+import { browserSystem, screenshot, liveUpdatesActive, subscribed, openAdminMonitor } from './support/browser.js';
 import { eventually, notBuiltYet, Waits } from '../testing/env.js';
 import {
   startMeasuring, clickSortHeader, burstReport, INPUT_P95_LIMIT_MS, INPUT_MAX_LIMIT_MS, PAGE_LAG_LIMIT_MS,
@@ -24,9 +24,7 @@ describe('admin payment monitoring under a burst', opts, () => {
   let payers;
 
   before(async () => {
-    context = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await signIn(context, system.pageUrl('admin.html'),
-      { username: system.config.adminUsername, password: system.config.adminPassword });
+    ({ context, page } = await openAdminMonitor(system));
     payers = await Promise.all(Array.from({ length: PAYERS }, (_, i) => system.api.register('provider', `burst${i}`)));
   });
 

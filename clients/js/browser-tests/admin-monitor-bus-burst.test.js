@@ -5,7 +5,7 @@
 // routes them to the page. The page measures itself as in admin-monitor-burst.test.js.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
+import { browserSystem, screenshot, liveUpdatesActive, subscribed, openAdminMonitor } from './support/browser.js';
 import { eventually, Waits } from '../testing/env.js';
 import {
   startMeasuring, clickSortHeader, burstReport, INPUT_P95_LIMIT_MS, INPUT_MAX_LIMIT_MS, PAGE_LAG_LIMIT_MS,
@@ -47,9 +47,7 @@ describe('admin payment monitoring at 1,000 events per second', opts, () => {
   let page;
 
   before(async () => {
-    context = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await signIn(context, system.pageUrl('admin.html'),
-      { username: system.config.adminUsername, password: system.config.adminPassword });
+    ({ context, page } = await openAdminMonitor(system));
   });
 
   after(async () => {

@@ -2,7 +2,7 @@
 // to REST, and the charts of the last hour are drawn from real data.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
+import { browserSystem, screenshot, liveUpdatesActive, subscribed, openAdminMonitor } from './support/browser.js';
 import { eventually, Waits } from '../testing/env.js';
 
 const system = await browserSystem();
@@ -17,9 +17,7 @@ describe('admin monitor metrics', opts, () => {
   let page;
 
   before(async () => {
-    context = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await signIn(context, system.pageUrl('admin.html'),
-      { username: system.config.adminUsername, password: system.config.adminPassword });
+    ({ context, page } = await openAdminMonitor(system));
   });
 
   after(async () => {

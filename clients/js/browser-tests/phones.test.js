@@ -3,7 +3,7 @@
 // and toasts that leave a phone usable: one per lead, at most three, compact, never over the open inbox.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed } from './support/browser.js';
+import { browserSystem, signIn, screenshot, liveUpdatesActive, subscribed, adminUser } from './support/browser.js';
 import { eventually, notBuiltYet, Waits } from '../testing/env.js';
 
 const system = await browserSystem();
@@ -122,8 +122,7 @@ describe('dashboards on a phone', opts, () => {
     }
     const context = await system.browser.newContext({ viewport: PHONE });
     try {
-      const page = await signIn(context, system.pageUrl('admin.html'),
-        { username: system.config.adminUsername, password: system.config.adminPassword });
+      const page = await signIn(context, system.pageUrl('admin.html'), adminUser(system));
       await liveUpdatesActive(page);
       await page.locator('#monitor').waitFor({ state: 'visible', timeout: Waits.ROUND_TRIP_MS });
       await page.locator('#tx-count', { hasText: 'transactions' }).waitFor({ timeout: Waits.ROUND_TRIP_MS });

@@ -81,6 +81,18 @@ export async function signIn(context, url, user) {
   return page;
 }
 
+/** The platform's admin, as the sign-in form takes it. */
+export function adminUser(system) {
+  return { username: system.config.adminUsername, password: system.config.adminPassword };
+}
+
+/** A desktop-sized browser context with the payment monitor open, signed in as the admin. */
+export async function openAdminMonitor(system) {
+  const context = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await signIn(context, system.pageUrl('admin.html'), adminUser(system));
+  return { context, page };
+}
+
 /** Waits until the page shows its live connection as up (after sign-in, a reload or a restart). */
 export function liveUpdatesActive(page, timeout = Waits.RECONNECT_MS) {
   return page.locator('#conn', { hasText: 'Live updates active' }).waitFor({ timeout });
