@@ -1,5 +1,6 @@
 package io.leadline.shared.nats;
 
+import io.leadline.shared.database.DatabaseUnavailable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
@@ -131,7 +132,12 @@ public final class ReactiveResponder {
             answer.subscribe().with(
                     bytes -> finish(message, bytes, sample, timer),
                     failure -> {
-                        LOG.warnf(failure, "request on %s failed", message.getSubject());
+                        if (DatabaseUnavailable.isCause(failure)) {
+                            LOG.warnf("request on %s failed, database unavailable: %s", message.getSubject(),
+                                    DatabaseUnavailable.rootMessage(failure));
+                        } else {
+                            LOG.warnf(failure, "request on %s failed", message.getSubject());
+                        }
                         finish(message, failed, sample, timer);
                     });
         });

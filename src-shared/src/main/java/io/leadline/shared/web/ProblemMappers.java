@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.leadline.shared.database.DatabaseUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String DATABASE_RETRY_AFTER_SECONDS = "2";
     private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE =
             new PropertyNamingStrategies.SnakeCaseStrategy();
 
@@ -114,8 +116,19 @@ public class ProblemMappers {
         return Problem.of(Response.Status.FORBIDDEN, "not allowed for this account").toResponse();
     }
 
+    /**
+     * PostgreSQL unreachable surfaces under many exception types (Netty's, the reactive client's, Hibernate's
+     * wrappers), so it is told apart here rather than by a mapper per type. The outage is expected and
+     * reported by readiness: one line per request, no stack trace, and the client retries.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (DatabaseUnavailable.isCause(e)) {
+            LOG.warnf("database unavailable, answered 503: %s", DatabaseUnavailable.rootMessage(e));
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "the database is unavailable; try again shortly").toResponse())
+                    .header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
+        }
         LOG.error("unexpected failure", e);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "unexpected server error").toResponse();
     }

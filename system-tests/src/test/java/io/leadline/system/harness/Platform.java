@@ -1,6 +1,7 @@
 package io.leadline.system.harness;
 
 import io.leadline.testing.NatsTestServer;
+import io.leadline.testing.PostgresTestServer;
 import io.leadline.testing.TestDatabases;
 import io.restassured.http.ContentType;
 import org.jboss.logging.Logger;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,8 +22,8 @@ import static io.restassured.RestAssured.given;
 
 /**
  * The whole platform for one test class: a private JetStream NATS server, a fresh database per service
- * on the machine's PostgreSQL, and the three packaged services as separate processes. Start it in
- * {@code @BeforeAll} and close it in {@code @AfterAll}.
+ * on the machine's PostgreSQL (or on a private one, {@link #startOn}), and the three packaged services as
+ * separate processes. Start it in {@code @BeforeAll} and close it in {@code @AfterAll}.
  */
 public final class Platform implements AutoCloseable {
 
@@ -30,14 +32,17 @@ public final class Platform implements AutoCloseable {
     public static final String ADMIN_USERNAME = "admin";
 
     private final NatsTestServer nats;
+    /** null: the machine's shared server ({@link TestDatabases}). */
+    private final PostgresTestServer postgres;
     private final List<String> databases = new ArrayList<>();
     private final String adminPassword = "admin-" + UUID.randomUUID();
     private ServiceProcess leads;
     private ServiceProcess payments;
     private ServiceProcess notify;
 
-    private Platform(NatsTestServer nats) {
+    private Platform(NatsTestServer nats, PostgresTestServer postgres) {
         this.nats = nats;
+        this.postgres = postgres;
     }
 
     /** Starts NATS and the three services (in parallel) and waits until each is ready. */
@@ -52,7 +57,20 @@ public final class Platform implements AutoCloseable {
      * ({@link ServiceProcess#property(String, String)}), such as the origins the dashboards come from.
      */
     public static Platform start(Class<?> testClass, Consumer<Platform> configure) {
-        Platform platform = new Platform(NatsTestServer.start());
+        return start(testClass, null, configure);
+    }
+
+    /**
+     * Like {@link #start(Class, Consumer)}, with the services' databases on {@code postgres}, a private
+     * server the test may stop and restart, instead of the machine's shared one. The test owns the server
+     * and closes it after the platform; the databases go with it.
+     */
+    public static Platform startOn(PostgresTestServer postgres, Class<?> testClass, Consumer<Platform> configure) {
+        return start(testClass, Objects.requireNonNull(postgres), configure);
+    }
+
+    private static Platform start(Class<?> testClass, PostgresTestServer postgres, Consumer<Platform> configure) {
+        Platform platform = new Platform(NatsTestServer.start(), postgres);
         try {
             String label = testClass.getSimpleName();
             platform.leads = platform.service("leads-service", "leads", label);
@@ -74,9 +92,19 @@ public final class Platform implements AutoCloseable {
     }
 
     private ServiceProcess service(String module, String databasePrefix, String label) {
+        if (postgres != null) {
+            String database = postgres.createDatabase("sys_" + databasePrefix);
+            return ServiceProcess.forTest(module, label, database, nats, ADMIN_USERNAME, adminPassword)
+                    .property("leadline.database.jdbc-url", postgres.jdbcUrl(database));
+        }
         String database = TestDatabases.create("sys_" + databasePrefix);
         databases.add(database);
         return ServiceProcess.forTest(module, label, database, nats, ADMIN_USERNAME, adminPassword);
+    }
+
+    /** The private PostgreSQL server the services run on, when started with {@link #startOn}. */
+    public Optional<PostgresTestServer> postgres() {
+        return Optional.ofNullable(postgres);
     }
 
     public ServiceProcess leads() {

@@ -4,6 +4,7 @@ import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
 import io.leadline.leads.claim.ClaimsConfig;
 import io.leadline.leads.claim.repository.ClaimRepository;
+import io.leadline.shared.database.DatabaseUnavailable;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.WalletReply;
@@ -51,13 +52,12 @@ public class ClaimSettler {
                     Uni<Void> settled = Uni.createFrom().voidItem();
                     for (Claim claim : outstanding) {
                         settled = settled.chain(() -> settle(claim)
-                                .onFailure().invoke(e -> LOG.warnf(e, "settling claim %d failed; next round",
-                                        claim.id()))
+                                .onFailure().invoke(e -> logFailure(e, "settling claim " + claim.id() + " failed"))
                                 .onFailure().recoverWithNull());
                     }
                     return settled;
                 })
-                .onFailure().invoke(e -> LOG.warnf(e, "settling claims failed; trying again next round"))
+                .onFailure().invoke(e -> logFailure(e, "settling claims failed"))
                 .onFailure().recoverWithNull();
     }
 
@@ -65,8 +65,17 @@ public class ClaimSettler {
     public Uni<Void> settle(long claimId) {
         return Panache.withTransaction(() -> claims.findClaim(claimId))
                 .flatMap(found -> found.map(this::settle).orElse(Uni.createFrom().voidItem()))
-                .onFailure().invoke(e -> LOG.warnf(e, "settling claim %d failed; next round", claimId))
+                .onFailure().invoke(e -> logFailure(e, "settling claim " + claimId + " failed"))
                 .onFailure().recoverWithNull();
+    }
+
+    /** An outage is expected to end and is reported by readiness: one line each round, not a stack trace. */
+    private static void logFailure(Throwable failure, String what) {
+        if (DatabaseUnavailable.isCause(failure)) {
+            LOG.warnf("%s, database unavailable (%s); next round", what, DatabaseUnavailable.rootMessage(failure));
+        } else {
+            LOG.warnf(failure, "%s; next round", what);
+        }
     }
 
     private Uni<Void> settle(Claim claim) {

@@ -33,7 +33,8 @@ import java.io.InputStream;
  * being blocking, and only what follows runs on the event loop, where Hibernate Reactive records it);
  * a signature that does not verify or a stale timestamp is 400, only counted; only then is the body
  * parsed. 200 for every verified event taken in, duplicates included, so the provider stops retrying;
- * 400 for a verified event we cannot read. A database failure is 500 and the provider retries.
+ * 400 for a verified event we cannot read. The database unreachable is 503 (problem+json) and the provider
+ * retries; a retry of an event that did commit is answered as a duplicate.
  */
 @Path("/api/webhooks")
 @PermitAll
