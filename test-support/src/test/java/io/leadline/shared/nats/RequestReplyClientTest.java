@@ -9,6 +9,7 @@ import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.MessageHandler;
+import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,33 @@ class RequestReplyClientTest {
             assertThat(ask()).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(TIMEOUT);
         }
+    }
+
+    @Test
+    void noResponderIsReportedAsSuchAtOnceOnAConnectionThatReportsIt() throws Exception {
+        try (Connection reporting = Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
+                .build())) {
+            // reported as no responders, so told apart from the time-out that a silent responder gives
+            RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
+            assertThat(answer.noResponders()).isTrue();
+            assertThat(answer.reply()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSilentResponderIsNotMistakenForNoResponders() throws Exception {
+        try (Connection reporting = Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
+                .build()); Connection leads = answering(message -> {
+        })) {
+            RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
+            assertThat(answer.noResponders()).isFalse();
+            assertThat(answer.reply()).isEmpty();
+        }
+    }
+
+    private static RequestReplyClient.Answer<UsersExistReply> call(RequestReplyClient asking) {
+        return asking.call(LeadsSubjects.USERS_EXIST, REQUEST, UsersExistReply.class, TIMEOUT)
+                .await().atMost(Duration.ofSeconds(60)); // jnats reaps timed-out requests only every few seconds
     }
 
     private static Optional<UsersExistReply> ask() {
