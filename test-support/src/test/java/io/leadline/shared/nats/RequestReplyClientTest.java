@@ -90,8 +90,7 @@ class RequestReplyClientTest {
 
     @Test
     void noResponderIsReportedAsSuchAtOnceOnAConnectionThatReportsIt() throws Exception {
-        try (Connection reporting = Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
-                .build())) {
+        try (Connection reporting = reportingNoResponders()) {
             // reported as no responders, so told apart from the time-out that a silent responder gives
             RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
             assertThat(answer.noResponders()).isTrue();
@@ -101,8 +100,7 @@ class RequestReplyClientTest {
 
     @Test
     void aSilentResponderIsNotMistakenForNoResponders() throws Exception {
-        try (Connection reporting = Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
-                .build()); Connection leads = answering(message -> {
+        try (Connection reporting = reportingNoResponders(); Connection leads = answering(message -> {
         })) {
             RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
             assertThat(answer.noResponders()).isFalse();
@@ -110,9 +108,18 @@ class RequestReplyClientTest {
         }
     }
 
+    /**
+     * As the services connect (reportNoResponders), reaping timed-out requests every second rather than every
+     * {@link io.leadline.testing.NatsTestServer#CLIENT_TIMEOUT}, so that a silent responder's time-out ends soon.
+     */
+    private static Connection reportingNoResponders() throws Exception {
+        return Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
+                .requestCleanupInterval(Duration.ofSeconds(1)).build());
+    }
+
     private static RequestReplyClient.Answer<UsersExistReply> call(RequestReplyClient asking) {
         return asking.call(LeadsSubjects.USERS_EXIST, REQUEST, UsersExistReply.class, TIMEOUT)
-                .await().atMost(Duration.ofSeconds(60)); // jnats reaps timed-out requests only every few seconds
+                .await().atMost(Duration.ofSeconds(60));
     }
 
     private static Optional<UsersExistReply> ask() {
