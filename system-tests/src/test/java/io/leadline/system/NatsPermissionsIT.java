@@ -77,15 +77,21 @@ class NatsPermissionsIT {
             payments.publish(request.getReplyTo(), "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
         });
         responder.subscribe(PaymentSubjects.CREDIT);
+        responder.subscribe(PaymentSubjects.VOID);
         payments.flush(WAIT);
-        try (Recorder notify = Recorder.connect(NatsIdentity.NOTIFY)) {
-            Message refused = request(notify.connection, PaymentSubjects.CREDIT, "{\"user_id\":\"1\",\"amount\":1000000}");
-            assertThat(refused == null || refused.isStatusMessage()).as("no answer for notify").isTrue();
-            notify.awaitViolation(PaymentSubjects.CREDIT);
+        for (String subject : List.of(PaymentSubjects.CREDIT, PaymentSubjects.VOID)) {
+            try (Recorder notify = Recorder.connect(NatsIdentity.NOTIFY)) {
+                Message refused = request(notify.connection, subject, "{\"user_id\":\"1\",\"amount\":1000000}");
+                assertThat(refused == null || refused.isStatusMessage()).as("no answer for notify on %s", subject)
+                        .isTrue();
+                notify.awaitViolation(subject);
+            }
         }
         Message answered = request(nats.connection(NatsIdentity.LEADS), PaymentSubjects.CREDIT, "{\"from\":\"leads\"}");
         assertThat(answered).isNotNull();
-        assertThat(asked).containsExactly("{\"from\":\"leads\"}");
+        assertThat(request(nats.connection(NatsIdentity.LEADS), PaymentSubjects.VOID, "{\"void\":\"leads\"}"))
+                .isNotNull();
+        assertThat(asked).containsExactly("{\"from\":\"leads\"}", "{\"void\":\"leads\"}");
         payments.close();
     }
 

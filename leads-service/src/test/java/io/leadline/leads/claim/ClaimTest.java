@@ -216,8 +216,31 @@ class ClaimTest {
                 assertThat(wallet.creditCount(provider.id())).isEqualTo(1);
                 assertThat(database.text("SELECT outcome FROM claims WHERE lead_id = ?", leadId)).isEqualTo("refunded");
                 String debitKey = wallet.debitKeys(provider.id()).get(0);
-                assertThat(wallet.debitKeys(provider.id())).hasSizeGreaterThanOrEqualTo(2).allMatch(debitKey::equals); // asked again, same key
+                assertThat(wallet.debitKeys(provider.id())).as("never asked to debit again").containsExactly(debitKey);
+                assertThat(wallet.voidKeys(provider.id())).isNotEmpty().allMatch(debitKey::equals); // settled by its key
             }
+        }
+    }
+
+    @Test
+    void anUnknownOutcomeOfADebitNeverBookedIsVoidedWithoutAChargeOrARefund() throws Exception {
+        long leadId = Api.verifiedLead("hvac"); // price 30
+        var provider = Api.register("provider");
+        try (TestWallet wallet = TestWallet.start()) {
+            wallet.fund(provider.id(), 100);
+            // failed before its COMMIT: nothing booked, but leads cannot know that
+            wallet.failNextDebit(provider.id(), WalletReply.UNAVAILABLE, false);
+            Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503)
+                    .contentType("application/problem+json");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> database.count(
+                    "SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released'", leadId) == 1);
+            assertThat(database.text("SELECT outcome FROM claims WHERE lead_id = ?", leadId)).isEqualTo("voided");
+            assertThat(wallet.balance(provider.id())).isEqualTo(100);
+            assertThat(wallet.debitCount(provider.id())).isZero();
+            assertThat(wallet.creditCount(provider.id())).as("nothing to refund").isZero();
+            String debitKey = wallet.debitKeys(provider.id()).get(0);
+            assertThat(wallet.voidKeys(provider.id())).containsExactly(debitKey);
         }
     }
 
@@ -273,12 +296,17 @@ class ClaimTest {
     }
 
     @Test
-    void noPaymentsServiceIs503() {
+    void noPaymentsServiceIs503AndTheSlotIsReleasedAtOnce() {
         long leadId = Api.verifiedLead("painting");
         var provider = Api.register("provider");
-        Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503);
-        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status IN ('pending', "
-                + "'confirmed')", leadId)).isZero();
+        Api.claim(provider.token(), leadId, Api.claimKey()).then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("payments are unavailable; nothing was claimed, try again"));
+        // released by the claim itself, not left voiding for the settler: nobody received the debit
+        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status = 'released' "
+                + "AND outcome = 'no responders'", leadId)).isEqualTo(1);
+        assertThat(database.count("SELECT count(*) FROM claims WHERE lead_id = ? AND status <> 'released'", leadId))
+                .isZero();
     }
 
     @Test

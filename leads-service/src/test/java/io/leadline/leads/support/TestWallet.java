@@ -4,6 +4,8 @@ import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
+import io.leadline.shared.rpc.VoidReply;
+import io.leadline.shared.rpc.VoidRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.LeadlineTestResources;
@@ -21,7 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for payments-service on the test's private NATS server, keeping the contract: debits
  * idempotent by key (a repeated key gets the first answer), never below zero, credits idempotent.
  * A "silent" wallet books the debit but never answers, like a reply lost on the way back. A repeated
- * key with another user, amount or reference gets {@code key_reused}, as payments answers it.
+ * key with another user, amount or reference gets {@code key_reused}, as payments answers it. A void
+ * consumes a debit's key as payments does: {@code debited} when it was booked, else {@code voided}, and
+ * a later debit with that key is answered {@code voided}.
  */
 public final class TestWallet implements AutoCloseable {
 
@@ -35,12 +39,14 @@ public final class TestWallet implements AutoCloseable {
     private final Map<String, Long> debits = new ConcurrentHashMap<>();
     private final Map<String, Long> credits = new ConcurrentHashMap<>();
     private final Map<String, Runnable> beforeNextDebitAnswer = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> voidKeysByUser = new ConcurrentHashMap<>();
 
     private TestWallet() throws Exception {
         connection = LeadlineTestResources.nats().connect(NatsIdentity.PAYMENTS); // plays payments-service
         var dispatcher = connection.createDispatcher();
         dispatcher.subscribe(PaymentSubjects.DEBIT, this::debit);
         dispatcher.subscribe(PaymentSubjects.CREDIT, this::credit);
+        dispatcher.subscribe(PaymentSubjects.VOID, this::voidDebit);
         connection.flush(NatsTestServer.CLIENT_TIMEOUT); // the server has the subscriptions before any claim
     }
 
@@ -105,6 +111,11 @@ public final class TestWallet implements AutoCloseable {
         return List.copyOf(debitKeysByUser.getOrDefault(Long.toString(userId), List.of()));
     }
 
+    /** The keys of the voids asked for one user, repeats included, in order. */
+    public List<String> voidKeys(long userId) {
+        return List.copyOf(voidKeysByUser.getOrDefault(Long.toString(userId), List.of()));
+    }
+
     /** Debits actually booked for a user (repeats of a key count once). */
     public long debitCount(long userId) {
         return debits.getOrDefault(Long.toString(userId), 0L);
@@ -142,6 +153,17 @@ public final class TestWallet implements AutoCloseable {
         if (!silent.contains(request.userId())) {
             connection.publish(message.getReplyTo(), JsonCodec.encode(answer));
         }
+    }
+
+    private synchronized void voidDebit(Message message) {
+        VoidRequest request = JsonCodec.decode(message.getData(), VoidRequest.class);
+        voidKeysByUser.computeIfAbsent(request.userId(), user -> new CopyOnWriteArrayList<>()).add(request.idempotencyKey());
+        Stored stored = answers.computeIfAbsent("debit:" + request.idempotencyKey(), key -> new Stored(request.userId(),
+                request.amount(), request.reference(), WalletReply.failure(WalletReply.VOIDED)));
+        VoidReply answer = !sameRequest(stored, request.userId(), request.amount(), request.reference())
+                ? VoidReply.failure(WalletReply.KEY_REUSED)
+                : stored.answer().ok() ? VoidReply.debited(stored.answer().newBalance()) : VoidReply.voided();
+        connection.publish(message.getReplyTo(), JsonCodec.encode(answer));
     }
 
     private synchronized void credit(Message message) {

@@ -31,6 +31,9 @@ public class NatsConnectionProducer {
                 .connectionTimeout(config.connectTimeout())
                 .reconnectWait(config.reconnectWait())
                 .maxReconnects(-1)
+                // a request nobody listens to fails as "no responders", told apart from a time-out, instead
+                // of the same CancellationException: RequestReplyClient reports it as proof nothing was done
+                .reportNoResponders()
                 .connectionListener(this::onConnectionEvent)
                 .errorListener(new ErrorListener() {
                     @Override

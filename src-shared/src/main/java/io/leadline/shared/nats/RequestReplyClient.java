@@ -3,6 +3,7 @@ package io.leadline.shared.nats;
 import io.leadline.shared.database.ReactiveContext;
 import io.leadline.shared.json.JsonCodec;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -12,22 +13,32 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
  * Asks another service over NATS request-reply, the asking side of {@link ReactiveResponder}. Every way
  * of getting no usable answer — time-out, no responder, a status message, an empty body (a responder
- * that could not answer), a body that is not the expected reply, the connection down — is the same
- * empty result. Some of them prove the request was not acted on (no responder; a responder that turned
- * it away), others do not (a time-out, the connection lost after sending); every caller today treats
- * all of them as "outcome unknown", which is always safe, so they are not told apart. Nothing waits:
- * the answer completes within the time-out.
+ * that could not answer), a body that is not the expected reply, the connection down — is an empty
+ * result. One of them is told apart ({@link Answer#noResponders}): the server reported that nobody
+ * subscribes to the subject, so nobody received the request and it was certainly not acted on (the
+ * connection is built with {@code reportNoResponders}, so that this is not the same exception as a
+ * time-out). The others do not prove anything either way and mean "outcome unknown". Nothing waits: the
+ * answer completes within the time-out, and at once when there is no responder.
  */
 @Singleton
 public class RequestReplyClient {
 
     private static final Logger LOG = Logger.getLogger(RequestReplyClient.class);
+
+    /** What came back: the decoded reply, or none; {@code noResponders} when nobody received the request. */
+    public record Answer<T>(Optional<T> reply, boolean noResponders) {
+
+        static <T> Answer<T> unknown() {
+            return new Answer<>(Optional.empty(), false);
+        }
+    }
 
     private final Connection nats;
 
@@ -41,9 +52,14 @@ public class RequestReplyClient {
      * Hibernate Reactive session lives (the reply itself completes on a NATS thread); it never fails.
      */
     public <T> Uni<Optional<T>> ask(String subject, Object request, Class<T> replyType, Duration timeout) {
+        return call(subject, request, replyType, timeout).map(Answer::reply);
+    }
+
+    /** {@link #ask}, telling "nobody received it" apart from other missing answers. */
+    public <T> Uni<Answer<T>> call(String subject, Object request, Class<T> replyType, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             Executor caller = ReactiveContext.caller();
-            return Uni.createFrom().completionStage(() -> requestAsync(subject, request, replyType, timeout))
+            return Uni.createFrom().completionStage(() -> answerAsync(subject, request, replyType, timeout))
                     .emitOn(caller);
         });
     }
@@ -54,20 +70,39 @@ public class RequestReplyClient {
      */
     public <T> CompletionStage<Optional<T>> requestAsync(String subject, Object request, Class<T> replyType,
             Duration timeout) {
+        return answerAsync(subject, request, replyType, timeout).thenApply(Answer::reply);
+    }
+
+    private <T> CompletionStage<Answer<T>> answerAsync(String subject, Object request, Class<T> replyType,
+            Duration timeout) {
         CompletableFuture<Message> reply;
         try {
             reply = nats.requestWithTimeout(subject, JsonCodec.encode(request), timeout);
         } catch (RuntimeException e) {
             LOG.warnf("request on %s failed: %s", subject, e.toString());
-            return CompletableFuture.completedFuture(Optional.empty());
+            return CompletableFuture.completedFuture(Answer.unknown());
         }
         return reply.handle((message, failure) -> {
             if (failure != null) {
+                if (isNoResponders(failure)) {
+                    LOG.debugf("no responders on %s", subject);
+                    return new Answer<>(Optional.<T>empty(), true);
+                }
                 LOG.warnf("request on %s failed: %s", subject, failure.toString());
-                return Optional.empty();
+                return Answer.unknown();
             }
-            return answerIn(message, subject, replyType, timeout);
+            if (message != null && message.isStatusMessage() && message.getStatus().isNoResponders()) {
+                return new Answer<>(Optional.<T>empty(), true);
+            }
+            return new Answer<>(answerIn(message, subject, replyType, timeout), false);
         });
+    }
+
+    private static boolean isNoResponders(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof JetStreamStatusException status && status.getStatus() != null
+                && status.getStatus().isNoResponders();
     }
 
     private static <T> Optional<T> answerIn(Message reply, String subject, Class<T> replyType, Duration timeout) {

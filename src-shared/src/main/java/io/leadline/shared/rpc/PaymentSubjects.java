@@ -12,6 +12,12 @@ public final class PaymentSubjects {
     /** Give credits back (a claim that could not be recorded): {@link CreditRequest} → {@link WalletReply}. */
     public static final String CREDIT = "svc.payments.credit";
 
+    /**
+     * Settle a debit whose outcome is unknown without charging it: {@link VoidRequest} → {@link VoidReply}.
+     * Tells whether it was booked and, if not, makes sure it never will be.
+     */
+    public static final String VOID = "svc.payments.void";
+
     private PaymentSubjects() {
     }
 }

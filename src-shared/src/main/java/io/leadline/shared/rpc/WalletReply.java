@@ -10,6 +10,8 @@ package io.leadline.shared.rpc;
  * <li>{@code unavailable}: the request was started and failed (a database error, possibly a COMMIT
  * whose outcome is unknown). Not stored, but the booking <em>may</em> have happened: the caller must
  * ask again with the same key to learn the outcome, never assume "not charged".</li>
+ * <li>{@code voided}: final; the key was voided ({@link VoidRequest}) before this debit was looked at, and
+ * nothing was or will be booked under it.</li>
  * </ul>
  * A caller treats any reason it does not know like {@code unavailable}.
  */
@@ -22,6 +24,8 @@ public record WalletReply(boolean ok, Long newBalance, String reason) {
     public static final String UNAVAILABLE = "unavailable";
     /** Turned away before it started: certainly nothing booked by this request. Never stored. */
     public static final String BUSY = "busy";
+    /** The debit's key was voided first: nothing booked, ever. Final. */
+    public static final String VOIDED = "voided";
 
     public static WalletReply success(long newBalance) {
         return new WalletReply(true, newBalance, null);

@@ -259,6 +259,27 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the process freezes where it is, its connections still open, so requests sent to it are
+     * received by nobody and answered by nobody until {@link #kill()} or SIGCONT.
+     */
+    public void suspend() {
+        if (!isAlive()) {
+            throw new IllegalStateException(service + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("cannot suspend " + service + " (pid " + process.pid() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM: a graceful shutdown; SIGKILL if it takes longer than 30 s. */
     public void stop() {
         if (isAlive()) {

@@ -9,6 +9,7 @@ import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.MessageHandler;
+import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,40 @@ class RequestReplyClientTest {
             assertThat(ask()).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(TIMEOUT);
         }
+    }
+
+    @Test
+    void noResponderIsReportedAsSuchAtOnceOnAConnectionThatReportsIt() throws Exception {
+        try (Connection reporting = reportingNoResponders()) {
+            // reported as no responders, so told apart from the time-out that a silent responder gives
+            RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
+            assertThat(answer.noResponders()).isTrue();
+            assertThat(answer.reply()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSilentResponderIsNotMistakenForNoResponders() throws Exception {
+        try (Connection reporting = reportingNoResponders(); Connection leads = answering(message -> {
+        })) {
+            RequestReplyClient.Answer<UsersExistReply> answer = call(new RequestReplyClient(reporting));
+            assertThat(answer.noResponders()).isFalse();
+            assertThat(answer.reply()).isEmpty();
+        }
+    }
+
+    /**
+     * As the services connect (reportNoResponders), reaping timed-out requests every second rather than every
+     * {@link io.leadline.testing.NatsTestServer#CLIENT_TIMEOUT}, so that a silent responder's time-out ends soon.
+     */
+    private static Connection reportingNoResponders() throws Exception {
+        return Nats.connect(server.clientOptions(NatsIdentity.PAYMENTS).reportNoResponders()
+                .requestCleanupInterval(Duration.ofSeconds(1)).build());
+    }
+
+    private static RequestReplyClient.Answer<UsersExistReply> call(RequestReplyClient asking) {
+        return asking.call(LeadsSubjects.USERS_EXIST, REQUEST, UsersExistReply.class, TIMEOUT)
+                .await().atMost(Duration.ofSeconds(60));
     }
 
     private static Optional<UsersExistReply> ask() {

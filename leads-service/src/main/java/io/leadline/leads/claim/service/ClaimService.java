@@ -2,6 +2,7 @@ package io.leadline.leads.claim.service;
 
 import io.leadline.leads.claim.Claim;
 import io.leadline.leads.claim.ClaimStatus;
+import io.leadline.shared.nats.RequestReplyClient;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.leadline.shared.web.ProblemException;
@@ -23,24 +24,24 @@ import java.util.Set;
  * <li>confirm the claim and announce it, or release the slot when the debit was certainly not booked.</li>
  * </ol>
  * Only answers that say nothing was booked release the slot at once: {@code insufficient_funds},
- * {@code invalid_request}, {@code key_reused} (final answers) and {@code busy} (turned away before it
- * started). Anything else, no answer, {@code unavailable} (the debit started and failed, maybe after
- * its COMMIT) or a reason this version does not know, leaves the outcome unknown: the claim is voided
- * and {@link ClaimSettler} asks again with the same key and refunds whatever was taken. The same
- * happens when the claim cannot be confirmed after a debit.
+ * {@code invalid_request}, {@code key_reused}, {@code voided} (final answers), {@code busy} (turned away
+ * before it started) and no responders (no payments instance is running: nobody received the debit, and
+ * NATS says so at once, so the caller gets its 503 without waiting for the time-out). Anything else, no
+ * answer, {@code unavailable} (the debit started and failed, maybe after its COMMIT) or a reason this
+ * version does not know, leaves the outcome unknown: the claim is voided and {@link ClaimSettler} settles
+ * it with payments' void, which refunds only a debit that was booked. The same happens when the claim
+ * cannot be confirmed after a debit.
  */
 @ApplicationScoped
 public class ClaimService {
 
     private static final Logger LOG = Logger.getLogger(ClaimService.class);
 
-    /** Final answers for a key: payments booked nothing under it for this request, and never will. */
-    static final Set<String> FINAL_REFUSALS = Set.of(WalletReply.INSUFFICIENT_FUNDS, WalletReply.INVALID_REQUEST,
-            WalletReply.KEY_REUSED);
-
     /** Answers after which payments certainly booked nothing for this request. */
     static final Set<String> NOT_CHARGED = Set.of(WalletReply.BUSY, WalletReply.INSUFFICIENT_FUNDS,
-            WalletReply.INVALID_REQUEST, WalletReply.KEY_REUSED);
+            WalletReply.INVALID_REQUEST, WalletReply.KEY_REUSED, WalletReply.VOIDED);
+
+    static final String NO_RESPONDERS = "no responders";
 
     @Inject
     ClaimSteps steps;
@@ -63,7 +64,14 @@ public class ClaimService {
         });
     }
 
-    private Uni<ClaimOutcome> afterDebit(Claim claim, Optional<WalletReply> reply) {
+    private Uni<ClaimOutcome> afterDebit(Claim claim, RequestReplyClient.Answer<WalletReply> answered) {
+        if (answered.noResponders()) {
+            // no payments instance received the debit: nothing can have been booked, the slot goes back now
+            return steps.release(claim, ClaimStatus.PENDING, NO_RESPONDERS)
+                    .chain(() -> fail(new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                            "payments are unavailable; nothing was claimed, try again")));
+        }
+        Optional<WalletReply> reply = answered.reply();
         if (reply.isEmpty()) {
             return steps.markVoiding(claim, "payment outcome unknown")
                     .chain(() -> fail(new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
@@ -86,6 +94,11 @@ public class ClaimService {
                 if (WalletReply.BUSY.equals(answer.reason())) {
                     return fail(new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
                             "payments are busy; nothing was claimed, try again"));
+                }
+                if (WalletReply.VOIDED.equals(answer.reason())) {
+                    // the settler took this claim for abandoned and voided its debit before the debit arrived
+                    return fail(new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                            "the charge was cancelled; nothing was claimed, try again"));
                 }
                 LOG.errorf("payments refused claim %d: %s", claim.id(), answer.reason());
                 return fail(new ProblemException(Response.Status.BAD_GATEWAY,

@@ -6,7 +6,8 @@ import io.leadline.leads.claim.ClaimsConfig;
 import io.leadline.leads.claim.repository.ClaimRepository;
 import io.leadline.shared.database.DatabaseUnavailable;
 import io.leadline.shared.rpc.CreditRequest;
-import io.leadline.shared.rpc.DebitRequest;
+import io.leadline.shared.rpc.VoidReply;
+import io.leadline.shared.rpc.VoidRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -16,21 +17,25 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
- * Settles claims whose payment outcome is unknown. It asks for the debit again with the claim's own
- * key: payments answers a repeated key with its first answer, so this tells whether money was taken
- * (charging now if the first request never arrived). Whatever was taken is credited back under the
- * claim's refund key, then the slot is freed. Only a final refusal ({@code insufficient_funds},
- * {@code invalid_request}, {@code key_reused}) frees the slot without a refund; {@code busy} (the
- * repeat was not looked at), {@code unavailable}, an unknown reason or no answer leave the claim for
- * the next round. Every step is idempotent, so a settler that dies half
- * way, or two instances settling at once, leave the same result.
+ * Settles claims whose payment outcome is unknown, with payments' void ({@code svc.payments.void}, the
+ * claim's debit key): payments consumes the key, so its answer is final. {@code debited}: the money was
+ * taken, and is credited back under the claim's refund key before the slot is freed. {@code voided}: no
+ * debit was booked and none ever will be (a late one is refused), so the slot is freed with no money
+ * moving at all, no charge followed by a refund. {@code key_reused} and {@code invalid_request} free the
+ * slot too (nothing was booked for this claim). {@code busy}, {@code unavailable}, an unknown outcome or no
+ * answer (payments down) leave the claim for the next round. Every step is idempotent, so a settler that
+ * dies half way, or two instances settling at once, leave the same result.
  */
 @ApplicationScoped
 public class ClaimSettler {
 
     private static final Logger LOG = Logger.getLogger(ClaimSettler.class);
+
+    /** Final void answers that say no debit of this claim was ever booked, besides {@code voided} itself. */
+    private static final Set<String> NOT_BOOKED = Set.of(WalletReply.KEY_REUSED, WalletReply.INVALID_REQUEST);
 
     @Inject
     ClaimRepository claims;
@@ -91,30 +96,35 @@ public class ClaimSettler {
 
     private Uni<Void> settleVoiding(Claim claim) {
         String userId = Long.toString(claim.accountId());
-        return payments.debit(new DebitRequest(userId, claim.price(), claim.debitKey(), claim.reference()))
-                .flatMap(debit -> {
-                    if (debit.isEmpty()
-                            || (!debit.get().ok() && !ClaimService.FINAL_REFUSALS.contains(debit.get().reason()))) {
-                        // no answer, busy (this request was not looked at), unavailable or unknown: next round
-                        LOG.debugf("claim %d: payments cannot tell yet (%s)", claim.id(),
-                                debit.map(WalletReply::reason).orElse("no answer"));
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (!debit.get().ok()) {
-                        return steps.release(claim, ClaimStatus.VOIDING, "not charged: " + debit.get().reason())
+        return payments.voidDebit(new VoidRequest(userId, claim.price(), claim.debitKey(), claim.reference()))
+                .flatMap(answer -> {
+                    String outcome = answer.map(VoidReply::outcome).orElse("no answer");
+                    if (VoidReply.VOIDED.equals(outcome) || NOT_BOOKED.contains(outcome)) {
+                        return steps.release(claim, ClaimStatus.VOIDING, VoidReply.VOIDED.equals(outcome)
+                                        ? "voided" : "not charged: " + outcome)
+                                .invoke(() -> LOG.infof("claim %d voided; it was never charged", claim.id()))
                                 .replaceWithVoid();
                     }
-                    return payments.credit(new CreditRequest(userId, claim.price(), claim.refundKey(),
-                            claim.reference(), "claim voided")).flatMap(credit -> {
-                                if (credit.isEmpty() || !credit.get().ok()) {
-                                    LOG.warnf("refund of claim %d not confirmed yet: %s", claim.id(),
-                                            credit.map(WalletReply::reason).orElse("no answer"));
-                                    return Uni.createFrom().voidItem();
-                                }
-                                return steps.release(claim, ClaimStatus.VOIDING, "refunded")
-                                        .invoke(() -> LOG.infof("claim %d voided and refunded", claim.id()))
-                                        .replaceWithVoid();
-                            });
+                    if (!VoidReply.DEBITED.equals(outcome)) {
+                        // no answer, busy, unavailable or unknown: next round
+                        LOG.debugf("claim %d: payments cannot tell yet (%s)", claim.id(), outcome);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return refund(claim, userId);
+                });
+    }
+
+    private Uni<Void> refund(Claim claim, String userId) {
+        return payments.credit(new CreditRequest(userId, claim.price(), claim.refundKey(), claim.reference(),
+                "claim voided")).flatMap(credit -> {
+                    if (credit.isEmpty() || !credit.get().ok()) {
+                        LOG.warnf("refund of claim %d not confirmed yet: %s", claim.id(),
+                                credit.map(WalletReply::reason).orElse("no answer"));
+                        return Uni.createFrom().voidItem();
+                    }
+                    return steps.release(claim, ClaimStatus.VOIDING, "refunded")
+                            .invoke(() -> LOG.infof("claim %d voided and refunded", claim.id()))
+                            .replaceWithVoid();
                 });
     }
 }

@@ -50,6 +50,25 @@ public class WalletRequestRepository implements PanacheRepositoryBase<WalletRequ
                                 "wallet request " + key + " neither inserted nor found")))));
     }
 
+    /**
+     * Consumes a debit's key without booking anything: stores it already answered {@code voided}, so the debit,
+     * if it comes later, replays that answer. Empty when this call consumed the key; otherwise the request
+     * stored under it first (a debit, or an earlier void). A debit of the same key still in its transaction
+     * makes this wait until it commits (then it is returned) or rolls back (then the key is consumed here).
+     */
+    public Uni<Optional<StoredRequest>> consume(String operation, String key, long userId, long amount,
+            String reference) {
+        return NativeSql.execute("""
+                INSERT INTO wallet_requests (operation, idempotency_key, user_id, amount, reference, ok, reason)
+                VALUES (?, ?, ?, ?, ?, false, ?) ON CONFLICT (operation, idempotency_key) DO NOTHING""",
+                operation, key, userId, amount, reference, WalletReply.VOIDED)
+                .flatMap(inserted -> inserted == 1 ? Uni.createFrom().item(Optional.<StoredRequest>empty())
+                        : NativeSql.row(WalletRequestRepository::stored, "SELECT " + STORED_COLUMNS
+                                + " FROM wallet_requests WHERE operation = ? AND idempotency_key = ?", operation, key)
+                        .map(row -> Optional.of(row.orElseThrow(() -> new IllegalStateException(
+                                "wallet request " + key + " neither inserted nor found")))));
+    }
+
     public Uni<Void> answer(String operation, String key, WalletReply reply) {
         return NativeSql.execute("""
                 UPDATE wallet_requests SET ok = ?, new_balance = CAST(? AS bigint), reason = ?

@@ -2,6 +2,7 @@ package io.leadline.payments.wallet.service;
 
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
+import io.leadline.shared.rpc.VoidRequest;
 
 /** Checks of NATS wallet requests; an invalid one is answered {@code invalid_request} and never stored. */
 public final class WalletRequests {
@@ -14,6 +15,13 @@ public final class WalletRequests {
 
     /** Null when valid, else what is wrong. */
     public static String validate(DebitRequest request, long maxAmount) {
+        if (request == null) {
+            return "missing request";
+        }
+        return validate(request.userId(), request.amount(), request.idempotencyKey(), request.reference(), maxAmount);
+    }
+
+    public static String validate(VoidRequest request, long maxAmount) {
         if (request == null) {
             return "missing request";
         }

@@ -8,6 +8,8 @@ import io.leadline.shared.nats.ReactiveResponder;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
 import io.leadline.shared.rpc.PaymentSubjects;
+import io.leadline.shared.rpc.VoidReply;
+import io.leadline.shared.rpc.VoidRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +25,7 @@ import org.jboss.logging.Logger;
 
 
 /**
- * Answers {@code svc.payments.debit} and {@code svc.payments.credit}. The NATS dispatcher thread only
+ * Answers {@code svc.payments.debit}, {@code svc.payments.credit} and {@code svc.payments.void}. The NATS dispatcher thread only
  * starts each request on a Vert.x event loop ({@link ReactiveResponder}), where its transaction runs on
  * Hibernate Reactive without holding a thread; at most {@code leadline.payments.rpc.max-in-flight} requests are
  * under way at once, and one more is answered {@code busy} at once rather than left to time out: it was
@@ -64,9 +66,12 @@ public class WalletRpcResponder {
                 .answer(PaymentSubjects.DEBIT, rpc.queueGroup(), data -> debit(data).map(JsonCodec::encode), busy,
                         unavailable, timer("debit"))
                 .answer(PaymentSubjects.CREDIT, rpc.queueGroup(), data -> credit(data).map(JsonCodec::encode), busy,
-                        unavailable, timer("credit"));
-        LOG.infof("answering %s and %s, at most %d requests under way", PaymentSubjects.DEBIT, PaymentSubjects.CREDIT,
-                inFlight);
+                        unavailable, timer("credit"))
+                .answer(PaymentSubjects.VOID, rpc.queueGroup(), data -> voidDebit(data).map(JsonCodec::encode),
+                        JsonCodec.encode(VoidReply.failure(WalletReply.BUSY)),
+                        JsonCodec.encode(VoidReply.failure(WalletReply.UNAVAILABLE)), timer("void"));
+        LOG.infof("answering %s, %s and %s, at most %d requests under way", PaymentSubjects.DEBIT,
+                PaymentSubjects.CREDIT, PaymentSubjects.VOID, inFlight);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -93,6 +98,16 @@ public class WalletRpcResponder {
             return Uni.createFrom().item(WalletReply.failure(WalletReply.INVALID_REQUEST));
         }
         return wallets.credit(request);
+    }
+
+    private Uni<VoidReply> voidDebit(byte[] data) {
+        VoidRequest request = decode(data, VoidRequest.class);
+        String invalid = WalletRequests.validate(request, config.wallet().maxAmount());
+        if (invalid != null) {
+            LOG.debugf("invalid void request: %s", invalid);
+            return Uni.createFrom().item(VoidReply.failure(WalletReply.INVALID_REQUEST));
+        }
+        return wallets.voidDebit(request);
     }
 
     private static <T> T decode(byte[] data, Class<T> type) {

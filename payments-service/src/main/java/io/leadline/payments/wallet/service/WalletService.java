@@ -12,6 +12,8 @@ import io.leadline.shared.event.user.BalanceUpdated;
 import io.leadline.shared.outbox.Outbox;
 import io.leadline.shared.rpc.CreditRequest;
 import io.leadline.shared.rpc.DebitRequest;
+import io.leadline.shared.rpc.VoidReply;
+import io.leadline.shared.rpc.VoidRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -130,6 +132,28 @@ public class WalletService {
                         .map(change -> change.insufficient()
                                 ? WalletReply.failure(WalletReply.INSUFFICIENT_FUNDS)
                                 : WalletReply.success(change.balance())));
+    }
+
+    /**
+     * Settles a debit whose outcome its asker does not know, moving no money: consumes the debit's key in the
+     * same {@code wallet_requests} row a debit claims, so that whichever of the two commits first decides.
+     * {@code debited} when a debit was booked under it; {@code voided} when none was (or the debit was
+     * refused), and from now on a debit with that key is answered {@code voided} and books nothing.
+     */
+    public Uni<VoidReply> voidDebit(VoidRequest request) {
+        long userId = Long.parseLong(request.userId());
+        return Panache.withTransaction(() -> requests.consume(DEBIT, request.idempotencyKey(), userId,
+                        request.amount(), request.reference()))
+                .map(earlier -> {
+                    if (earlier.isEmpty()) {
+                        return VoidReply.voided();
+                    }
+                    if (!earlier.get().sameAs(userId, request.amount(), request.reference())) {
+                        return VoidReply.failure(WalletReply.KEY_REUSED);
+                    }
+                    WalletReply debit = earlier.get().reply();
+                    return debit.ok() ? VoidReply.debited(debit.newBalance()) : VoidReply.voided();
+                });
     }
 
     /** A compensating credit. The request must be valid ({@link WalletRequests#validate}). */

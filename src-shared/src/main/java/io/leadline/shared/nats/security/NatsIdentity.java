@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public enum NatsIdentity {
 
-    /** Publishes lead events, asks payments-service to debit and credit, answers {@code svc.leads.*}. */
+    /** Publishes lead events, asks payments-service to debit, credit and void debits, answers {@code svc.leads.*}. */
     LEADS("leads", Owner.LEADS),
     /**
      * Publishes wallet, escrow and monitor events, writes the escrow-parties bucket, answers
@@ -77,6 +77,7 @@ public enum NatsIdentity {
             case LEADS -> {
                 publish.add(PaymentSubjects.DEBIT);
                 publish.add(PaymentSubjects.CREDIT);
+                publish.add(PaymentSubjects.VOID);
                 subscribe.add(LeadsSubjects.ALL);
                 answers = true;
             }
