@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Consumes the {@code CHANNELS} stream once per instance (an ordered consumer: gap-free, in stream
  * order, recreated by the client library after a failure) and hands each event to the local
- * subscribers of its channel, encoded once.
+ * subscribers of its channel, encoded once. A later copy of an event a publisher sent again is not
+ * delivered ({@link RepeatedEvents}).
  */
 @ApplicationScoped
 public class EventRouter {
