@@ -14,7 +14,7 @@ class RepeatedEventsTest {
 
     @Test
     void aSecondCopyOfAnEventIdOnItsSubjectIsARepeatAndTheFirstIsNot() {
-        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24));
+        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24), 262_144);
         assertThat(repeats.repeatAndRecord("01A", LEADS, 1, T0)).isFalse();
         assertThat(repeats.repeatAndRecord("01B", LEADS, 2, T0)).isFalse();
         assertThat(repeats.repeatAndRecord("01A", LEADS, 3, T0 + 600_000)).isTrue();
@@ -26,14 +26,14 @@ class RepeatedEventsTest {
 
     @Test
     void theSameIdUnderAnotherSubjectSuppressesNothing() {
-        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24));
+        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24), 262_144);
         repeats.repeatAndRecord("01A", "ch.payments.user.7", 1, T0);
         assertThat(repeats.repeatAndRecord("01A", LEADS, 2, T0)).isFalse();
     }
 
     @Test
     void anIdIsForgottenOnceItsMessageLeftTheWindowOfMessages() {
-        RepeatedEvents repeats = new RepeatedEvents(3, Duration.ofHours(24));
+        RepeatedEvents repeats = new RepeatedEvents(3, Duration.ofHours(24), 262_144);
         repeats.repeatAndRecord("01A", LEADS, 1, T0);
         repeats.repeatAndRecord("01B", LEADS, 2, T0);
         repeats.repeatAndRecord("01C", LEADS, 3, T0);
@@ -47,7 +47,7 @@ class RepeatedEventsTest {
 
     @Test
     void everyCopyCountsSoAThirdCopyRepeatsTheSecondAfterTheFirstLeftTheWindow() {
-        RepeatedEvents repeats = new RepeatedEvents(3, Duration.ofHours(24));
+        RepeatedEvents repeats = new RepeatedEvents(3, Duration.ofHours(24), 262_144);
         repeats.repeatAndRecord("01A", LEADS, 1, T0);
         assertThat(repeats.repeatAndRecord("01A", LEADS, 3, T0)).isTrue();
         assertThat(repeats.repeatAndRecord("01A", LEADS, 5, T0)).as("#3 is within 3 of #5, #1 is not").isTrue();
@@ -55,7 +55,7 @@ class RepeatedEventsTest {
 
     @Test
     void aCopyStoredLongerThanTheWindowOfTimeAfterTheFirstIsNoRepeat() {
-        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofMinutes(10));
+        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofMinutes(10), 262_144);
         repeats.repeatAndRecord("01A", LEADS, 1, T0);
         assertThat(repeats.repeatAndRecord("01A", LEADS, 2, T0 + Duration.ofMinutes(11).toMillis())).isFalse();
         assertThat(repeats.repeatAndRecord("01A", LEADS, 3, T0 + Duration.ofMinutes(12).toMillis())).isTrue();
@@ -63,7 +63,7 @@ class RepeatedEventsTest {
 
     @Test
     void aStreamThatStartedAgainLeavesNothingRemembered() {
-        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24));
+        RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24), 262_144);
         repeats.repeatAndRecord("01A", LEADS, 40, T0);
         repeats.clear(0);
         assertThat(repeats.repeatAndRecord("01A", LEADS, 1, T0)).isFalse();
