@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadline.system.harness.Platform;
 import io.leadline.system.harness.TestSocket;
+import io.leadline.shared.nats.security.NatsIdentity;
 import io.leadline.testing.TestDatabases;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamConfiguration;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * No event is lost when leads-service dies between commit and publish: the outbox row written with
- * the verified lead survives the crash and the restarted relay publishes it, once.
+ * the verified lead survives the crash and the restarted relay publishes it, once. And none is shown
+ * twice when the relay publishes a row again after the stream's duplicate window.
  */
 class OutboxRecoveryIT {
 
@@ -33,6 +38,8 @@ class OutboxRecoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Across services on a possibly loaded machine: generous. */
     private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final String STREAM = "CHANNELS";
 
     private static Platform platform;
 
@@ -91,6 +98,81 @@ class OutboxRecoveryIT {
             assertThat(receiver.count(FirstSliceIT.leadCreated(leadId))).isEqualTo(1);
         } finally {
             socket.close();
+        }
+    }
+
+    @Test
+    void aRowPublishedAgainAfterTheDuplicateWindowReachesClientsOnceEvenAcrossANotifyRestart() throws Exception {
+        Platform.User provider = platform.register("provider");
+        String adminToken = platform.adminToken();
+        JetStreamManagement management = platform.nats().connection(NatsIdentity.PROVISIONER).jetStreamManagement();
+        StreamConfiguration original = management.getStreamInfo(STREAM).getConfiguration();
+        TestSocket live = subscribeToLeads(provider.token(), null);
+        TestSocket resumed = null;
+        TestSocket replaying = null;
+        try {
+            live.awaitType("subscribed", FRAME_TIMEOUT);
+            String leadId = Leads.submit(platform, "Boiler pressure keeps dropping");
+            Leads.verify(platform, adminToken, leadId);
+            JsonNode first = live.awaitFrame(FirstSliceIT.leadCreated(leadId), FRAME_TIMEOUT).json();
+            long firstSeq = first.path("seq").asLong();
+            String eventId = first.path("id").asText();
+
+            // a restarted gateway knows the first copy only from reading the stream back at start
+            platform.notifyService().kill();
+            platform.notifyService().start();
+            live.close();
+            resumed = subscribeToLeads(provider.token(), firstSeq);
+            assertThat(resumed.awaitType("subscribed", FRAME_TIMEOUT).json().path("recovered").asBoolean()).isTrue();
+
+            management.updateStream(StreamConfiguration.builder(original).duplicateWindow(Duration.ofSeconds(1)).build());
+            // the relay publishes the row again with the same Nats-Msg-Id; once the stream has forgotten that id
+            // it keeps the copy under a new seq (a copy inside the window is dropped, so the row is reset again)
+            await("the stream holds a second copy of the event").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        MessageInfo last = management.getLastMessage(STREAM, "ch.leads.leads");
+                        if (last.getSeq() > firstSeq && eventId.equals(parse(new String(last.getData(),
+                                java.nio.charset.StandardCharsets.UTF_8)).path("id").asText())) {
+                            return true;
+                        }
+                        markUnpublished(eventId);
+                        return false;
+                    });
+
+            String marker = Leads.submit(platform, "Window seal letting water in");
+            Leads.verify(platform, adminToken, marker);
+            // routed in stream order: a copy would have come before the marker
+            resumed.awaitFrame(FirstSliceIT.leadCreated(marker), FRAME_TIMEOUT);
+            assertThat(resumed.count(FirstSliceIT.leadCreated(leadId))).as("live after resuming from the first copy")
+                    .isZero();
+
+            replaying = subscribeToLeads(provider.token(), firstSeq - 1);
+            assertThat(replaying.awaitType("subscribed", FRAME_TIMEOUT).json().path("recovered").asBoolean()).isTrue();
+            replaying.awaitFrame(FirstSliceIT.leadCreated(marker), FRAME_TIMEOUT);
+            assertThat(replaying.frames()).filteredOn(frame -> frame.json() != null
+                    && FirstSliceIT.leadCreated(leadId).test(frame.json()))
+                    .extracting(frame -> frame.json().path("seq").asLong())
+                    .as("replayed from before the first copy").containsExactly(firstSeq);
+        } finally {
+            management.updateStream(original);
+            live.close();
+            if (resumed != null) {
+                resumed.close();
+            }
+            if (replaying != null) {
+                replaying.close();
+            }
+        }
+    }
+
+    /** Sets the row of this event back to unpublished, as a relay that died before marking it leaves it. */
+    private static void markUnpublished(String eventId) throws SQLException {
+        try (Connection connection = TestDatabases.connect(platform.leads().database());
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE outbox SET published_at = NULL WHERE event_id = ?")) {
+            update.setString(1, eventId);
+            assertThat(update.executeUpdate()).as("outbox rows of event %s", eventId).isEqualTo(1);
         }
     }
 

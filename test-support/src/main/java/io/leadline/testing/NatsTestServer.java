@@ -163,6 +163,30 @@ public final class NatsTestServer implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Kills the server and starts it again on the same port, users and store, but with JetStream off: core
+     * NATS answers, every JetStream API request gets no responder. {@link #restart()} brings JetStream back.
+     */
+    public void restartWithoutJetStream() {
+        stopProcess();
+        try {
+            String config = Files.readString(configFile)
+                    .replaceFirst("(?s)jetstream \\{[^}]*\\}\n", "")
+                    .replace("jetstream: enabled\n", "");
+            if (config.contains("jetstream")) {
+                throw new IllegalStateException("JetStream still configured in " + configFile);
+            }
+            Path withoutJetStream = configDir.resolve("nats-without-jetstream.conf");
+            Files.deleteIfExists(withoutJetStream);
+            Files.createFile(withoutJetStream, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(withoutJetStream, config);
+            launch(withoutJetStream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Kills the server (SIGKILL) and leaves it down until {@link #startAgain()}; its store is kept. */
     public void kill() {
         stopProcess();
@@ -201,7 +225,11 @@ public final class NatsTestServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(BINARY, "-c", configFile.toString(), "-l", logFile.toString()));
+        launch(configFile);
+    }
+
+    private void launch(Path config) {
+        List<String> command = new ArrayList<>(List.of(BINARY, "-c", config.toString(), "-l", logFile.toString()));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

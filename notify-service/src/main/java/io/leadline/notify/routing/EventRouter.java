@@ -19,6 +19,7 @@ import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamState;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Consumes the {@code CHANNELS} stream once per instance (an ordered consumer: gap-free, in stream
  * order, recreated by the client library after a failure) and hands each event to the local
- * subscribers of its channel, encoded once.
+ * subscribers of its channel, encoded once. A later copy of an event a publisher sent again is not
+ * delivered ({@link RepeatedEvents}).
  */
 @ApplicationScoped
 public class EventRouter {
@@ -76,6 +78,9 @@ public class EventRouter {
     StreamEventCheck check;
 
     @Inject
+    RepeatedEvents repeats;
+
+    @Inject
     @Any
     Instance<EventViews> views;
 
@@ -93,13 +98,17 @@ public class EventRouter {
     private Dispatcher dispatcher;
     private JetStreamSubscription subscription;
     private Counter events;
+    private Counter repeated;
     private Counter deliveries;
     private Counter framesOut;
     private Counter bytesOut;
     private Timer deliveryLatency;
 
-    void start(@Observes StartupEvent event) throws IOException, JetStreamApiException {
+    void start(@Observes StartupEvent event) throws IOException, JetStreamApiException, InterruptedException {
         events = registry.counter("leadline.gateway.events");
+        repeated = Counter.builder("leadline.gateway.events.repeated")
+                .description("stream messages not delivered because an earlier one carried the same event id")
+                .register(registry);
         deliveries = registry.counter("leadline.gateway.deliveries");
         framesOut = registry.counter("leadline.gateway.frames.out");
         bytesOut = registry.counter("leadline.gateway.bytes.out");
@@ -110,7 +119,10 @@ public class EventRouter {
                 .register(registry);
         adapters = views.stream().toList();
         dispatcher = nats.createDispatcher();
-        long last = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState().getLastSequence();
+        StreamState state = nats.jetStreamManagement().getStreamInfo(stream.name()).getStreamState();
+        long last = state.getLastSequence();
+        // before the first live event: a repeat of an event published before this start is recognised too
+        repeats.readBack(nats, stream.name(), state);
         lastSeq.set(last);
         subscribeFrom(last + 1);
         LOG.infof("routing events of stream %s from #%d", stream.name(), last + 1);
@@ -132,6 +144,7 @@ public class EventRouter {
                     LOG.warnf("stream %s restarted its sequence (%d < %d); closing all sockets with 1012",
                             stream.name(), streamLast, lastSeq.get());
                     lastSeq.set(streamLast);
+                    repeats.clear(streamLast);
                     sessions.all().forEach(session -> session.end(SessionEnd.RESTARTING));
                 }
                 subscribeFrom(lastSeq.get() + 1);
@@ -220,7 +233,13 @@ public class EventRouter {
         }
         lastSeq.set(seq);
         events.increment();
-        if (!check.accept(seq, message.getSubject(), envelope)) {
+        String id = check.acceptedId(seq, message.getSubject(), envelope);
+        if (id == null) {
+            repeats.passed(seq);
+            return;
+        }
+        if (repeats.repeatAndRecord(id, message.getSubject(), seq, RepeatedEvents.streamMillisOf(message))) {
+            repeated.increment();
             return;
         }
         envelope = EventFrames.onOneLine(envelope);

@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -75,6 +76,9 @@ public class Replayer {
 
     @Inject
     StreamEventCheck check;
+
+    @Inject
+    RepeatedEvents repeats;
 
     private ThreadPoolExecutor pool;
     private Counter replayed;
@@ -258,6 +262,13 @@ public class Replayer {
         long maxPending = config.maxPendingBytes();
         long seq = since;
         Chunk chunk = new Chunk();
+        // what the router has not routed yet (it may lag behind the stream's end) is known from this read;
+        // keyed by subject and id, as the router's record is
+        Map<String, long[]> readHere = new HashMap<>();
+        if (!repeats.awaitSeen(since, FETCH_WAIT)) {
+            LOG.warnf("replay of %s after %d starts before routing got there (at #%d): repeats of earlier events"
+                    + " are recognised only within the replay", channel, since, repeats.seenThrough());
+        }
         try {
             while (seq < until && session.isOpen()) {
                 Message message = subscription.nextMessage(FETCH_WAIT);
@@ -265,7 +276,9 @@ public class Replayer {
                     throw new IOException("stream stopped answering at " + seq + " of " + until);
                 }
                 seq = message.metaData().streamSequence();
-                if (check.accept(seq, message.getSubject(), message.getData())) {
+                String id = check.acceptedId(seq, message.getSubject(), message.getData());
+                if (id != null && !isRepeat(readHere, message.getSubject(), id, seq,
+                        RepeatedEvents.streamMillisOf(message))) {
                     // on one line, as the router sends it live: a batching client splits every frame on \n,
                     // replayed ones too, so a raw line break a publisher left between tokens would cut the event
                     byte[] envelope = EventFrames.onOneLine(message.getData());
@@ -285,6 +298,17 @@ public class Replayer {
         } finally {
             chunk.release();
         }
+    }
+
+    /**
+     * Whether a replayed message repeats an event id within the window: by what the router has recorded
+     * (which covers the window before {@code since}) or by what this replay has read. Records it in
+     * {@code readHere} either way, as the router does, since every occurrence counts.
+     */
+    private boolean isRepeat(Map<String, long[]> readHere, String subject, String id, long seq, long streamMillis) {
+        long[] earlier = readHere.put(subject + ' ' + id, new long[] {seq, streamMillis});
+        return repeats.isRepeat(id, subject, seq, streamMillis)
+                || (earlier != null && repeats.withinWindow(earlier[0], earlier[1], seq, streamMillis));
     }
 
     /** Hands a chunk to the session's loop; the loop releases its frames whatever happens. */

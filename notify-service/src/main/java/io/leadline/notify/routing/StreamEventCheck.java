@@ -74,10 +74,16 @@ public class StreamEventCheck {
 
     /** True when the message may be forwarded; false (counted, maybe logged) when it is dropped. */
     public boolean accept(long seq, String subject, byte[] body) {
-        Rejection reason = rejection(subject, body, config.maxEventBytes());
-        if (reason == null) {
-            return true;
+        return acceptedId(seq, subject, body) != null;
+    }
+
+    /** The event id of a message that may be forwarded; null (counted, maybe logged) when it is dropped. */
+    public String acceptedId(long seq, String subject, byte[] body) {
+        Object verdict = verdict(subject, body, config.maxEventBytes());
+        if (verdict instanceof String id) {
+            return id;
         }
+        Rejection reason = (Rejection) verdict;
         rejected.get(reason).increment();
         long dropped = sinceLogged.incrementAndGet();
         long last = lastLogged.get();
@@ -87,11 +93,23 @@ public class StreamEventCheck {
             LOG.warnf("dropped %d stream message(s) not fit to forward in the last minute; latest #%d on %s: %s",
                     dropped, seq, subject, reason.name().toLowerCase(Locale.ROOT));
         }
-        return false;
+        return null;
     }
 
     /** Why a message must not be forwarded, or null when it may be. */
     public static Rejection rejection(String subject, byte[] body, int maxBytes) {
+        Object verdict = verdict(subject, body, maxBytes);
+        return verdict instanceof Rejection reason ? reason : null;
+    }
+
+    /** The event id of a message that may be forwarded, or null; neither counted nor logged. */
+    public static String acceptedId(String subject, byte[] body, int maxBytes) {
+        Object verdict = verdict(subject, body, maxBytes);
+        return verdict instanceof String id ? id : null;
+    }
+
+    /** The {@link Rejection} of a message that must not be forwarded, else its event id (a String). */
+    private static Object verdict(String subject, byte[] body, int maxBytes) {
         String channel = Channels.channelOf(subject);
         Owner owner = Channels.ownerOf(subject);
         if (channel == null || owner == null) {
@@ -130,7 +148,7 @@ public class StreamEventCheck {
             if (envelope.id == null || envelope.id.isBlank()) {
                 return Rejection.NO_ID;
             }
-            return channel.equals(envelope.channel) ? null : Rejection.WRONG_CHANNEL;
+            return channel.equals(envelope.channel) ? envelope.id : Rejection.WRONG_CHANNEL;
         }
         if (envelope.id == null || envelope.id.isBlank()) {
             return Rejection.NO_ID;
@@ -146,7 +164,7 @@ public class StreamEventCheck {
         if (!channel.equals(envelope.channel) || Channels.kindOf(channel) != type.channelKind()) {
             return Rejection.WRONG_CHANNEL;
         }
-        return null;
+        return envelope.id;
     }
 
     /**

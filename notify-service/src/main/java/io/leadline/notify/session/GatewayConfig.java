@@ -63,6 +63,18 @@ public interface GatewayConfig {
     @WithDefault("10000")
     int maxReplay();
 
+    /**
+     * How many stream messages back an event id is looked for: a message whose event id one of this many
+     * messages before it carries is a repeat (a publisher's retry after the stream's duplicate window) and
+     * is never delivered. Bounds memory (one entry per message) and the read-back at start.
+     */
+    @WithDefault("100000")
+    int repeatWindowMessages();
+
+    /** How long (stream time) an event id is looked for back: an older copy no longer makes a repeat. */
+    @WithDefault("24h")
+    Duration repeatWindowAge();
+
     /** {@code since} subscriptions a connection may make at once (a reconnect resubscribing everything). */
     @WithDefault("20")
     int replayBurst();
