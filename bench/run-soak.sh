@@ -134,7 +134,7 @@ wait_ready "$MANAGEMENT_PORT" "$NOTIFY_PID" "$RUN/notify.log" 120 || fail "notif
   echo "host=$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
   echo "java=$(java -version 2>&1 | head -1)"
   echo "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (+ working tree)')"
-  echo "notify_jar_built=$(date -u -r "$RUN/notify-app/quarkus-run.jar" +%Y-%m-%dT%H:%M:%SZ)"
+  echo "notify_jar_built=$(date -u -r notify-service/target/quarkus-app/quarkus-run.jar +%Y-%m-%dT%H:%M:%SZ)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "duration_s=$DURATION_S"
   echo "sample_s=$SAMPLE_S"
