@@ -18,7 +18,7 @@ stop_pid() { # stop_pid PID: TERM, wait up to 15 s, then KILL
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# ---- pieces of a private notify-service set-up (used by run-idle.sh) -------------------------------------
+# ---- pieces of a private notify-service set-up (used by run-idle.sh and run-soak.sh) ---------------------
 # wait_port PORT [TRIES]: until 127.0.0.1:PORT accepts, 0.2 s apart (default 50 tries); fails after
 wait_port() {
   local port=$1 tries=${2:-50} i

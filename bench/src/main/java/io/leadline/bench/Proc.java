@@ -102,6 +102,10 @@ final class Proc {
         return map;
     }
 
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     static boolean isJvm(long pid) {
         try {
             String cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
