@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,8 +27,10 @@ import java.util.Optional;
  * from tests:
  * <pre>
  * NatsSetup server-config --dir DIR [--host 127.0.0.1] [--port 4223] [--store DIR/store] [--stream CHANNELS]
- *     writes DIR/nats.conf and DIR/{user}.password for every identity (owner-only files; existing
- *     passwords are kept, so a restart changes nothing)
+ *         [--server-name NAME --cluster-port PORT --routes URL,URL,... [--cluster-name leadline]]
+ *     writes DIR/nats.conf (DIR/nats-NAME.conf for a cluster node) and DIR/{user}.password for every
+ *     identity (owner-only files; existing passwords are kept, so a restart changes nothing, and the
+ *     nodes of one cluster written into one DIR share them)
  * NatsSetup provision --url URL --password-file FILE [--tls-ca FILE] [--stream CHANNELS] [--replicas 1]
  *     creates or updates the stream and the buckets (escrow-parties, notify-presence) as the provisioning identity
  * NatsSetup accounts [--stream CHANNELS]
@@ -39,6 +42,8 @@ import java.util.Optional;
 public final class NatsSetup {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The cluster name nodes are given unless told otherwise. */
+    public static final String CLUSTER_NAME = "leadline";
 
     private NatsSetup() {
     }
@@ -51,17 +56,21 @@ public final class NatsSetup {
         switch (args[0]) {
             case "server-config" -> {
                 Path dir = Path.of(required(options, "dir"));
-                Path config = writeServerConfig(dir, options.getOrDefault("host", "127.0.0.1"),
-                        Integer.parseInt(options.getOrDefault("port", "4223")),
+                String host = options.getOrDefault("host", "127.0.0.1");
+                Optional<NatsServerConfig.Cluster> cluster = Optional.ofNullable(options.get("server-name"))
+                        .map(name -> new NatsServerConfig.Cluster(name, options.getOrDefault("cluster-name", CLUSTER_NAME),
+                                host, Integer.parseInt(required(options, "cluster-port")),
+                                List.of(required(options, "routes").split(","))));
+                Path config = writeServerConfig(dir, host, Integer.parseInt(options.getOrDefault("port", "4223")),
                         Path.of(options.getOrDefault("store", dir.resolve("store").toString())),
-                        options.getOrDefault("stream", StreamLimits.DEFAULTS.name()));
+                        options.getOrDefault("stream", StreamLimits.DEFAULTS.name()), cluster);
                 System.out.println(config);
             }
             case "provision" -> {
                 StreamLimits defaults = StreamLimits.DEFAULTS;
                 StreamLimits limits = new StreamLimits(options.getOrDefault("stream", defaults.name()),
                         defaults.maxAge(), defaults.maxMsgsPerSubject(), defaults.maxBytes(),
-                        defaults.duplicateWindow(), Integer.parseInt(options.getOrDefault("replicas", "1")));
+                        defaults.duplicateWindow(), 1).withReplicas(Integer.parseInt(options.getOrDefault("replicas", "1")));
                 provision(required(options, "url"), readPassword(Path.of(required(options, "password-file"))),
                         Optional.ofNullable(options.get("tls-ca")).map(Path::of), limits);
             }
@@ -75,6 +84,15 @@ public final class NatsSetup {
 
     /** Writes the server configuration and any missing password file; returns the configuration's path. */
     public static Path writeServerConfig(Path dir, String host, int port, Path storeDir, String stream) {
+        return writeServerConfig(dir, host, port, storeDir, stream, Optional.empty());
+    }
+
+    /**
+     * As {@link #writeServerConfig(Path, String, int, Path, String)}, as one node of {@code cluster} when
+     * given: its configuration is {@code nats-NAME.conf}, and the password files are those of every node.
+     */
+    public static Path writeServerConfig(Path dir, String host, int port, Path storeDir, String stream,
+            Optional<NatsServerConfig.Cluster> cluster) {
         try {
             Files.createDirectories(dir);
             Map<NatsIdentity, String> passwords = new EnumMap<>(NatsIdentity.class);
@@ -85,8 +103,8 @@ public final class NatsSetup {
                 }
                 passwords.put(identity, readPassword(file));
             }
-            Path config = dir.resolve("nats.conf");
-            writeOwnerOnly(config, NatsServerConfig.render(host, port, storeDir.toString(), stream, passwords));
+            Path config = dir.resolve(cluster.map(node -> "nats-" + node.serverName() + ".conf").orElse("nats.conf"));
+            writeOwnerOnly(config, NatsServerConfig.render(host, port, storeDir.toString(), stream, passwords, cluster));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the NATS configuration into " + dir, e);
@@ -159,6 +177,7 @@ public final class NatsSetup {
     private static void usage() {
         System.err.println("""
                 usage: NatsSetup server-config --dir DIR [--host H] [--port P] [--store DIR] [--stream NAME]
+                           [--server-name NAME --cluster-port PORT --routes URL,URL,... [--cluster-name NAME]]
                        NatsSetup provision --url URL --password-file FILE [--tls-ca FILE] [--stream NAME] [--replicas N]
                        NatsSetup accounts [--stream NAME]
                        NatsSetup table [--stream NAME]""");
