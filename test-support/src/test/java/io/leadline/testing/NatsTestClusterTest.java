@@ -61,7 +61,7 @@ class NatsTestClusterTest {
             assertThat(after.getSeqno()).isGreaterThan(before.getSeqno());
 
             leader.start();
-            cluster.awaitReplicasCurrent();
+            cluster.awaitCaughtUp(leader);
             assertThat(cluster.nodes()).allMatch(NatsTestCluster.Node::isRunning);
         } finally {
             leads.close();

@@ -1,5 +1,7 @@
 package io.leadline.system.harness;
 
+import io.leadline.testing.NatsTestBus;
+import io.leadline.testing.NatsTestCluster;
 import io.leadline.testing.NatsTestServer;
 import io.leadline.testing.TestDatabases;
 import io.restassured.http.ContentType;
@@ -14,12 +16,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 
 /**
- * The whole platform for one test class: a private JetStream NATS server, a fresh database per service
+ * The whole platform for one test class: a private JetStream NATS server (or a three-node cluster,
+ * {@link #startOnCluster}), a fresh database per service
  * on the machine's PostgreSQL, and the three packaged services as separate processes. Start it in
  * {@code @BeforeAll} and close it in {@code @AfterAll}.
  */
@@ -29,14 +33,14 @@ public final class Platform implements AutoCloseable {
 
     public static final String ADMIN_USERNAME = "admin";
 
-    private final NatsTestServer nats;
+    private final NatsTestBus nats;
     private final List<String> databases = new ArrayList<>();
     private final String adminPassword = "admin-" + UUID.randomUUID();
     private ServiceProcess leads;
     private ServiceProcess payments;
     private ServiceProcess notify;
 
-    private Platform(NatsTestServer nats) {
+    private Platform(NatsTestBus nats) {
         this.nats = nats;
     }
 
@@ -52,7 +56,17 @@ public final class Platform implements AutoCloseable {
      * ({@link ServiceProcess#property(String, String)}), such as the origins the dashboards come from.
      */
     public static Platform start(Class<?> testClass, Consumer<Platform> configure) {
-        Platform platform = new Platform(NatsTestServer.start());
+        return start(testClass, NatsTestServer::start, configure);
+    }
+
+    /** Like {@link #start(Class)}, on a three-node JetStream cluster whose every URL the services are given. */
+    public static Platform startOnCluster(Class<?> testClass) {
+        return start(testClass, NatsTestCluster::start, platform -> {
+        });
+    }
+
+    private static Platform start(Class<?> testClass, Supplier<NatsTestBus> bus, Consumer<Platform> configure) {
+        Platform platform = new Platform(bus.get());
         try {
             String label = testClass.getSimpleName();
             platform.leads = platform.service("leads-service", "leads", label);
@@ -91,7 +105,24 @@ public final class Platform implements AutoCloseable {
         return notify;
     }
 
+    /** The single NATS server of a platform started with {@link #start}. */
     public NatsTestServer nats() {
+        if (!(nats instanceof NatsTestServer server)) {
+            throw new IllegalStateException("this platform runs on a NATS cluster: use cluster()");
+        }
+        return server;
+    }
+
+    /** The NATS cluster of a platform started with {@link #startOnCluster}. */
+    public NatsTestCluster cluster() {
+        if (!(nats instanceof NatsTestCluster cluster)) {
+            throw new IllegalStateException("this platform runs on a single NATS server: use nats()");
+        }
+        return cluster;
+    }
+
+    /** The bus, one server or a cluster: for what works the same on both (connections, service properties). */
+    public NatsTestBus bus() {
         return nats;
     }
 
