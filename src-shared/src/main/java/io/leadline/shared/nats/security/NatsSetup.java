@@ -6,6 +6,9 @@ import io.leadline.shared.nats.StreamLimits;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.Replica;
+import io.nats.client.api.StreamInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +36,8 @@ import java.util.Optional;
  *     nodes of one cluster written into one DIR share them)
  * NatsSetup provision --url URL --password-file FILE [--tls-ca FILE] [--stream CHANNELS] [--replicas 1]
  *     creates or updates the stream and the buckets (escrow-parties, notify-presence) as the provisioning identity
+ * NatsSetup leader --url URL --password-file FILE [--tls-ca FILE] [--stream CHANNELS]
+ *     prints where the stream is kept: its leader and each replica, current or behind (`./leadline status`)
  * NatsSetup accounts [--stream CHANNELS]
  *     prints the accounts block with passwords read from NATS_{USER}_PASSWORD (deploy/k8s ships it)
  * NatsSetup table [--stream CHANNELS]
@@ -74,6 +79,10 @@ public final class NatsSetup {
                 provision(required(options, "url"), readPassword(Path.of(required(options, "password-file"))),
                         Optional.ofNullable(options.get("tls-ca")).map(Path::of), limits);
             }
+            case "leader" -> System.out.println(streamPlacement(required(options, "url"),
+                    readPassword(Path.of(required(options, "password-file"))),
+                    Optional.ofNullable(options.get("tls-ca")).map(Path::of),
+                    options.getOrDefault("stream", StreamLimits.DEFAULTS.name())));
             case "accounts" -> System.out.print(NatsServerConfig.accountsWithPasswordsFromEnvironment(
                     options.getOrDefault("stream", StreamLimits.DEFAULTS.name())));
             case "table" -> System.out.print(NatsServerConfig.permissionTable(
@@ -118,14 +127,35 @@ public final class NatsSetup {
     /** Creates or updates the stream and the buckets, connected as the provisioning identity. */
     public static void provision(String url, String password, Optional<Path> tlsCa, StreamLimits limits)
             throws Exception {
+        try (Connection nats = Nats.connect(provisionerOptions(url, password, tlsCa).build())) {
+            Provisioning.provision(nats, limits);
+        }
+    }
+
+    /** "stream CHANNELS: 3 replicas, leader n2; n1 current; n3 current" (a single server has no cluster info). */
+    static String streamPlacement(String url, String password, Optional<Path> tlsCa, String stream) throws Exception {
+        try (Connection nats = Nats.connect(provisionerOptions(url, password, tlsCa).build())) {
+            StreamInfo info = nats.jetStreamManagement().getStreamInfo(stream);
+            ClusterInfo cluster = info.getClusterInfo();
+            StringBuilder out = new StringBuilder("stream " + stream + ": " + info.getConfiguration().getReplicas()
+                    + " replicas, leader " + (cluster == null || cluster.getLeader() == null ? "none" : cluster.getLeader()));
+            if (cluster != null && cluster.getReplicas() != null) {
+                for (Replica replica : cluster.getReplicas()) {
+                    out.append("; ").append(replica.getName()).append(replica.isOffline() ? " offline"
+                            : replica.isCurrent() ? " current" : " catching up");
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    private static Options.Builder provisionerOptions(String url, String password, Optional<Path> tlsCa) {
         Options.Builder options = Options.builder().servers(url.split(",")).connectionName("leadline-provisioning")
                 .userInfo(NatsIdentity.PROVISIONER.user(), password)
                 .inboxPrefix(NatsIdentity.PROVISIONER.inboxPrefix())
                 .connectionTimeout(Duration.ofSeconds(10)).maxReconnects(10);
         tlsCa.ifPresent(ca -> options.sslContext(NatsCredentials.trusting(ca)));
-        try (Connection nats = Nats.connect(options.build())) {
-            Provisioning.provision(nats, limits);
-        }
+        return options;
     }
 
     public static String readPassword(Path file) {
@@ -179,6 +209,7 @@ public final class NatsSetup {
                 usage: NatsSetup server-config --dir DIR [--host H] [--port P] [--store DIR] [--stream NAME]
                            [--server-name NAME --cluster-port PORT --routes URL,URL,... [--cluster-name NAME]]
                        NatsSetup provision --url URL --password-file FILE [--tls-ca FILE] [--stream NAME] [--replicas N]
+                       NatsSetup leader --url URL --password-file FILE [--tls-ca FILE] [--stream NAME]
                        NatsSetup accounts [--stream NAME]
                        NatsSetup table [--stream NAME]""");
         System.exit(2);
