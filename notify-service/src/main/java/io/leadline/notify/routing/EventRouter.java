@@ -204,6 +204,7 @@ public class EventRouter {
                 .configuration(ConsumerConfiguration.builder()
                         .deliverPolicy(DeliverPolicy.ByStartSequence)
                         .startSequence(startSeq)
+                        .idleHeartbeat(ChannelStream.ORDERED_CONSUMER_HEARTBEAT)
                         .build())
                 .build();
         subscription = nats.jetStream().subscribe(Channels.ALL_SUBJECTS, dispatcher, this::route, false, options);

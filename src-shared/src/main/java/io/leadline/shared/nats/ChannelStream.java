@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * The {@code CHANNELS} stream on {@code ch.>}: every client-visible event, replayable by its stream
@@ -21,6 +22,16 @@ import java.io.IOException;
 public class ChannelStream {
 
     private static final Logger LOG = Logger.getLogger(ChannelStream.class);
+
+    /**
+     * The idle heartbeat of the long-lived ordered consumers that read the stream (the gateway's router,
+     * the inbox writer). The client library recreates such a consumer after three missed heartbeats, and
+     * again three heartbeats after a recreation that failed: on a NATS cluster that is how a consumer
+     * whose server died, while the connection itself stayed up on another one, comes back. The library's
+     * default (5 s, so 15 s per attempt, twice or more while the stream elects a leader) kept clients of
+     * such a gateway a minute behind; one idle message a second per consumer is nothing beside that.
+     */
+    public static final Duration ORDERED_CONSUMER_HEARTBEAT = Duration.ofSeconds(1);
 
     @Inject
     Connection connection;

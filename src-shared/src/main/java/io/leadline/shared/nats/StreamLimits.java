@@ -21,6 +21,11 @@ public record StreamLimits(String name, Duration maxAge, long maxMsgsPerSubject,
                 stream.duplicateWindow(), stream.replicas());
     }
 
+    /** The same limits kept on {@code count} servers (a JetStream cluster: 3 survives the loss of one). */
+    public StreamLimits withReplicas(int count) {
+        return new StreamLimits(name, maxAge, maxMsgsPerSubject, maxBytes, duplicateWindow, count);
+    }
+
     public StreamConfiguration configuration() {
         return StreamConfiguration.builder()
                 .name(name)

@@ -12,6 +12,7 @@ import io.leadline.shared.event.monitor.WebhookEvent;
 import io.leadline.shared.json.JsonCodec;
 import io.leadline.shared.nats.StreamLimits;
 import io.leadline.shared.nats.security.NatsIdentity;
+import io.leadline.testing.NatsTestBus;
 import io.leadline.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -91,7 +92,7 @@ public final class MonitorBurst implements AutoCloseable {
     }
 
     /** Starts the endpoint on a free loopback port with its own connection to {@code nats} as payments-service. */
-    public static MonitorBurst start(NatsTestServer nats) {
+    public static MonitorBurst start(NatsTestBus nats) {
         Connection connection = nats.connect(NatsIdentity.PAYMENTS);
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

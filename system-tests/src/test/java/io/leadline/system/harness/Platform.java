@@ -1,5 +1,7 @@
 package io.leadline.system.harness;
 
+import io.leadline.testing.NatsTestBus;
+import io.leadline.testing.NatsTestCluster;
 import io.leadline.testing.NatsTestServer;
 import io.leadline.testing.PostgresTestServer;
 import io.leadline.testing.TestDatabases;
@@ -16,14 +18,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 
 /**
- * The whole platform for one test class: a private JetStream NATS server, a fresh database per service
- * on the machine's PostgreSQL (or on a private one, {@link #startOn}), and the three packaged services as
- * separate processes. Start it in {@code @BeforeAll} and close it in {@code @AfterAll}.
+ * The whole platform for one test class: a private JetStream NATS server (or a three-node cluster,
+ * {@link #startOnCluster}), a fresh database per service on the machine's PostgreSQL (or on a private
+ * one, {@link #startOn}), and the three packaged services as separate processes. Start it in
+ * {@code @BeforeAll} and close it in {@code @AfterAll}.
  */
 public final class Platform implements AutoCloseable {
 
@@ -31,7 +35,7 @@ public final class Platform implements AutoCloseable {
 
     public static final String ADMIN_USERNAME = "admin";
 
-    private final NatsTestServer nats;
+    private final NatsTestBus nats;
     /** null: the machine's shared server ({@link TestDatabases}). */
     private final PostgresTestServer postgres;
     private final List<String> databases = new ArrayList<>();
@@ -40,7 +44,7 @@ public final class Platform implements AutoCloseable {
     private ServiceProcess payments;
     private ServiceProcess notify;
 
-    private Platform(NatsTestServer nats, PostgresTestServer postgres) {
+    private Platform(NatsTestBus nats, PostgresTestServer postgres) {
         this.nats = nats;
         this.postgres = postgres;
     }
@@ -57,7 +61,7 @@ public final class Platform implements AutoCloseable {
      * ({@link ServiceProcess#property(String, String)}), such as the origins the dashboards come from.
      */
     public static Platform start(Class<?> testClass, Consumer<Platform> configure) {
-        return start(testClass, null, configure);
+        return start(testClass, NatsTestServer::start, null, configure);
     }
 
     /**
@@ -66,11 +70,18 @@ public final class Platform implements AutoCloseable {
      * and closes it after the platform; the databases go with it.
      */
     public static Platform startOn(PostgresTestServer postgres, Class<?> testClass, Consumer<Platform> configure) {
-        return start(testClass, Objects.requireNonNull(postgres), configure);
+        return start(testClass, NatsTestServer::start, Objects.requireNonNull(postgres), configure);
     }
 
-    private static Platform start(Class<?> testClass, PostgresTestServer postgres, Consumer<Platform> configure) {
-        Platform platform = new Platform(NatsTestServer.start(), postgres);
+    /** Like {@link #start(Class)}, on a three-node JetStream cluster whose every URL the services are given. */
+    public static Platform startOnCluster(Class<?> testClass) {
+        return start(testClass, NatsTestCluster::start, null, platform -> {
+        });
+    }
+
+    private static Platform start(Class<?> testClass, Supplier<NatsTestBus> bus, PostgresTestServer postgres,
+                                  Consumer<Platform> configure) {
+        Platform platform = new Platform(bus.get(), postgres);
         try {
             String label = testClass.getSimpleName();
             platform.leads = platform.service("leads-service", "leads", label);
@@ -119,7 +130,24 @@ public final class Platform implements AutoCloseable {
         return notify;
     }
 
+    /** The single NATS server of a platform started with {@link #start}. */
     public NatsTestServer nats() {
+        if (!(nats instanceof NatsTestServer server)) {
+            throw new IllegalStateException("this platform runs on a NATS cluster: use cluster()");
+        }
+        return server;
+    }
+
+    /** The NATS cluster of a platform started with {@link #startOnCluster}. */
+    public NatsTestCluster cluster() {
+        if (!(nats instanceof NatsTestCluster cluster)) {
+            throw new IllegalStateException("this platform runs on a single NATS server: use nats()");
+        }
+        return cluster;
+    }
+
+    /** The bus, one server or a cluster: for what works the same on both (connections, service properties). */
+    public NatsTestBus bus() {
         return nats;
     }
 

@@ -1,6 +1,7 @@
 package io.leadline.system.harness;
 
 import io.leadline.shared.nats.security.NatsIdentity;
+import io.leadline.testing.NatsTestBus;
 import io.leadline.testing.NatsTestServer;
 import io.leadline.testing.TestDatabases;
 import io.leadline.testing.TestTokens;
@@ -72,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
      * service's own NATS user, {@code leads-service} as {@code leads}), the run's JWT keys, the admin account
      * and the run's webhook secrets (the prod profile has no default for secrets).
      */
-    public static Map<String, String> standardProperties(String service, String database, NatsTestServer nats,
+    public static Map<String, String> standardProperties(String service, String database, NatsTestBus nats,
             Path jwtKeyDir, String adminUsername, String adminPassword) {
         Map<String, String> properties = new LinkedHashMap<>();
         // no service has a JDBC pool: the JDBC URL serves the migrations, and the reactive client reads it too
@@ -89,7 +90,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** A service on a fresh database with {@link #standardProperties}. */
-    public static ServiceProcess forTest(String service, String label, String database, NatsTestServer nats,
+    public static ServiceProcess forTest(String service, String label, String database, NatsTestBus nats,
             String adminUsername, String adminPassword) {
         return new ServiceProcess(service, label, database, standardProperties(service, database, nats,
                 TestTokens.keyDir(), adminUsername, adminPassword));

@@ -230,6 +230,7 @@ public class InboxWriter {
                 .configuration(ConsumerConfiguration.builder()
                         .deliverPolicy(DeliverPolicy.ByStartSequence)
                         .startSequence(position + 1)
+                        .idleHeartbeat(ChannelStream.ORDERED_CONSUMER_HEARTBEAT)
                         .build())
                 .build();
         return nats.jetStream().subscribe(Channels.ALL_SUBJECTS, options);

@@ -1,7 +1,9 @@
 package io.leadline.shared.nats.security;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -18,11 +20,31 @@ public final class NatsServerConfig {
     private NatsServerConfig() {
     }
 
+    /**
+     * What makes a server one node of a JetStream cluster: its unique name (stream and consumer leaders are
+     * reported by it), the cluster's name, where it listens for routes from the other nodes, and the routes
+     * to every node (its own is ignored by nats-server, so every node may be given the same list).
+     */
+    public record Cluster(String serverName, String clusterName, String routeHost, int routePort, List<String> routes) {
+
+        public Cluster {
+            routes = List.copyOf(routes);
+        }
+    }
+
     /** A complete configuration for one server with the given literal passwords (`./leadline up`, tests). */
     public static String render(String host, int port, String storeDir, String stream, Map<NatsIdentity, String> passwords) {
-        return "host: " + quote(host) + "\n"
+        return render(host, port, storeDir, stream, passwords, Optional.empty());
+    }
+
+    /** As {@link #render(String, int, String, String, Map)}, as one node of {@code cluster} when given. */
+    public static String render(String host, int port, String storeDir, String stream, Map<NatsIdentity, String> passwords,
+            Optional<Cluster> cluster) {
+        return cluster.map(node -> "server_name: " + quote(node.serverName()) + "\n").orElse("")
+                + "host: " + quote(host) + "\n"
                 + "port: " + port + "\n"
                 + "jetstream {\n  store_dir: " + quote(storeDir) + "\n}\n"
+                + cluster.map(NatsServerConfig::clusterBlock).orElse("")
                 + accounts(stream, identity -> {
                     String password = passwords.get(identity);
                     if (password == null) {
@@ -30,6 +52,14 @@ public final class NatsServerConfig {
                     }
                     return quote(password);
                 });
+    }
+
+    private static String clusterBlock(Cluster node) {
+        return "cluster {\n"
+                + "  name: " + quote(node.clusterName()) + "\n"
+                + "  listen: " + quote(node.routeHost() + ":" + node.routePort()) + "\n"
+                + "  routes: " + list(node.routes()) + "\n"
+                + "}\n";
     }
 
     /** The accounts block with each password read from an environment variable ({@link #passwordVariable}). */
