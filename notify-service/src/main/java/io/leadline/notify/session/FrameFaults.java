@@ -52,7 +52,8 @@ final class FrameFaults extends Utf8FrameValidator {
     static final String NAME = "leadline-frame-faults";
     private static final long LINGER_SECONDS = 2;
 
-    private final ClientSession session;
+    /** Null until the socket's session exists: the handler is installed before the upgrade ({@link FrameGuard}). */
+    private volatile ClientSession session;
     private boolean ended;
     /** The first fragment of the message being received was empty and held back: text (true) or binary. */
     private Boolean heldEmptyStartIsText;
@@ -62,10 +63,29 @@ final class FrameFaults extends Utf8FrameValidator {
         this.session = session;
     }
 
-    /** Puts the handler before the Vert.x connection handler at {@code connection}; on the socket's event loop. */
+    /**
+     * Puts the handler before the Vert.x connection handler at {@code connection} while the upgrade request is
+     * checked: the frames a client sends right after the upgrade, before the socket's session exists, pass it too.
+     */
+    static void installBeforeUpgrade(ChannelHandlerContext connection) {
+        synchronized (connection.pipeline()) {
+            if (connection.pipeline().get(NAME) == null && !connection.isRemoved()) {
+                connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(null));
+            }
+        }
+    }
+
+    /**
+     * Gives the handler installed before the upgrade its session, or puts one before the Vert.x connection handler
+     * at {@code connection} when there is none; on the socket's event loop.
+     */
     static void install(ChannelHandlerContext connection, ClientSession session) {
-        if (connection.pipeline().get(NAME) == null && !connection.isRemoved()) {
-            connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(session));
+        synchronized (connection.pipeline()) {
+            if (connection.pipeline().get(NAME) instanceof FrameFaults installed) {
+                installed.session = session;
+            } else if (!connection.isRemoved()) {
+                connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(session));
+            }
         }
     }
 
@@ -75,7 +95,8 @@ final class FrameFaults extends Utf8FrameValidator {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof PingWebSocketFrame && session.overPendingLimit()) {
+        ClientSession session = this.session;
+        if (msg instanceof PingWebSocketFrame && session != null && session.overPendingLimit()) {
             // Vert.x answers every ping with a pong: a client that pings and never reads would pile them up
             ReferenceCountUtil.release(msg);
             session.end(SessionEnd.SLOW_CONSUMER);
@@ -125,17 +146,23 @@ final class FrameFaults extends Utf8FrameValidator {
         }
         CorruptedWebSocketFrameException fault = (CorruptedWebSocketFrameException) cause;
         SessionEnd end = endFor(fault.closeStatus());
-        LOG.debugf("socket %s closed for a faulty frame (%s): %s", session.id(), end, fault.getMessage());
+        ClientSession session = this.session;
+        LOG.debugf("socket %s closed for a faulty frame (%s): %s", session == null ? ctx.channel().id() : session.id(), end,
+                fault.getMessage());
         if (ended) {
             return;
         }
         ended = true;
-        if (!session.endedByTransport() || !ctx.channel().isActive()) {
+        if (session != null && !session.endedByTransport() || !ctx.channel().isActive()) {
             // the server had already begun to close it: its close frame went out, this one would be a second
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(new CloseWebSocketFrame(session.closeCode(end), session.closeReason(end)))
+        // before its session exists a socket speaks no protocol of ours yet: RFC 6455's own code
+        CloseWebSocketFrame close = session != null
+                ? new CloseWebSocketFrame(session.closeCode(end), session.closeReason(end))
+                : new CloseWebSocketFrame(fault.closeStatus() == null ? WebSocketCloseStatus.PROTOCOL_ERROR : fault.closeStatus());
+        ctx.writeAndFlush(close)
                 .addListener((ChannelFutureListener) written -> {
                     if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
                         duplex.shutdownOutput();
