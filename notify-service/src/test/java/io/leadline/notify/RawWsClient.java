@@ -279,6 +279,29 @@ public final class RawWsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's close frame as {@code "<code> <reason>"}, text frames and pings before it skipped; fails when the
+     * connection ended without one. Answers the close frame, as a client does.
+     */
+    public String awaitCloseWithReason(Duration timeout) throws IOException {
+        while (true) {
+            Frame frame = read(timeout);
+            if (frame == null) {
+                throw new AssertionError("the connection ended without a close frame");
+            }
+            if (frame.opcode() == CLOSE) {
+                try {
+                    send(CLOSE, frame.payload().length >= 2 ? new byte[] {frame.payload()[0], frame.payload()[1]} : new byte[0]);
+                } catch (IOException alreadyClosed) {
+                    // the server need not wait for the answer
+                }
+                String reason = frame.payload().length > 2
+                        ? new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8) : "";
+                return frame.closeCode() + " " + reason;
+            }
+        }
+    }
+
     /** Whether the server ended the TCP connection (after its close frame) within {@code timeout}. */
     public boolean awaitEnd(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
