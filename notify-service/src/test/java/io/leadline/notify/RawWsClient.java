@@ -27,6 +27,7 @@ import java.util.zip.Inflater;
  */
 public final class RawWsClient implements AutoCloseable {
 
+    public static final int CONTINUATION = 0x0;
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
     public static final int CLOSE = 0x8;
@@ -129,6 +130,11 @@ public final class RawWsClient implements AutoCloseable {
         send(opcode, payload, true, false);
     }
 
+    /** Sends one fragment of a message, masked: FIN only on the last. */
+    public void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
+        send(opcode, payload, true, false, fin);
+    }
+
     /** Sends one complete (FIN) frame without a mask, which only a server may do. */
     public void sendUnmasked(int opcode, byte[] payload) throws IOException {
         send(opcode, payload, false, false);
@@ -144,13 +150,17 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     private void send(int opcode, byte[] payload, boolean masked, boolean rsv1) throws IOException {
+        send(opcode, payload, masked, rsv1, true);
+    }
+
+    private void send(int opcode, byte[] payload, boolean masked, boolean rsv1, boolean fin) throws IOException {
         byte[] mask = new byte[4];
         if (masked) {
             RANDOM.nextBytes(mask);
         }
         int maskBit = masked ? 0x80 : 0;
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | (rsv1 ? 0x40 : 0) | opcode);
+        frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(maskBit | payload.length);
         } else if (payload.length < 65536) {
@@ -265,6 +275,29 @@ public final class RawWsClient implements AutoCloseable {
                     // the server need not wait for the answer
                 }
                 return frame.closeCode();
+            }
+        }
+    }
+
+    /**
+     * The server's close frame as {@code "<code> <reason>"}, text frames and pings before it skipped; fails when the
+     * connection ended without one. Answers the close frame, as a client does.
+     */
+    public String awaitCloseWithReason(Duration timeout) throws IOException {
+        while (true) {
+            Frame frame = read(timeout);
+            if (frame == null) {
+                throw new AssertionError("the connection ended without a close frame");
+            }
+            if (frame.opcode() == CLOSE) {
+                try {
+                    send(CLOSE, frame.payload().length >= 2 ? new byte[] {frame.payload()[0], frame.payload()[1]} : new byte[0]);
+                } catch (IOException alreadyClosed) {
+                    // the server need not wait for the answer
+                }
+                String reason = frame.payload().length > 2
+                        ? new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8) : "";
+                return frame.closeCode() + " " + reason;
             }
         }
     }

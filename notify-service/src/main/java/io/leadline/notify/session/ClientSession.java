@@ -187,6 +187,11 @@ public final class ClientSession {
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
+    /** More bytes wait for this connection's socket than {@code max-pending-bytes} allows. */
+    public boolean overPendingLimit() {
+        return pendingBytes() > limits.maxPendingBytes();
+    }
+
     // ---- on the event loop only ----
 
     public Set<String> channels() {

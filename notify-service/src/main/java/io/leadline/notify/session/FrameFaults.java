@@ -3,9 +3,14 @@ package io.leadline.notify.session;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import org.jboss.logging.Logger;
@@ -32,6 +37,14 @@ import java.util.concurrent.TimeUnit;
  * the TCP connection and drops whatever else arrives until the client closes its side (at most
  * {@link #LINGER_SECONDS}): the decoder discards the rest of an oversized frame, and closing at once with unread
  * bytes would reset the connection, which can lose the close frame on the client's side.
+ *
+ * <p>A ping while more than {@code max-pending-bytes} wait for the client ends the session as a slow consumer (4008)
+ * instead of adding a pong to the pile.
+ *
+ * <p>A fragmented message whose first fragment is empty is passed on as one that starts with its first non-empty
+ * fragment (the same message). Vert.x's aggregator keeps an empty first fragment as Netty's shared empty buffer,
+ * which cannot grow: it dropped the rest of that message, and every later message of the connection failed with an
+ * {@code IndexOutOfBoundsException} logged as an uncaught error, one stack trace per frame, never answered.
  */
 final class FrameFaults extends Utf8FrameValidator {
 
@@ -39,18 +52,40 @@ final class FrameFaults extends Utf8FrameValidator {
     static final String NAME = "leadline-frame-faults";
     private static final long LINGER_SECONDS = 2;
 
-    private final ClientSession session;
+    /** Null until the socket's session exists: the handler is installed before the upgrade ({@link FrameGuard}). */
+    private volatile ClientSession session;
     private boolean ended;
+    /** The first fragment of the message being received was empty and held back: text (true) or binary. */
+    private Boolean heldEmptyStartIsText;
 
     private FrameFaults(ClientSession session) {
         super(false);
         this.session = session;
     }
 
-    /** Puts the handler before the Vert.x connection handler at {@code connection}; on the socket's event loop. */
+    /**
+     * Puts the handler before the Vert.x connection handler at {@code connection} while the upgrade request is
+     * checked: the frames a client sends right after the upgrade, before the socket's session exists, pass it too.
+     */
+    static void installBeforeUpgrade(ChannelHandlerContext connection) {
+        synchronized (connection.pipeline()) {
+            if (connection.pipeline().get(NAME) == null && !connection.isRemoved()) {
+                connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(null));
+            }
+        }
+    }
+
+    /**
+     * Gives the handler installed before the upgrade its session, or puts one before the Vert.x connection handler
+     * at {@code connection} when there is none; on the socket's event loop.
+     */
     static void install(ChannelHandlerContext connection, ClientSession session) {
-        if (connection.pipeline().get(NAME) == null && !connection.isRemoved()) {
-            connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(session));
+        synchronized (connection.pipeline()) {
+            if (connection.pipeline().get(NAME) instanceof FrameFaults installed) {
+                installed.session = session;
+            } else if (!connection.isRemoved()) {
+                connection.pipeline().addBefore(connection.name(), NAME, new FrameFaults(session));
+            }
         }
     }
 
@@ -60,7 +95,47 @@ final class FrameFaults extends Utf8FrameValidator {
             ReferenceCountUtil.release(msg);
             return;
         }
-        super.channelRead(ctx, msg);
+        ClientSession session = this.session;
+        if (msg instanceof PingWebSocketFrame && session != null && session.overPendingLimit()) {
+            // Vert.x answers every ping with a pong: a client that pings and never reads would pile them up
+            ReferenceCountUtil.release(msg);
+            session.end(SessionEnd.SLOW_CONSUMER);
+            return;
+        }
+        Object frame = withoutEmptyFirstFragment(msg);
+        if (frame != null) {
+            super.channelRead(ctx, frame);
+        }
+    }
+
+    /**
+     * The frame to pass on: null for an empty first fragment (and for empty continuations after it), the first
+     * non-empty continuation after it as the message's start frame, any other frame as it is.
+     */
+    private Object withoutEmptyFirstFragment(Object msg) {
+        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+            WebSocketFrame start = (WebSocketFrame) msg;
+            if (!start.isFinalFragment() && !start.content().isReadable()) {
+                heldEmptyStartIsText = start instanceof TextWebSocketFrame;
+                start.release();
+                return null;
+            }
+            return msg;
+        }
+        if (msg instanceof ContinuationWebSocketFrame && heldEmptyStartIsText != null) {
+            ContinuationWebSocketFrame continuation = (ContinuationWebSocketFrame) msg;
+            if (!continuation.isFinalFragment() && !continuation.content().isReadable()) {
+                continuation.release();
+                return null;
+            }
+            boolean text = heldEmptyStartIsText;
+            heldEmptyStartIsText = null;
+            // the new frame takes over the continuation's buffer (and its reference)
+            return text
+                    ? new TextWebSocketFrame(continuation.isFinalFragment(), continuation.rsv(), continuation.content())
+                    : new BinaryWebSocketFrame(continuation.isFinalFragment(), continuation.rsv(), continuation.content());
+        }
+        return msg;
     }
 
     @Override
@@ -71,17 +146,23 @@ final class FrameFaults extends Utf8FrameValidator {
         }
         CorruptedWebSocketFrameException fault = (CorruptedWebSocketFrameException) cause;
         SessionEnd end = endFor(fault.closeStatus());
-        LOG.debugf("socket %s closed for a faulty frame (%s): %s", session.id(), end, fault.getMessage());
+        ClientSession session = this.session;
+        LOG.debugf("socket %s closed for a faulty frame (%s): %s", session == null ? ctx.channel().id() : session.id(), end,
+                fault.getMessage());
         if (ended) {
             return;
         }
         ended = true;
-        if (!session.endedByTransport() || !ctx.channel().isActive()) {
+        if (session != null && !session.endedByTransport() || !ctx.channel().isActive()) {
             // the server had already begun to close it: its close frame went out, this one would be a second
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(new CloseWebSocketFrame(session.closeCode(end), session.closeReason(end)))
+        // before its session exists a socket speaks no protocol of ours yet: RFC 6455's own code
+        CloseWebSocketFrame close = session != null
+                ? new CloseWebSocketFrame(session.closeCode(end), session.closeReason(end))
+                : new CloseWebSocketFrame(fault.closeStatus() == null ? WebSocketCloseStatus.PROTOCOL_ERROR : fault.closeStatus());
+        ctx.writeAndFlush(close)
                 .addListener((ChannelFutureListener) written -> {
                     if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
                         duplex.shutdownOutput();

@@ -63,7 +63,9 @@ public class SocketEvents {
 
     /**
      * An inbound frame: the session is alive; whether its frame may be handled now. Over the rate the client
-     * gets {@code slowDown} (its protocol's error), and a client that keeps flooding is closed.
+     * gets {@code slowDown} (its protocol's error), and a client that keeps flooding is closed. A client that has
+     * more than {@code max-pending-bytes} waiting to be read is closed as a slow consumer (4008), as it is when
+     * events pile up: the answers to its own frames count too.
      */
     public boolean admit(ClientSession session, String text, Supplier<String> slowDown) {
         return admit(session, text.length(), slowDown);
@@ -73,6 +75,12 @@ public class SocketEvents {
     public boolean admit(ClientSession session, int length, Supplier<String> slowDown) {
         session.touch();
         metrics.inbound(length);
+        if (session.overPendingLimit()) {
+            // every frame is answered: a client that sends and never reads would pile up answers without bound
+            metrics.slowConsumer();
+            session.end(SessionEnd.SLOW_CONSUMER);
+            return false;
+        }
         if (session.allowInbound()) {
             return true;
         }

@@ -186,6 +186,91 @@ class HostileFramesTest {
         assertNothingLoud();
     }
 
+    // ---- fragmented messages ----
+
+    @Test
+    void messagesWhoseFirstFragmentIsEmptyAreAnsweredAndSoAreLaterOnesOnWs() throws Exception {
+        try (RawWsClient client = RawWsClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            // at once after the 101, as a client may: these frames can reach the server before its @OnOpen ran
+            client.sendFragment(RawWsClient.TEXT, new byte[0], false);
+            client.sendFragment(RawWsClient.CONTINUATION, new byte[0], false);
+            client.sendFragment(RawWsClient.CONTINUATION, "{\"type\":\"ping\",".getBytes(StandardCharsets.UTF_8), false);
+            client.sendFragment(RawWsClient.CONTINUATION, "\"id\":\"fragmented\"}".getBytes(StandardCharsets.UTF_8), true);
+            assertThat(type(client.readText(WAIT))).isEqualTo("connected");
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("id").asText())
+                    .isEqualTo("fragmented");
+            client.sendFragment(RawWsClient.BINARY, new byte[0], false);
+            client.sendFragment(RawWsClient.CONTINUATION, new byte[] {1, 2}, true);
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("message").asText())
+                    .isEqualTo("binary frames are not supported");
+            client.sendFragment(RawWsClient.TEXT, new byte[0], false);
+            client.sendFragment(RawWsClient.CONTINUATION, new byte[0], true);
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("code").asText())
+                    .isEqualTo("bad_request");
+            client.sendText("{\"type\":\"ping\",\"id\":\"after\"}");
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("id").asText())
+                    .isEqualTo("after");
+        }
+        assertNothingLoud();
+    }
+
+    @Test
+    void aMessageWhoseFirstFragmentIsEmptyIsAnsweredOnApp() throws Exception {
+        try (RawWsClient client = RawWsClient.anonymous(app)) {
+            client.readText(WAIT); // pusher:connection_established
+            client.sendFragment(RawWsClient.TEXT, new byte[0], false);
+            client.sendFragment(RawWsClient.CONTINUATION, "{\"event\":\"pusher:ping\",\"data\":{}}".getBytes(StandardCharsets.UTF_8), true);
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("event").asText())
+                    .isEqualTo("pusher:pong");
+            client.sendText("{\"event\":\"pusher:ping\",\"data\":{}}");
+            assertThat(JsonCodec.tree(client.readText(WAIT).getBytes(StandardCharsets.UTF_8)).path("event").asText())
+                    .isEqualTo("pusher:pong");
+        }
+        assertNothingLoud();
+    }
+
+    // ---- clients that send and never read ----
+
+    /**
+     * Each subscribe to a made-up channel of 60 KB is answered with an error that names it: 45 a second (under the
+     * inbound rate) pile up answers faster than any socket buffer takes them from a client that never reads.
+     */
+    @Test
+    void aClientThatSendsAndNeverReadsIsClosedWith4008() throws Exception {
+        String channel = "x".repeat(60_000);
+        try (RawWsClient client = RawWsClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            try {
+                for (int i = 0; i < 600; i++) {
+                    client.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+                    Thread.sleep(22);
+                }
+            } catch (IOException closedByTheServer) {
+                // what the test waits for
+            }
+            // the reason tells the cut from the idle time-out, which closes with 4008 too
+            assertThat(client.awaitCloseWithReason(WAIT)).isEqualTo("4008 slow consumer");
+        }
+        assertWsServes();
+        assertNothingLoud();
+    }
+
+    @Test
+    void aClientThatPingsAndNeverReadsIsClosedWith4008() throws Exception {
+        byte[] payload = new byte[125];
+        try (RawWsClient client = RawWsClient.withHeader(ws, TestTokens.token(nextUser(), "provider"))) {
+            try {
+                for (int i = 0; i < 300_000; i++) {
+                    client.send(RawWsClient.PING, payload);
+                }
+            } catch (IOException closedByTheServer) {
+                // what the test waits for
+            }
+            assertThat(client.awaitCloseWithReason(WAIT)).isEqualTo("4008 slow consumer");
+        }
+        assertWsServes();
+        assertNothingLoud();
+    }
+
     // ---- binary frames ----
 
     @Test

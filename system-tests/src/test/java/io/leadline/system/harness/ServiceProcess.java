@@ -146,6 +146,14 @@ public final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The operating system's id of the running process, for {@code /proc/<pid>} and {@code jcmd}. */
+    public long pid() {
+        if (!isAlive()) {
+            throw new IllegalStateException(service + " is not running");
+        }
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
