@@ -1,10 +1,11 @@
 package io.leadline.notify;
 
+import io.leadline.testing.WebSocketFrames;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,13 +27,13 @@ import java.util.zip.Inflater;
  */
 public final class RawWsClient implements AutoCloseable {
 
-    public static final int CONTINUATION = 0x0;
-    public static final int TEXT = 0x1;
-    public static final int BINARY = 0x2;
-    public static final int CLOSE = 0x8;
-    public static final int PING = 0x9;
+    public static final int CONTINUATION = WebSocketFrames.CONTINUATION;
+    public static final int TEXT = WebSocketFrames.TEXT;
+    public static final int BINARY = WebSocketFrames.BINARY;
+    public static final int CLOSE = WebSocketFrames.CLOSE;
+    public static final int PING = WebSocketFrames.PING;
     /** What {@link #awaitClose} answers when the connection ended without a close frame. */
-    public static final int NO_CLOSE_FRAME = 1006;
+    public static final int NO_CLOSE_FRAME = WebSocketFrames.NO_CLOSE_FRAME;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,7 +52,7 @@ public final class RawWsClient implements AutoCloseable {
 
         /** The status code of a close frame, or 1005 when it has none. */
         public int closeCode() {
-            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            return WebSocketFrames.closeCode(payload);
         }
     }
 
@@ -61,19 +61,14 @@ public final class RawWsClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
-        String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
-                + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (authorization != null) {
+            headers.put("Authorization", authorization);
+        }
+        if (extensions != null) {
+            headers.put("Sec-WebSocket-Extensions", extensions);
+        }
+        out.write(WebSocketFrames.upgradeRequest(uri, headers, RANDOM));
         out.flush();
         String status = readLine();
         if (!status.startsWith("HTTP/1.1 101")) {
@@ -112,17 +107,7 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) {
-                throw new EOFException("connection closed during the upgrade");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
+        return WebSocketFrames.readLine(in);
     }
 
     /** Sends one complete (FIN) frame, masked. */
@@ -154,32 +139,7 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     private void send(int opcode, byte[] payload, boolean masked, boolean rsv1, boolean fin) throws IOException {
-        byte[] mask = new byte[4];
-        if (masked) {
-            RANDOM.nextBytes(mask);
-        }
-        int maskBit = masked ? 0x80 : 0;
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(maskBit | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(maskBit | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(maskBit | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift));
-            }
-        }
-        if (masked) {
-            frame.write(mask);
-        }
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i & 3]);
-        }
-        out.write(frame.toByteArray());
+        out.write(WebSocketFrames.encode(fin, rsv1 ? 4 : 0, opcode, payload, masked, RANDOM));
         out.flush();
     }
 
@@ -218,21 +178,11 @@ public final class RawWsClient implements AutoCloseable {
     public Frame read(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         try {
-            int first = in.read();
-            if (first < 0) {
+            WebSocketFrames.WireFrame frame = WebSocketFrames.read(in, Integer.MAX_VALUE);
+            if (frame == null) {
                 return null;
             }
-            int second = in.readUnsignedByte();
-            long length = second & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[Math.toIntExact(length)];
-            in.readFully(payload);
-            boolean compressed = (first & 0x40) != 0;
-            return new Frame(first & 0x0f, compressed ? inflate(payload) : payload, compressed);
+            return new Frame(frame.opcode(), frame.rsv1() ? inflate(frame.payload()) : frame.payload(), frame.rsv1());
         } catch (EOFException e) {
             return null;
         } catch (SocketTimeoutException e) {

@@ -1,16 +1,16 @@
 package io.leadline.system.harness;
 
+import io.leadline.testing.WebSocketFrames;
+
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,14 +27,14 @@ import java.util.function.Consumer;
  */
 public final class RawWebSocket implements AutoCloseable {
 
-    public static final int CONTINUATION = 0x0;
-    public static final int TEXT = 0x1;
-    public static final int BINARY = 0x2;
-    public static final int CLOSE = 0x8;
-    public static final int PING = 0x9;
-    public static final int PONG = 0xA;
+    public static final int CONTINUATION = WebSocketFrames.CONTINUATION;
+    public static final int TEXT = WebSocketFrames.TEXT;
+    public static final int BINARY = WebSocketFrames.BINARY;
+    public static final int CLOSE = WebSocketFrames.CLOSE;
+    public static final int PING = WebSocketFrames.PING;
+    public static final int PONG = WebSocketFrames.PONG;
     /** What a reader reports when the connection ended without a close frame from the server. */
-    public static final int NO_CLOSE_FRAME = 1006;
+    public static final int NO_CLOSE_FRAME = WebSocketFrames.NO_CLOSE_FRAME;
 
     private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -52,7 +52,7 @@ public final class RawWebSocket implements AutoCloseable {
 
         /** The status code of a close frame, 1005 when it has none. */
         public int closeCode() {
-            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            return WebSocketFrames.closeCode(payload);
         }
     }
 
@@ -83,18 +83,8 @@ public final class RawWebSocket implements AutoCloseable {
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 30_000);
         socket.setSoTimeout(60_000);
         RawWebSocket client = new RawWebSocket(socket);
-        byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "Authorization: Bearer " + token + "\r\n"
-                + "\r\n";
-        client.out.write(request.getBytes(StandardCharsets.US_ASCII));
+        client.out.write(WebSocketFrames.upgradeRequest(uri, Map.of("Authorization", "Bearer " + token),
+                ThreadLocalRandom.current()));
         client.out.flush();
         String status = client.readLine();
         if (!status.startsWith("HTTP/1.1 101")) {
@@ -109,17 +99,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) {
-                throw new EOFException("connection closed during the upgrade");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
+        return WebSocketFrames.readLine(in);
     }
 
     /**
@@ -127,27 +107,7 @@ public final class RawWebSocket implements AutoCloseable {
      * its shortest form, a mask from {@code random} and the masked payload.
      */
     public static byte[] encode(boolean fin, int rsv, int opcode, byte[] payload, Random random) {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | (rsv & 7) << 4 | opcode & 0x0f);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift));
-            }
-        }
-        byte[] mask = new byte[4];
-        random.nextBytes(mask);
-        frame.write(mask, 0, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i & 3]);
-        }
-        return frame.toByteArray();
+        return WebSocketFrames.encode(fin, rsv, opcode, payload, true, random);
     }
 
     /** Writes one frame ({@link #encode}). */
@@ -168,23 +128,8 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The next frame from the server, or null when the connection ended; blocks. */
     public Frame read() throws IOException {
-        int first = in.read();
-        if (first < 0) {
-            return null;
-        }
-        int second = in.readUnsignedByte();
-        long length = second & 0x7f;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
-        }
-        if (length > 16 * 1024 * 1024) {
-            throw new IOException("a frame of " + length + " bytes from the server");
-        }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        return new Frame(first & 0x0f, (first & 0x80) != 0, payload);
+        WebSocketFrames.WireFrame frame = WebSocketFrames.read(in, 16 * 1024 * 1024);
+        return frame == null ? null : new Frame(frame.opcode(), frame.fin(), frame.payload());
     }
 
     /**
