@@ -28,6 +28,8 @@ import io.leadline.shared.rpc.UsersByRoleReply;
 import io.leadline.shared.rpc.UsersByRoleRequest;
 import io.leadline.shared.rpc.UsersExistReply;
 import io.leadline.shared.rpc.UsersExistRequest;
+import io.leadline.shared.rpc.VoidReply;
+import io.leadline.shared.rpc.VoidRequest;
 import io.leadline.shared.rpc.WalletReply;
 import io.leadline.shared.web.Problem;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -56,7 +58,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 WebhookEvent.class,
                 // request-reply contract
                 CreditRequest.class, DebitRequest.class, WalletReply.class, UsersByRoleRequest.class,
-                UsersByRoleReply.class, UsersExistRequest.class, UsersExistReply.class,
+                UsersByRoleReply.class, UsersExistRequest.class, UsersExistReply.class, VoidRequest.class, VoidReply.class,
                 // escrow membership read from the escrow-parties key-value bucket
                 EscrowPartiesBucket.Parties.class,
                 // problem+json
