@@ -120,18 +120,26 @@ public abstract class NatsTestBus implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the shared connections; the next {@link #connection} opens new ones. A connection that lived
+     * through a server without JetStream can get no JetStream answers for minutes once JetStream is back
+     * (notify's router forces a reconnect for the same reason), so a test that takes JetStream away hands
+     * the tests after it fresh connections.
+     */
+    public synchronized void closeSharedConnections() {
+        connections.values().forEach(connection -> {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        connections.clear();
+    }
+
     @Override
     public void close() {
-        synchronized (this) {
-            connections.values().forEach(connection -> {
-                try {
-                    connection.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            connections.clear();
-        }
+        closeSharedConnections();
         stopServers();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

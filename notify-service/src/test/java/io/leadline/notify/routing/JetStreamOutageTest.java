@@ -57,6 +57,7 @@ class JetStreamOutageTest {
                                 && nats.getServerInfo().getClientId() != reconnectedAs);
             } finally {
                 server.restart();
+                server.closeSharedConnections();
             }
             EventEnvelope<?> after = EventEnvelope.of(Channels.user(user),
                     new NotificationMessage("t", "after the outage", "normal", "admin"));
