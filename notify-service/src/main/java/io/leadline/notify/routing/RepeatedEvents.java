@@ -42,6 +42,12 @@ public class RepeatedEvents {
 
     private static final Logger LOG = Logger.getLogger(RepeatedEvents.class);
     private static final Duration READ_BACK_WAIT = Duration.ofSeconds(15);
+    /**
+     * Occurrences kept per subject and id. The newest decides every live message; older ones serve replays
+     * that start between copies. A publisher repeating one id thousands of times gets no more, so each
+     * message costs a bounded walk.
+     */
+    static final int MAX_OCCURRENCES = 16;
 
     @Inject
     GatewayConfig config;
@@ -57,14 +63,36 @@ public class RepeatedEvents {
     private volatile long seenThrough;
 
     /** One occurrence of an id in the stream; {@code earlier} links the id's older ones still in the window. */
-    private record Occurrence(long seq, long streamMillis, int subjectHash, Occurrence earlier) {
+    private record Occurrence(long seq, long streamMillis, Occurrence earlier) {
 
-        Occurrence without(long gone) {
-            if (seq == gone) {
-                return earlier;
+        /** This chain cut after its {@code max} newest occurrences. */
+        Occurrence upTo(int max) {
+            int length = 0;
+            for (Occurrence o = this; o != null; o = o.earlier) {
+                if (++length > max) {
+                    return without(o.seq);
+                }
             }
-            Occurrence rest = earlier == null ? null : earlier.without(gone);
-            return rest == earlier ? this : new Occurrence(seq, streamMillis, subjectHash, rest);
+            return this;
+        }
+
+        /** This chain without the occurrence at {@code gone} (leaving the window, or cut by {@link #upTo}). */
+        Occurrence without(long gone) {
+            java.util.ArrayList<Occurrence> kept = new java.util.ArrayList<>();
+            Occurrence o = this;
+            while (o != null && o.seq != gone) {
+                kept.add(o);
+                o = o.earlier;
+            }
+            if (o == null) {
+                return this;
+            }
+            Occurrence rest = o.earlier;
+            for (int i = kept.size() - 1; i >= 0; i--) {
+                Occurrence k = kept.get(i);
+                rest = new Occurrence(k.seq, k.streamMillis, rest);
+            }
+            return rest;
         }
     }
 
@@ -99,17 +127,17 @@ public class RepeatedEvents {
      * either way, as the rule counts every occurrence.
      */
     public synchronized boolean repeatAndRecord(String id, String subject, long seq, long streamMillis) {
-        int subjectHash = subject.hashCode();
-        boolean repeat = earlierWithinWindow(byId.get(id), subjectHash, seq, streamMillis);
+        String key = key(subject, id);
+        boolean repeat = earlierWithinWindow(byId.get(key), seq, streamMillis);
         int slot = (int) (seq % windowMessages);
         String leaving = slotIds[slot];
         if (leaving != null) {
             long leavingSeq = slotSeqs[slot];
-            byId.computeIfPresent(leaving, (key, occurrence) -> occurrence.without(leavingSeq));
+            byId.computeIfPresent(leaving, (k, occurrence) -> occurrence.without(leavingSeq));
         }
-        slotIds[slot] = id;
+        slotIds[slot] = key;
         slotSeqs[slot] = seq;
-        byId.compute(id, (key, earlier) -> new Occurrence(seq, streamMillis, subjectHash, earlier));
+        byId.compute(key, (k, earlier) -> new Occurrence(seq, streamMillis, earlier).upTo(MAX_OCCURRENCES));
         seenThrough = seq;
         return repeat;
     }
@@ -124,7 +152,7 @@ public class RepeatedEvents {
      * as far as routed.
      */
     public boolean isRepeat(String id, String subject, long seq, long streamMillis) {
-        return earlierWithinWindow(byId.get(id), subject.hashCode(), seq, streamMillis);
+        return earlierWithinWindow(byId.get(key(subject, id)), seq, streamMillis);
     }
 
     /** Whether an earlier occurrence at {@code seq}, {@code streamMillis} lies within the window. */
@@ -132,9 +160,14 @@ public class RepeatedEvents {
         return earlierSeq < seq && seq - earlierSeq <= windowMessages && streamMillis - earlierMillis <= windowAgeMillis;
     }
 
-    private boolean earlierWithinWindow(Occurrence occurrence, int subjectHash, long seq, long streamMillis) {
+    /** Subject and id: an id counts only on the subject it was published on (a NUL is in neither). */
+    private static String key(String subject, String id) {
+        return subject + '\0' + id;
+    }
+
+    private boolean earlierWithinWindow(Occurrence occurrence, long seq, long streamMillis) {
         for (Occurrence o = occurrence; o != null; o = o.earlier()) {
-            if (o.subjectHash() == subjectHash && withinWindow(o.seq(), o.streamMillis(), seq, streamMillis)) {
+            if (withinWindow(o.seq(), o.streamMillis(), seq, streamMillis)) {
                 return true;
             }
         }

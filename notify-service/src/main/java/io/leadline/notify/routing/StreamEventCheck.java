@@ -48,6 +48,9 @@ public class StreamEventCheck {
     public static final int MAX_PUSHER_CHANNEL_LENGTH = 164;
     public static final int MAX_APP_EVENT_NAME_LENGTH = 200;
 
+    /** The longest event id forwarded. */
+    public static final int MAX_ID_LENGTH = 128;
+
     public enum Rejection {
         UNKNOWN_SUBJECT, TOO_LARGE, NOT_UTF8, NOT_JSON, UNKNOWN_TYPE, NO_ID, WRONG_OWNER, WRONG_CHANNEL, AMBIGUOUS
     }
@@ -94,6 +97,14 @@ public class StreamEventCheck {
                     dropped, seq, subject, reason.name().toLowerCase(Locale.ROOT));
         }
         return null;
+    }
+
+    /**
+     * An id the gateway can remember: present and at most {@link #MAX_ID_LENGTH} characters (ours are 26-character
+     * ULIDs), so the repeat record's memory is bounded by its message count, not by what a publisher sends.
+     */
+    private static boolean usableId(String id) {
+        return id != null && !id.isBlank() && id.length() <= MAX_ID_LENGTH;
     }
 
     /** Why a message must not be forwarded, or null when it may be. */
@@ -145,12 +156,12 @@ public class StreamEventCheck {
             if (!appChannel || !isAppEventName(envelope.type)) {
                 return Rejection.UNKNOWN_TYPE;
             }
-            if (envelope.id == null || envelope.id.isBlank()) {
+            if (!usableId(envelope.id)) {
                 return Rejection.NO_ID;
             }
             return channel.equals(envelope.channel) ? envelope.id : Rejection.WRONG_CHANNEL;
         }
-        if (envelope.id == null || envelope.id.isBlank()) {
+        if (!usableId(envelope.id)) {
             return Rejection.NO_ID;
         }
         if (!type.wireName().equals(EventFrames.typeOf(body))) {

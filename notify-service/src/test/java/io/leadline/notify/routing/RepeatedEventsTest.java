@@ -25,6 +25,20 @@ class RepeatedEventsTest {
     }
 
     @Test
+    void aPublisherRepeatingOneIdAHundredThousandTimesKeepsEveryCopyARepeatAndTheRecordSmall() {
+        int window = 50_000;
+        RepeatedEvents repeats = new RepeatedEvents(window, Duration.ofHours(24), 262_144);
+        assertThat(repeats.repeatAndRecord("01A", LEADS, 1, T0)).isFalse();
+        for (long seq = 2; seq <= 100_000; seq++) {
+            // every copy repeats the one before it; the window's oldest copies leave as new ones arrive
+            assertThat(repeats.repeatAndRecord("01A", LEADS, seq, T0 + seq)).isTrue();
+        }
+        assertThat(repeats.remembered()).isEqualTo(1);
+        // a replay from between two recent copies still finds the one before it
+        assertThat(repeats.isRepeat("01A", LEADS, 100_000, T0 + 100_000)).isTrue();
+    }
+
+    @Test
     void theSameIdUnderAnotherSubjectSuppressesNothing() {
         RepeatedEvents repeats = new RepeatedEvents(100, Duration.ofHours(24), 262_144);
         repeats.repeatAndRecord("01A", "ch.payments.user.7", 1, T0);

@@ -47,6 +47,9 @@ class StreamEventCheckTest {
                 .isEqualTo(Rejection.UNKNOWN_TYPE);
         assertThat(reject("ch.payments.user.7", text(body).replace("\"id\":\"" + balance.id() + "\"", "\"id\":\"\"")))
                 .isEqualTo(Rejection.NO_ID);
+        assertThat(reject("ch.payments.user.7", text(body).replace("\"id\":\"" + balance.id() + "\"",
+                "\"id\":\"" + "x".repeat(StreamEventCheck.MAX_ID_LENGTH + 1) + "\"")))
+                .as("an id too long to remember").isEqualTo(Rejection.NO_ID);
         for (String json : new String[] {"[]", "null", "42", "\"x\"", "{", "{\"type\":}", text(body) + " {}", text(body) + "x",
                 "\n" + text(body), " " + text(body), "\uFEFF" + text(body), text(body) + "\n",
                 text(body).substring(0, text(body).length() - 1)}) {
