@@ -56,6 +56,17 @@ class WalletVoidTests {
     }
 
     @Test
+    void aVoidIsNotHeldToTheCurrentMaxAmountSoADebitBookedUnderAHigherOneIsStillFound() {
+        long user = Users.next();
+        // above leadline.payments.wallet.max-amount (10^9): a debit would be refused, the void must still answer
+        String request = debit(String.valueOf(user), 2_000_000_000L, "above-max-" + user, "lead-9");
+
+        JsonNode voided = TestNats.request(PaymentSubjects.VOID, request);
+
+        assertThat(voided.path("outcome").asText()).isEqualTo("voided");
+    }
+
+    @Test
     void aVoidAfterABookedDebitAnswersDebitedAndMovesNoMoney() {
         long user = Users.next();
         grant(user, 10);
