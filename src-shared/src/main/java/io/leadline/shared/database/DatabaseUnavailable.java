@@ -22,13 +22,18 @@ public final class DatabaseUnavailable {
     private static final String CONNECTION_EXCEPTION_CLASS = "08";
     /** admin_shutdown, crash_shutdown, cannot_connect_now (starting up, shutting down, in recovery). */
     private static final Set<String> OPERATOR_INTERVENTION = Set.of("57P01", "57P02", "57P03");
+    /** protocol_violation: class 08, but a fault of the statement (a malformed message), not of the server. */
+    private static final String PROTOCOL_VIOLATION = "08P01";
     private static final String CONNECTION_NOT_ACTIVE = "Connection is not active now";
+    /** Enough for any real wrapping; a deeper (or cyclic) chain is not walked further. */
+    private static final int MAX_CAUSE_DEPTH = 32;
 
     private DatabaseUnavailable() {
     }
 
     public static boolean isCause(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        int depth = 0;
+        for (Throwable cause = failure; cause != null && depth++ < MAX_CAUSE_DEPTH; cause = cause.getCause()) {
             if (cause instanceof ClosedConnectionException || cause instanceof ConnectException
                     || cause instanceof NoRouteToHostException) {
                 return true;
@@ -46,9 +51,6 @@ public final class DatabaseUnavailable {
             if (cause instanceof JDBCException jdbc && unavailable(jdbc.getSQLState())) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                return false;
-            }
         }
         return false;
     }
@@ -56,7 +58,7 @@ public final class DatabaseUnavailable {
     /** The innermost cause, for a one-line log of an outage that needs no stack trace. */
     public static String rootMessage(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < MAX_CAUSE_DEPTH; depth++) {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + ": " + root.getMessage();
@@ -64,6 +66,6 @@ public final class DatabaseUnavailable {
 
     private static boolean unavailable(String sqlState) {
         return sqlState != null && (sqlState.startsWith(CONNECTION_EXCEPTION_CLASS)
-                || OPERATOR_INTERVENTION.contains(sqlState));
+                && !PROTOCOL_VIOLATION.equals(sqlState) || OPERATOR_INTERVENTION.contains(sqlState));
     }
 }

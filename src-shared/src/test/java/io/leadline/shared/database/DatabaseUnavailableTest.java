@@ -37,6 +37,16 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(pg("42P01", "relation \"claims\" does not exist"))).isFalse();
         assertThat(DatabaseUnavailable.isCause(new IllegalStateException("claim 7 is no longer pending"))).isFalse();
         assertThat(DatabaseUnavailable.isCause(new SocketException("Too many open files"))).isFalse();
+        assertThat(DatabaseUnavailable.isCause(pg("08P01", "insufficient data left in message"))).isFalse();
+    }
+
+    @Test
+    void aCycleOfCausesEnds() {
+        RuntimeException first = new RuntimeException("first");
+        RuntimeException second = new RuntimeException("second", first);
+        first.initCause(second);
+        assertThat(DatabaseUnavailable.isCause(first)).isFalse();
+        assertThat(DatabaseUnavailable.rootMessage(first)).startsWith("RuntimeException: ");
     }
 
     private static PgException pg(String sqlState, String message) {
